@@ -1,0 +1,9 @@
+import { migration001 } from './001-initial';
+import { migration002 } from './002-runs';
+import type { Migration } from './types';
+
+/** Every migration in order; the last one's version is the schema this build writes. */
+export const MIGRATIONS: readonly Migration[] = [migration001, migration002];
+
+/** The schema version this build of Ridge Studio reads and writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,69 @@
+/** How a run regularizes: the question the product exists to answer. */
+export type RegMode = 'none' | 'l2' | 'wd' | 'l1' | 'dropout';
+/** All regularization modes, for validation. */
+export const REG_MODES: readonly RegMode[] = ['none', 'l2', 'wd', 'l1', 'dropout'];
+
+/** Compute backends the trainer can run on. */
+export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'cpu';
+/** Backend requests: a named backend, or `auto` to measure and pick. */
+export type BackendRequest = BackendName | 'auto';
+
+/** Lifecycle of a training run. */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+/** Everything that decides what a run computes; stored whole with the run. */
+export interface RunConfig {
+  reg: RegMode;
+  lambda: number;
+  epochs: number;
+  seed: number;
+  imgSize: number;
+  batchSize: number;
+  learningRate: number;
+  optimizer: 'adam';
+  backend: BackendRequest;
+  widthMultiplier: number;
+  /** Free-form group label so compare views can gather arms (e.g. "l2=5e-4"). */
+  arm: string;
+}
+
+/** Why a backend did or did not run, recorded on the run. */
+export interface BackendReason {
+  backend: BackendName;
+  ok: boolean;
+  reason: string;
+  imagesPerSecond?: number;
+}
+
+/** A stored run, as `ridge runs --json` and the runs table show it. */
+export interface RunRecord {
+  id: string;
+  status: RunStatus;
+  config: RunConfig;
+  manifestHash: string;
+  backend: BackendName | null;
+  backendReasons: BackendReason[];
+  device: string | null;
+  createdAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  bestEpoch: number | null;
+  failReason: string | null;
+  /** Test-split evaluation of the best checkpoint, reported apart from validation. */
+  testMetrics: Record<string, number> | null;
+}
+
+/** One epoch of a run: data loss and penalty apart, measured in eval mode at the epoch's end. */
+export interface EpochMetrics {
+  runId: string;
+  epoch: number;
+  trainDataLoss: number;
+  trainRegLoss: number;
+  valDataLoss: number;
+  valRegLoss: number;
+  mAP50: number;
+  mAP50_95: number;
+  weightNorm: number;
+  learningRate: number;
+  seconds: number;
+}

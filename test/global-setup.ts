@@ -1,0 +1,2 @@
+/** Vitest global setup: placeholder until the CLI bundle is built here. */
+export function setup(): void {}

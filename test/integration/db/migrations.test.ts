@@ -1,0 +1,123 @@
+import Database from 'better-sqlite3';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase, RIDGE_APPLICATION_ID } from '../../../src/main/services/db/connection';
+import { UserError } from '../../../src/main/services/db/errors';
+import { migrate, userVersion } from '../../../src/main/services/db/migrate';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/services/db/migrations';
+import { makeTmpDir } from '../../helpers/tmp';
+
+let tmp: ReturnType<typeof makeTmpDir>;
+beforeEach(() => (tmp = makeTmpDir()));
+afterEach(() => tmp.cleanup());
+
+function rawAtVersion(file: string, version: number): Database.Database {
+  const db = new Database(file);
+  db.pragma(`application_id = ${RIDGE_APPLICATION_ID}`);
+  migrate(db, file, MIGRATIONS.slice(0, version));
+  return db;
+}
+
+function tables(db: Database.Database): string[] {
+  return (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[])
+    .map((r) => r.name);
+}
+
+describe('migration 001 (labeling schema)', () => {
+  it('creates project, class, image and annotation tables with their constraints', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const db = rawAtVersion(file, 1);
+    expect(userVersion(db)).toBe(1);
+    expect(tables(db)).toEqual(['annotation', 'image', 'label_class', 'project']);
+    db.pragma('foreign_keys = ON');
+    db.prepare("INSERT INTO label_class (name, color, sort_order) VALUES ('cat', '#fff', 0)").run();
+    db.prepare(
+      "INSERT INTO image (sha256, path, width, height, split, created_at) VALUES ('h', 'a.jpg', 10, 10, 'train', 'now')",
+    ).run();
+    const insBox = db.prepare(
+      "INSERT INTO annotation (image_id, class_id, x, y, w, h, created_at, updated_at) VALUES (?, 1, 0, 0, ?, 5, 'n', 'n')",
+    );
+    insBox.run(1, 5);
+    expect(() => insBox.run(1, 0)).toThrow(/CHECK/);
+    expect(() => insBox.run(99, 5)).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.prepare("INSERT INTO image (sha256, path, width, height, split, created_at) VALUES ('h','b',1,1,'dev','n')").run(),
+    ).toThrow(/CHECK/);
+    db.close();
+  });
+});
+
+describe('migration 002 (runs)', () => {
+  it('adds run and epoch_metric tables and keeps labeling data', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const db = rawAtVersion(file, 1);
+    db.prepare("INSERT INTO label_class (name, color, sort_order) VALUES ('dog', '#000', 0)").run();
+    migrate(db, file, MIGRATIONS.slice(0, 2));
+    expect(userVersion(db)).toBe(2);
+    expect(tables(db)).toEqual(['annotation', 'epoch_metric', 'image', 'label_class', 'project', 'run']);
+    expect(db.prepare('SELECT name FROM label_class').get()).toEqual({ name: 'dog' });
+    db.close();
+  });
+});
+
+describe('opening a project database', () => {
+  it('sets WAL, foreign keys, busy timeout and synchronous=FULL, at the latest schema', () => {
+    const db = openDatabase(path.join(tmp.dir, 'p.ridge'), { create: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(db.pragma('busy_timeout', { simple: true })).toBeGreaterThan(0);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    db.close();
+  });
+
+  it('backs up an older database before migrating it, and the backup holds the old schema and data', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const old = rawAtVersion(file, 1);
+    old.prepare("INSERT INTO label_class (name, color, sort_order) VALUES ('cat', '#fff', 0)").run();
+    old.close();
+    const db = openDatabase(file);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    db.close();
+    const backups = readdirSync(tmp.dir).filter((f) => f.startsWith('p.ridge.v1-') && f.endsWith('.bak'));
+    expect(backups).toHaveLength(1);
+    const bak = new Database(path.join(tmp.dir, backups[0]!), { readonly: true });
+    expect(userVersion(bak)).toBe(1);
+    expect(bak.prepare('SELECT name FROM label_class').all()).toEqual([{ name: 'cat' }]);
+    bak.close();
+  });
+
+  it('refuses a database from a newer version with a clear message and leaves it unchanged', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    openDatabase(file, { create: true }).close();
+    const raw = new Database(file);
+    raw.pragma(`user_version = ${SCHEMA_VERSION + 5}`);
+    raw.close();
+    const err = (() => {
+      try {
+        openDatabase(file);
+      } catch (e) {
+        return e as UserError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(err).toBeInstanceOf(UserError);
+    expect(err.message).toContain(file);
+    expect(err.message).toMatch(/newer Ridge Studio \(schema v\d+; this build reads up to v\d+\)/);
+    const again = new Database(file, { readonly: true });
+    expect(userVersion(again)).toBe(SCHEMA_VERSION + 5);
+    again.close();
+  });
+
+  it('refuses a foreign SQLite file and a non-database file without changing them', () => {
+    const foreign = path.join(tmp.dir, 'other.db');
+    const f = new Database(foreign);
+    f.exec('CREATE TABLE t (x)');
+    f.close();
+    expect(() => openDatabase(foreign)).toThrow(/not a Ridge Studio project/);
+    const g = new Database(foreign, { readonly: true });
+    expect(userVersion(g)).toBe(0);
+    g.close();
+  });
+});
