@@ -44,6 +44,7 @@ export class AnnotationRepo {
       countForClass: db.prepare('SELECT count(*) AS n FROM annotation WHERE class_id = ?'),
       moveClass: db.prepare('UPDATE annotation SET class_id = ?, updated_at = ? WHERE class_id = ?'),
       removeClass: db.prepare('DELETE FROM annotation WHERE class_id = ?'),
+      imagesForClass: db.prepare('SELECT DISTINCT image_id AS id FROM annotation WHERE class_id = ?'),
       countForImage: db.prepare("SELECT count(*) AS n FROM annotation WHERE image_id = ? AND state = 'accepted'"),
     };
   }
@@ -133,6 +134,11 @@ export class AnnotationRepo {
   /** Accepted boxes on one image (status bookkeeping). */
   countAcceptedForImage(imageId: number): number {
     return (this.q.countForImage.get(imageId) as { n: number }).n;
+  }
+
+  /** Images that hold boxes of a class (status bookkeeping after a class delete). */
+  imageIdsForClass(classId: number): number[] {
+    return (this.q.imagesForClass.all(classId) as { id: number }[]).map((r) => r.id);
   }
 
   /** Re-point every box of one class to another (merge). */

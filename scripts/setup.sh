@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One-time (and idempotent) set-up on a fresh machine: dependencies from the lockfile, native builds, the CLI bundle.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+log() { echo "[setup] $*" >&2; }
+
+node -e 'const [M,m]=process.versions.node.split(".").map(Number); if (M<20||(M===20&&m<19)) { console.error("Node >= 20.19 is required, found "+process.version); process.exit(1) }'
+
+# npm ci builds better-sqlite3 from source when its prebuilt download is not possible (make, g++, python3 needed).
+for tool in make g++ python3; do
+  command -v "$tool" >/dev/null || { log "missing $tool: install build tools (apt-get install -y build-essential python3)"; exit 1; }
+done
+
+stamp=node_modules/.ridge-setup-stamp
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$want" ]]; then
+  log "dependencies up to date (package-lock.json unchanged)"
+else
+  log "npm ci (allowScripts decides which install scripts run; see package.json)"
+  npm ci --no-audit --no-fund
+  echo "$want" > "$stamp"
+fi
+
+log "building the ridge CLI"
+npm run --silent build:cli
+log "done: try 'npx ridge help'"

@@ -1,0 +1,83 @@
+import type { EpochMetrics, RunRecord } from '../domain/runs';
+import type { Annotation, ImageRecord, LabelClass, ProjectInfo, ProjectStats } from '../domain/types';
+import type { InputOf, MethodName } from './schemas';
+
+/** An image with its boxes, as one page of the image list carries it. */
+export interface ImageWithBoxes extends ImageRecord {
+  boxes: Annotation[];
+}
+
+/** A problem reported by an import: file-level errors and box-level repairs. */
+export interface ImportProblem {
+  severity: 'error' | 'warning';
+  file: string;
+  line?: number;
+  field?: string;
+  message: string;
+}
+
+/** What an import did: counts, and every warning or skipped problem with its file. */
+export interface ImportReport {
+  images: number;
+  annotations: number;
+  classesCreated: string[];
+  skippedImages: number;
+  duplicates: number;
+  problems: ImportProblem[];
+}
+
+/** What an export wrote. */
+export interface ExportReport {
+  dir: string;
+  format: string;
+  images: number;
+  annotations: number;
+  skippedUnlabeled: number;
+}
+
+/** Stats plus dataset-health warnings (duplicate images, possible leakage across splits). */
+export interface ProjectHealth extends ProjectStats {
+  duplicateGroups: { sha256: string; imageIds: number[]; crossSplit: boolean }[];
+}
+
+/** Results per method: one place that says what each call returns. */
+export interface ResultMap {
+  'project.create': ProjectInfo;
+  'project.open': ProjectInfo;
+  'project.info': ProjectInfo;
+  'project.stats': ProjectHealth;
+  'classes.list': LabelClass[];
+  'classes.create': LabelClass;
+  'classes.update': LabelClass;
+  'classes.delete': { deletedBoxes: number };
+  'classes.merge': { movedBoxes: number };
+  'images.page': { items: ImageWithBoxes[]; total: number; nextAfter: number | null };
+  'images.get': ImageWithBoxes;
+  'images.setStatus': ImageRecord;
+  'annotations.create': Annotation;
+  'annotations.update': Annotation;
+  'annotations.delete': { deleted: boolean };
+  'datasets.import': ImportReport;
+  'datasets.export': ExportReport;
+  'runs.list': RunRecord[];
+  'runs.epochs': EpochMetrics[];
+}
+
+/** The one typed API every front door speaks: method name -> (args) => Promise<result>. */
+export type StudioApi = { [M in MethodName]: (args: InputOf<M>) => Promise<ResultMap[M]> };
+
+/** Events the services push to the UI. */
+export interface EventMap {
+  'import.progress': { done: number; total: number; phase: string };
+  'run.progress': { runId: string; epoch: number; step: number; steps: number; loss: number };
+  'run.epoch': EpochMetrics;
+  'run.ended': { runId: string; status: RunRecord['status']; failReason: string | null };
+}
+
+/** Expected failures cross transports as this shape; `code` tells a person's mistake from a bug. */
+export interface ApiErrorShape {
+  code: 'invalid-args' | 'user' | 'no-project' | 'internal';
+  message: string;
+  file?: string;
+  issues?: { path: string; message: string }[];
+}

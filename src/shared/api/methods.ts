@@ -1,0 +1,30 @@
+/** Every contract method name, as plain data (the preload cannot bundle zod); a test keeps it equal to the schemas. */
+export const METHOD_NAMES = [
+  'project.create',
+  'project.open',
+  'project.info',
+  'project.stats',
+  'classes.list',
+  'classes.create',
+  'classes.update',
+  'classes.delete',
+  'classes.merge',
+  'images.page',
+  'images.get',
+  'images.setStatus',
+  'annotations.create',
+  'annotations.update',
+  'annotations.delete',
+  'datasets.import',
+  'datasets.export',
+  'runs.list',
+  'runs.epochs',
+] as const;
+
+/** IPC channel of a method: one channel per method, so the main process can check each. */
+export function ipcChannel(method: string): string {
+  return `studio:${method}`;
+}
+
+/** What crosses a transport for one call: a value, or an error a person can read. */
+export type CallResult<T> = { ok: true; value: T } | { ok: false; error: import('./contract').ApiErrorShape };

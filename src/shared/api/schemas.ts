@@ -1,0 +1,95 @@
+import { z } from 'zod';
+
+/** Validators for every argument that crosses a transport (IPC or WebSocket); services trust only validated input. */
+export const splitSchema = z.enum(['train', 'val', 'test']);
+/** Image status validator. */
+export const imageStatusSchema = z.enum(['unlabeled', 'labeled', 'empty', 'reviewed']);
+/** A finite number: NaN and Infinity never reach the store. */
+export const finite = z.number().finite();
+/** A box in image pixels. */
+export const boxSchema = z.object({ x: finite, y: finite, w: finite.positive(), h: finite.positive() });
+/** A row id. */
+export const idSchema = z.number().int().positive();
+/** A hex colour such as #e6194b. */
+export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/);
+/** Class hotkey: a single key, or none. */
+export const hotkeySchema = z.string().min(1).max(1).nullable();
+/** Import formats a person can pick. */
+export const importFormatSchema = z.enum(['coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat', 'images']);
+/** Export formats a person can pick. */
+export const exportFormatSchema = z.enum(['coco', 'yolo', 'voc', 'createml']);
+
+/** Filters of the image list. */
+export const imageFilterSchema = z
+  .object({
+    status: imageStatusSchema.optional(),
+    split: splitSchema.optional(),
+    classId: idSchema.optional(),
+    hasPending: z.boolean().optional(),
+  })
+  .strict();
+
+/** Argument schemas per contract method. */
+export const argSchemas = {
+  'project.create': z.object({ dir: z.string().min(1), name: z.string().min(1).optional() }).strict(),
+  'project.open': z.object({ dir: z.string().min(1) }).strict(),
+  'project.info': z.object({}).strict(),
+  'project.stats': z.object({}).strict(),
+  'classes.list': z.object({}).strict(),
+  'classes.create': z
+    .object({ name: z.string().trim().min(1).max(100), color: colorSchema.optional(), hotkey: hotkeySchema.optional() })
+    .strict(),
+  'classes.update': z
+    .object({
+      id: idSchema,
+      name: z.string().trim().min(1).max(100).optional(),
+      color: colorSchema.optional(),
+      hotkey: hotkeySchema.optional(),
+      order: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  'classes.delete': z.object({ id: idSchema }).strict(),
+  'classes.merge': z.object({ fromId: idSchema, toId: idSchema }).strict(),
+  'images.page': z
+    .object({ filter: imageFilterSchema.default({}), after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) })
+    .strict(),
+  'images.get': z.object({ id: idSchema }).strict(),
+  'images.setStatus': z.object({ id: idSchema, status: imageStatusSchema }).strict(),
+  'annotations.create': boxSchema
+    .extend({ imageId: idSchema, classId: idSchema, difficult: z.boolean().optional(), truncated: z.boolean().optional() })
+    .strict(),
+  'annotations.update': z
+    .object({
+      id: idSchema,
+      x: finite.optional(),
+      y: finite.optional(),
+      w: finite.positive().optional(),
+      h: finite.positive().optional(),
+      classId: idSchema.optional(),
+      difficult: z.boolean().optional(),
+      truncated: z.boolean().optional(),
+      state: z.enum(['accepted', 'pending']).optional(),
+    })
+    .strict(),
+  'annotations.delete': z.object({ id: idSchema }).strict(),
+  'datasets.import': z
+    .object({
+      format: importFormatSchema,
+      from: z.string().min(1),
+      images: z.string().min(1).optional(),
+      split: splitSchema.optional(),
+      link: z.boolean().optional(),
+      skipBad: z.boolean().optional(),
+    })
+    .strict(),
+  'datasets.export': z.object({ format: exportFormatSchema, to: z.string().min(1) }).strict(),
+  'runs.list': z.object({}).strict(),
+  'runs.epochs': z.object({ runId: z.string().min(1) }).strict(),
+} as const;
+
+/** Names of every contract method. */
+export type MethodName = keyof typeof argSchemas;
+/** The validated argument type of a method. */
+export type ArgsOf<M extends MethodName> = z.output<(typeof argSchemas)[M]>;
+/** What a caller may pass (defaults filled in by validation). */
+export type InputOf<M extends MethodName> = z.input<(typeof argSchemas)[M]>;

@@ -1,0 +1,49 @@
+import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { REPO_ROOT } from './paths';
+
+/** What one `ridge` run printed and returned. */
+export interface RidgeRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Run the built `ridge` CLI (out/cli/ridge.cjs, built by the global setup) as a user would. */
+export function ridge(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): RidgeRun {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/ridge.cjs'), ...args], {
+    cwd: opts.cwd ?? REPO_ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function listFiles(dir: string, base = dir): string[] {
+  let out: string[] = [];
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names) {
+    const abs = path.join(dir, n);
+    if (statSync(abs).isDirectory()) out = out.concat(listFiles(abs, base));
+    else out.push(path.relative(base, abs));
+  }
+  return out.sort();
+}
+
+/** Everything a project holds (rows of every table, files under images/), to prove an aborted import changed nothing. */
+export function projectSnapshot(dir: string): string {
+  const db = new Database(path.join(dir, 'project.ridge'), { readonly: true });
+  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const rows: Record<string, unknown[]> = {};
+  for (const t of tables) rows[t] = db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all();
+  db.close();
+  return JSON.stringify({ rows, files: listFiles(path.join(dir, 'images')) });
+}
