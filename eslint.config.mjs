@@ -2,64 +2,114 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const noElectron = { name: 'electron', message: 'Only src/main/electron and src/preload may import electron.' };
+const noElectron = {
+  name: 'electron',
+  message: 'Only src/main/electron and src/preload may import electron.',
+};
 const layer = (patterns, message) => patterns.map((group) => ({ group: [group], message }));
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'dist/**', 'release/**', '.gpu/**', 'coverage/**', 'artifacts/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'out/**',
+      'dist/**',
+      'release/**',
+      '.gpu/**',
+      'coverage/**',
+      'artifacts/**',
+      '.cache/**',
+      '.venv-ref/**',
+      'demo-output/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { ecmaVersion: 2023, sourceType: 'module' },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
     },
   },
   {
     files: ['**/*.cjs', 'scripts/**/*.mjs', 'bin/**'],
-    languageOptions: { globals: { require: 'readonly', module: 'writable', process: 'readonly', console: 'readonly', __dirname: 'readonly' } },
+    languageOptions: {
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: [
-          ...layer(['node:*'], 'src/shared runs in the renderer too: no Node built-ins.'),
-          ...layer(['**/main/**', '**/renderer/**', '**/preload/**'], 'src/shared imports nothing of ours outside shared.'),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            ...layer(['node:*'], 'src/shared runs in the renderer too: no Node built-ins.'),
+            ...layer(
+              ['**/main/**', '**/renderer/**', '**/preload/**'],
+              'src/shared imports nothing of ours outside shared.',
+            ),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/main/services/**/*.ts', 'src/main/trainer/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: layer(['**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
-          'services and trainer import only shared and each other, never a front door.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: layer(
+            ['**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+            'services and trainer import only shared and each other, never a front door.',
+          ),
+        },
+      ],
     },
   },
   {
     files: ['src/main/server/**/*.ts', 'src/main/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: layer(['**/electron/**', '**/renderer/**', '**/preload/**'], 'front doors call services, not each other.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: layer(
+            ['**/electron/**', '**/renderer/**', '**/preload/**'],
+            'front doors call services, not each other.',
+          ),
+        },
+      ],
     },
   },
   {
     files: ['src/renderer/**/*.ts', 'src/renderer/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [noElectron],
-        patterns: layer(['**/main/**', '**/preload/**', 'node:*', 'better-sqlite3', 'sharp'],
-          'the renderer talks to the services only through the API client.'),
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: layer(
+            ['**/main/**', '**/preload/**', 'node:*', 'better-sqlite3', 'sharp'],
+            'the renderer talks to the services only through the API client.',
+          ),
+        },
+      ],
     },
   },
   {

@@ -38,7 +38,14 @@ function makeWorkload(seed: number): { gt: CocoGroundTruth; dets: CocoDetection[
       const h = 8 + rand() * 300;
       const bbox = [rand() * 600, rand() * 440, w, h];
       const category_id = 1 + Math.floor(rand() * CLASSES);
-      annotations.push({ id: annotations.length + 1, image_id: img, category_id, bbox, area: w * h, iscrowd: 0 });
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: img,
+        category_id,
+        bbox,
+        area: w * h,
+        iscrowd: 0,
+      });
       for (let c = 0; c < 3 && used < DETS_PER_IMAGE; c++, used++) {
         const j = () => 1 + (rand() - 0.5) * 0.3;
         dets.push({
@@ -71,8 +78,12 @@ function time<T>(label: string, fn: () => T): T {
 }
 
 const { gt, dets } = makeWorkload(42);
-console.log(`${IMAGES} images, ${gt.annotations.length} gt boxes, ${dets.length} detections, ${CLASSES} classes`);
+console.log(
+  `${IMAGES} images, ${gt.annotations.length} gt boxes, ${dets.length} detections, ${CLASSES} classes`,
+);
 const first = time('evaluateCoco (first call)', () => evaluateCoco(gt, dets));
 for (let i = 1; i <= 3; i++) time(`evaluateCoco (run ${i + 1})`, () => evaluateCoco(gt, dets));
 time('evaluateVoc all-point @0.5', () => evaluateVoc(gt, dets));
-console.log(`AP ${first.stats.AP.toFixed(4)}  AP50 ${first.stats.AP50.toFixed(4)}  AR100 ${first.stats.AR100.toFixed(4)}`);
+console.log(
+  `AP ${first.stats.AP.toFixed(4)}  AP50 ${first.stats.AP50.toFixed(4)}  AR100 ${first.stats.AR100.toFixed(4)}`,
+);

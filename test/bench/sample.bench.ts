@@ -66,10 +66,14 @@ async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 200);
   const r = await benchSample(count);
   console.log(`sample generator (${os.cpus().length} CPUs, node ${process.version})`);
-  console.log(`  generate ${r.count} images 320x240 JPEG: ${r.generateSeconds.toFixed(2)} s = ${r.imagesPerSecond.toFixed(1)} images/s`);
+  console.log(
+    `  generate ${r.count} images 320x240 JPEG: ${r.generateSeconds.toFixed(2)} s = ${r.imagesPerSecond.toFixed(1)} images/s`,
+  );
   console.log(`  render only (no encode): ${r.renderMsPerImage.toFixed(1)} ms/image`);
   console.log(`  probe (decode + sha-256, concurrency 4): ${r.probeImagesPerSecond.toFixed(0)} images/s`);
-  console.log(`  objects: ${r.objects} (${(r.objects / r.count).toFixed(2)}/image), ${(r.bytes / r.count / 1024).toFixed(1)} KiB/image`);
+  console.log(
+    `  objects: ${r.objects} (${(r.objects / r.count).toFixed(2)}/image), ${(r.bytes / r.count / 1024).toFixed(1)} KiB/image`,
+  );
 }
 
 if (process.argv[1] && /sample\.bench\.[cm]?[jt]s$/.test(process.argv[1])) {

@@ -41,7 +41,9 @@ function listFiles(dir: string, base = dir): string[] {
 /** Everything a project holds (rows of every table, files under images/), to prove an aborted import changed nothing. */
 export function projectSnapshot(dir: string): string {
   const db = new Database(path.join(dir, 'project.ridge'), { readonly: true });
-  const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+  const tables = (
+    db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]
+  ).map((t) => t.name);
   const rows: Record<string, unknown[]> = {};
   for (const t of tables) rows[t] = db.prepare(`SELECT * FROM "${t}" ORDER BY rowid`).all();
   db.close();

@@ -12,6 +12,7 @@ export const VOC100 = path.join(SHARED_DIR, 'fixtures', 'voc-subset100');
 
 /** Throw a clear error if the shared fixtures are not where CI puts them. */
 export function requireFixture(dir: string): string {
-  if (!existsSync(dir)) throw new Error(`fixture folder missing: ${dir} (set RIDGE_SHARED to the shared/ folder)`);
+  if (!existsSync(dir))
+    throw new Error(`fixture folder missing: ${dir} (set RIDGE_SHARED to the shared/ folder)`);
   return dir;
 }

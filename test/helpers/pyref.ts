@@ -20,6 +20,8 @@ export interface PyCocoReference {
   ar100: number[];
   /** Per class: precision[.5, :, k, all, 100], the 101-point curve. */
   precision50: number[][];
+  /** Per class: scores[.5, :, k, all, 100], the score reached at each recall threshold. */
+  scores50: number[][];
 }
 
 /** Throw (never skip) when the reference venv is missing, naming the script that makes it. */
@@ -61,6 +63,7 @@ for gt_file, dt_file in json.loads(sys.argv[1]):
         'ap50': [mean_valid(prec[0, :, k, 0, -1]) for k in range(len(cats))],
         'ar100': [mean_valid(rec[:, k, 0, -1]) for k in range(len(cats))],
         'precision50': [[float(v) for v in prec[0, :, k, 0, -1]] for k in range(len(cats))],
+        'scores50': [[float(v) for v in ev.eval['scores'][0, :, k, 0, -1]] for k in range(len(cats))],
     })
 print(json.dumps(out))
 `;

@@ -134,7 +134,8 @@ function makeCase(s: Spec): { gt: CocoGroundTruth; dets: CocoDetection[] } {
   });
   // pycocotools keeps match ids in zero-filled arrays, so a hit on gt id 0 reads as a miss: make sure one happens.
   const zero = annotations.find((a) => a.id === 0 && !a.iscrowd);
-  if (zero) dets.push({ image_id: zero.image_id, category_id: zero.category_id, bbox: [...zero.bbox], score: 1 });
+  if (zero)
+    dets.push({ image_id: zero.image_id, category_id: zero.category_id, bbox: [...zero.bbox], score: 1 });
   return {
     gt: {
       images: imageIds.map((id) => ({ id, width: 640, height: 480 })),
@@ -222,7 +223,7 @@ describe('evaluateCoco equals pycocotools on seeded random data', () => {
   });
 
   SPECS.forEach((spec, i) => {
-    it(`seed ${spec.seed}: the 12 statistics and the per-class AP, AP50, AR100 and PR curve match`, () => {
+    it(`seed ${spec.seed}: the 12 statistics and the per-class AP, AP50, AR100, PR curve and scores match`, () => {
       const ref = pycocotools()[i]!;
       const res = ours[i]!;
       const stats = cocoStatsArray(res.stats);
@@ -237,6 +238,7 @@ describe('evaluateCoco equals pycocotools on seeded random data', () => {
         expect(Math.abs(c.AP50 - ref.ap50[k]!), `class ${c.categoryId} AP50`).toBeLessThan(1e-9);
         expect(Math.abs(c.AR100 - ref.ar100[k]!), `class ${c.categoryId} AR100`).toBeLessThan(1e-9);
         expect(c.curves[0]!.precision, `class ${c.categoryId} PR@0.5`).toEqual(ref.precision50[k]);
+        expect(c.curves[0]!.scores, `class ${c.categoryId} scores@0.5`).toEqual(ref.scores50[k]);
       });
     });
   });

@@ -17,8 +17,13 @@ export function registerCommand(name: string, run: Command, usage: string): void
 
 /** The help text: every command's usage line. */
 export function helpText(): string {
-  return ['Ridge Studio command line', '', ...Object.values(COMMANDS).map((c) => `  ${c.usage}`), '',
-    'Exit codes: 0 ok, 1 user error, 2 internal error. With --json, stdout is exactly one JSON document.'].join('\n');
+  return [
+    'Ridge Studio command line',
+    '',
+    ...Object.values(COMMANDS).map((c) => `  ${c.usage}`),
+    '',
+    'Exit codes: 0 ok, 1 user error, 2 internal error. With --json, stdout is exactly one JSON document.',
+  ].join('\n');
 }
 
 /** Errors that carry a list of problems (imports) print every one; others print one line. */
@@ -64,7 +69,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`internal error: ${e?.message ?? String(err)}\n`);
     if (process.env.RIDGE_DEBUG) io.stderr.write(`${e?.stack ?? ''}\n`);
     else io.stderr.write('(set RIDGE_DEBUG=1 for the stack trace; please report it)\n');
-    if (json) io.stdout.write(JSON.stringify({ error: { message: `internal error: ${e?.message ?? String(err)}` } }) + '\n');
+    if (json)
+      io.stdout.write(
+        JSON.stringify({ error: { message: `internal error: ${e?.message ?? String(err)}` } }) + '\n',
+      );
     return 2;
   }
 }

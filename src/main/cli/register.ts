@@ -6,7 +6,7 @@ import { sampleCommand } from './commands/sample';
 registerCommand(
   'import',
   importCommand,
-  'ridge import <dir> --format coco|yolo|voc|createml|labelme|cvat|images --from <file-or-folder> [--images <folder>] [--split train|val|test] [--link] [--skip-bad]',
+  'ridge import <dir> --format coco|yolo|voc|createml|labelme|cvat|images --from <file-or-folder> [--images <folder>] [--split train|val|test] [--link] [--skip-bad] [--verify-pixels]',
 );
 registerCommand('export', exportCommand, 'ridge export <dir> --format coco|yolo|voc|createml --to <folder>');
 registerCommand('sample', sampleCommand, 'ridge sample <dir> [--images N (default 200)] [--seed S]');

@@ -38,7 +38,11 @@ function createWindow(): BrowserWindow {
 const session = new StudioSession();
 void app.whenReady().then(() => {
   const win = createWindow();
-  registerIpcHandlers(ipcMain, createHandlers(session), (e) => e.sender === win.webContents && e.senderFrame === win.webContents.mainFrame);
+  registerIpcHandlers(
+    ipcMain,
+    createHandlers(session),
+    (e) => e.sender === win.webContents && e.senderFrame === win.webContents.mainFrame,
+  );
 });
 app.on('window-all-closed', () => {
   session.close();

@@ -7,11 +7,18 @@ import type { Handlers } from '../services/api/handlers';
 export type SenderCheck = (event: IpcMainInvokeEvent) => boolean;
 
 /** Register one `studio:<method>` handler per contract method; each checks the sender, then validates arguments. */
-export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers, isTrusted: SenderCheck): void {
+export function registerIpcHandlers(
+  ipcMain: Pick<IpcMain, 'handle'>,
+  handlers: Handlers,
+  isTrusted: SenderCheck,
+): void {
   for (const method of METHOD_NAMES) {
     ipcMain.handle(ipcChannel(method), async (event, rawArgs: unknown) => {
       if (!isTrusted(event)) {
-        return { ok: false, error: { code: 'invalid-args', message: `refused ${method}: the caller is not the app window` } };
+        return {
+          ok: false,
+          error: { code: 'invalid-args', message: `refused ${method}: the caller is not the app window` },
+        };
       }
       return dispatch(handlers, method, rawArgs);
     });

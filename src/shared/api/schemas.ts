@@ -37,7 +37,11 @@ export const argSchemas = {
   'project.stats': z.object({}).strict(),
   'classes.list': z.object({}).strict(),
   'classes.create': z
-    .object({ name: z.string().trim().min(1).max(100), color: colorSchema.optional(), hotkey: hotkeySchema.optional() })
+    .object({
+      name: z.string().trim().min(1).max(100),
+      color: colorSchema.optional(),
+      hotkey: hotkeySchema.optional(),
+    })
     .strict(),
   'classes.update': z
     .object({
@@ -51,12 +55,21 @@ export const argSchemas = {
   'classes.delete': z.object({ id: idSchema }).strict(),
   'classes.merge': z.object({ fromId: idSchema, toId: idSchema }).strict(),
   'images.page': z
-    .object({ filter: imageFilterSchema.default({}), after: z.number().int().min(0).default(0), limit: z.number().int().min(1).max(500).default(100) })
+    .object({
+      filter: imageFilterSchema.default({}),
+      after: z.number().int().min(0).default(0),
+      limit: z.number().int().min(1).max(500).default(100),
+    })
     .strict(),
   'images.get': z.object({ id: idSchema }).strict(),
   'images.setStatus': z.object({ id: idSchema, status: imageStatusSchema }).strict(),
   'annotations.create': boxSchema
-    .extend({ imageId: idSchema, classId: idSchema, difficult: z.boolean().optional(), truncated: z.boolean().optional() })
+    .extend({
+      imageId: idSchema,
+      classId: idSchema,
+      difficult: z.boolean().optional(),
+      truncated: z.boolean().optional(),
+    })
     .strict(),
   'annotations.update': z
     .object({

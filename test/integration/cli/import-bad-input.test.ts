@@ -35,7 +35,11 @@ beforeEach(() => {
   mkdirSync(ds, { recursive: true });
 });
 
-function coco(images: object[], annotations: object[] = [], categories: object[] = [{ id: 1, name: 'cat' }]): string {
+function coco(
+  images: object[],
+  annotations: object[] = [],
+  categories: object[] = [{ id: 1, name: 'cat' }],
+): string {
   const f = path.join(ds, 'instances.json');
   writeFileSync(f, JSON.stringify({ images, categories, annotations }, null, 1));
   return f;
@@ -57,7 +61,10 @@ describe('a file-level problem aborts the import, names the file, and writes not
     const buf = await writeImage(path.join(ds, 'b.jpg'), 64, 48, { seed: 2 });
     writeFileSync(path.join(ds, 'b.jpg'), buf.subarray(0, Math.floor(buf.length / 2)));
     await writeImage(path.join(ds, 'ok.jpg'), 64, 48, { seed: 3 });
-    const f = coco([{ id: 1, file_name: 'b.jpg', width: 64, height: 48 }, { id: 2, file_name: 'ok.jpg', width: 64, height: 48 }]);
+    const f = coco([
+      { id: 1, file_name: 'b.jpg', width: 64, height: 48 },
+      { id: 2, file_name: 'ok.jpg', width: 64, height: 48 },
+    ]);
     expectRefused(['--format', 'coco', '--from', f], path.join(ds, 'b.jpg'), /truncated or corrupt/);
   });
 
@@ -102,12 +109,19 @@ describe('a file-level problem aborts the import, names the file, and writes not
     mkdirSync(path.join(ds, 'labels', 'train'), { recursive: true });
     writeFileSync(path.join(ds, 'labels', 'train', 'a.txt'), '3 0.5 0.5 0.2 0.2\n');
     writeFileSync(path.join(ds, 'data.yaml'), 'path: .\ntrain: images/train\nnames: [cat, dog]\n');
-    expectRefused(['--format', 'yolo', '--from', ds], path.join('labels', 'train', 'a.txt') + ':1', /class id/i);
+    expectRefused(
+      ['--format', 'yolo', '--from', ds],
+      path.join('labels', 'train', 'a.txt') + ':1',
+      /class id/i,
+    );
   });
 
   it('an unknown COCO category', async () => {
     await writeImage(path.join(ds, 'a.jpg'), 64, 48);
-    const f = coco([{ id: 1, file_name: 'a.jpg', width: 64, height: 48 }], [{ id: 1, image_id: 1, category_id: 7, bbox: [1, 1, 5, 5], iscrowd: 0 }]);
+    const f = coco(
+      [{ id: 1, file_name: 'a.jpg', width: 64, height: 48 }],
+      [{ id: 1, image_id: 1, category_id: 7, bbox: [1, 1, 5, 5], iscrowd: 0 }],
+    );
     expectRefused(['--format', 'coco', '--from', f], 'instances.json', /unknown category/);
   });
 
@@ -136,7 +150,9 @@ describe('a file-level problem aborts the import, names the file, and writes not
     const f = coco([{ id: 1, file_name: 'zero.jpg', width: 64, height: 48 }]);
     const r = ridge(['import', project, '--format', 'coco', '--from', f, '--json']);
     expect(r.code).toBe(1);
-    const doc = JSON.parse(r.stdout) as { error: { message: string; file: string; problems: { file: string }[] } };
+    const doc = JSON.parse(r.stdout) as {
+      error: { message: string; file: string; problems: { file: string }[] };
+    };
     expect(doc.error.message).toMatch(/nothing was written/);
     expect(doc.error.problems.map((p) => p.file)).toContain(path.join(ds, 'zero.jpg'));
   });
@@ -158,14 +174,24 @@ describe('--skip-bad and box repairs', () => {
         { id: 2, image_id: 3, category_id: 1, bbox: [2, 2, 5, 5], iscrowd: 0 },
       ],
     );
-    const before = JSON.parse(ridge(['stats', project, '--json']).stdout) as { images: number; annotations: number };
+    const before = JSON.parse(ridge(['stats', project, '--json']).stdout) as {
+      images: number;
+      annotations: number;
+    };
     const r = ridge(['import', project, '--format', 'coco', '--from', f, '--skip-bad', '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const report = JSON.parse(r.stdout) as { images: number; skippedImages: number; problems: { file: string; message: string }[] };
+    const report = JSON.parse(r.stdout) as {
+      images: number;
+      skippedImages: number;
+      problems: { file: string; message: string }[];
+    };
     expect(report.images).toBe(2);
     expect(report.skippedImages).toBe(1);
     expect(r.stderr).toContain(path.join(ds, 'zero.jpg'));
-    const after = JSON.parse(ridge(['stats', project, '--json']).stdout) as { images: number; annotations: number };
+    const after = JSON.parse(ridge(['stats', project, '--json']).stdout) as {
+      images: number;
+      annotations: number;
+    };
     expect(after.images - before.images).toBe(2);
     expect(after.annotations - before.annotations).toBe(2);
   });

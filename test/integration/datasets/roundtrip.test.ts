@@ -26,7 +26,10 @@ function snapshot(p: Project, tol: number): Snapshot {
     const boxes = p.annotations
       .forImage(img.id)
       .filter((a) => a.state === 'accepted')
-      .map((a) => `${names.get(a.classId)} ${[a.x, a.y, a.w, a.h].map((v) => round(v).toFixed(3)).join(' ')} d${+a.difficult} t${+a.truncated}`)
+      .map(
+        (a) =>
+          `${names.get(a.classId)} ${[a.x, a.y, a.w, a.h].map((v) => round(v).toFixed(3)).join(' ')} d${+a.difficult} t${+a.truncated}`,
+      )
       .sort();
     images[path.basename(img.path)] = { split: img.split, status: boxes.length ? 'labeled' : 'empty', boxes };
   }
@@ -40,8 +43,27 @@ beforeAll(async () => {
   // Flags, a pending prediction (must not be exported) and an unlabeled image (left out) exercise the edges.
   const [first, second] = source.images.all();
   const cls = source.classes.list()[1]!;
-  createBox(source, { imageId: first!.id, classId: cls.id, x: 10.25, y: 20.5, w: 30, h: 40, difficult: true, truncated: true });
-  source.annotations.insert({ imageId: first!.id, classId: cls.id, x: 1, y: 1, w: 5, h: 5, source: 'predicted', score: 0.9, state: 'pending' });
+  createBox(source, {
+    imageId: first!.id,
+    classId: cls.id,
+    x: 10.25,
+    y: 20.5,
+    w: 30,
+    h: 40,
+    difficult: true,
+    truncated: true,
+  });
+  source.annotations.insert({
+    imageId: first!.id,
+    classId: cls.id,
+    x: 1,
+    y: 1,
+    w: 5,
+    h: 5,
+    source: 'predicted',
+    score: 0.9,
+    state: 'pending',
+  });
   for (const a of source.annotations.forImage(second!.id)) source.annotations.remove(a.id);
   setImageStatus(source, second!.id, 'unlabeled');
 }, 120_000);
@@ -72,7 +94,10 @@ describe.each<[ExportFormat, number]>([
         const strip = (s: Snapshot): Snapshot => ({
           classes: s.classes,
           images: Object.fromEntries(
-            Object.entries(s.images).map(([k, v]) => [k, { ...v, boxes: v.boxes.map((x) => x.replace(/ d\d t\d$/, '')) }]),
+            Object.entries(s.images).map(([k, v]) => [
+              k,
+              { ...v, boxes: v.boxes.map((x) => x.replace(/ d\d t\d$/, '')) },
+            ]),
           ),
         });
         expect(strip(b)).toEqual(strip(a));

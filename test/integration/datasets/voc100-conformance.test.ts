@@ -31,7 +31,17 @@ async function importAs(name: string, format: ImportFormat, from: string, images
     const images2 = new Map(p.images.all().map((i) => [i.id, i]));
     return p.annotations.acceptedAll().map((a) => {
       const img = images2.get(a.imageId)!;
-      return { file: path.basename(img.path), label: classes.get(a.classId)!, x: a.x, y: a.y, w: a.w, h: a.h, difficult: a.difficult, width: img.width, height: img.height };
+      return {
+        file: path.basename(img.path),
+        label: classes.get(a.classId)!,
+        x: a.x,
+        y: a.y,
+        w: a.w,
+        h: a.h,
+        difficult: a.difficult,
+        width: img.width,
+        height: img.height,
+      };
     });
   } finally {
     p.close();
@@ -41,7 +51,8 @@ async function importAs(name: string, format: ImportFormat, from: string, images
 function byImage(rows: Row[]): Map<string, Row[]> {
   const m = new Map<string, Row[]>();
   for (const r of rows) m.set(r.file, [...(m.get(r.file) ?? []), r]);
-  for (const list of m.values()) list.sort((a, b) => a.label.localeCompare(b.label) || a.x - b.x || a.y - b.y || a.w - b.w);
+  for (const list of m.values())
+    list.sort((a, b) => a.label.localeCompare(b.label) || a.x - b.x || a.y - b.y || a.w - b.w);
   return m;
 }
 
@@ -51,11 +62,16 @@ function expectSameBoxes(a: Row[], b: Row[], tol: (r: Row) => number): void {
   expect([...mb.keys()].sort()).toEqual([...ma.keys()].sort());
   for (const [file, la] of ma) {
     const lb = mb.get(file)!;
-    expect(lb.map((r) => r.label), file).toEqual(la.map((r) => r.label));
+    expect(
+      lb.map((r) => r.label),
+      file,
+    ).toEqual(la.map((r) => r.label));
     la.forEach((r, i) => {
       const o = lb[i]!;
       for (const k of ['x', 'y', 'w', 'h'] as const) {
-        expect(Math.abs(o[k] - r[k]), `${file} box ${i} ${k}: ${o[k]} vs ${r[k]}`).toBeLessThanOrEqual(tol(r));
+        expect(Math.abs(o[k] - r[k]), `${file} box ${i} ${k}: ${o[k]} vs ${r[k]}`).toBeLessThanOrEqual(
+          tol(r),
+        );
       }
     });
   }
@@ -68,9 +84,15 @@ beforeAll(async () => {
   const images = path.join(VOC100, 'images');
   imported.set('voc', await importAs('voc', 'voc', path.join(gts, 'pascalvoc_format'), images));
   imported.set('yolo', await importAs('yolo', 'yolo', path.join(gts, 'yolo_format'), images));
-  imported.set('coco', await importAs('coco', 'coco', path.join(gts, 'coco_format_v1', 'instances_default.json'), images));
+  imported.set(
+    'coco',
+    await importAs('coco', 'coco', path.join(gts, 'coco_format_v1', 'instances_default.json'), images),
+  );
   imported.set('labelme', await importAs('labelme', 'labelme', path.join(gts, 'labelme_format'), images));
-  imported.set('cvat', await importAs('cvat', 'cvat', path.join(gts, 'cvat_format', 'annotations.xml'), images));
+  imported.set(
+    'cvat',
+    await importAs('cvat', 'cvat', path.join(gts, 'cvat_format', 'annotations.xml'), images),
+  );
 }, 180_000);
 afterAll(() => tmp?.cleanup());
 

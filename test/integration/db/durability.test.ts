@@ -15,7 +15,15 @@ function seedProject(dir: string): void {
   const p = Project.init(dir, 'durability');
   p.tx(() => {
     p.classes.create('thing');
-    p.images.insert({ sha256: 'x', path: 'images/a.jpg', linked: false, width: 640, height: 480, split: 'train', status: 'unlabeled' });
+    p.images.insert({
+      sha256: 'x',
+      path: 'images/a.jpg',
+      linked: false,
+      width: 640,
+      height: 480,
+      split: 'train',
+      status: 'unlabeled',
+    });
   });
   p.close();
 }

@@ -20,8 +20,9 @@ function rawAtVersion(file: string, version: number): Database.Database {
 }
 
 function tables(db: Database.Database): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[])
-    .map((r) => r.name);
+  return (
+    db.prepare("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name").all() as { name: string }[]
+  ).map((r) => r.name);
 }
 
 describe('migration 001 (labeling schema)', () => {
@@ -42,7 +43,11 @@ describe('migration 001 (labeling schema)', () => {
     expect(() => insBox.run(1, 0)).toThrow(/CHECK/);
     expect(() => insBox.run(99, 5)).toThrow(/FOREIGN KEY/);
     expect(() =>
-      db.prepare("INSERT INTO image (sha256, path, width, height, split, created_at) VALUES ('h','b',1,1,'dev','n')").run(),
+      db
+        .prepare(
+          "INSERT INTO image (sha256, path, width, height, split, created_at) VALUES ('h','b',1,1,'dev','n')",
+        )
+        .run(),
     ).toThrow(/CHECK/);
     db.close();
   });

@@ -63,9 +63,24 @@ describe('parseYolo (Ultralytics)', () => {
     ['a class id out of range', '2 0.5 0.5 0.1 0.1', /out of range \(0\.\.1\)/],
     ['a negative class id', '-1 0.5 0.5 0.1 0.1', /out of range/],
     ['a fractional class id', '1.5 0.5 0.5 0.1 0.1', /not an integer/],
+  ];
+  // Non-finite coordinates are box-level repairs: the box is dropped with a warning naming file and line.
+  const droppedLines: [string, string, RegExp][] = [
     ['a NaN coordinate', '0 nan 0.5 0.1 0.1', /not finite/],
     ['an overflowing coordinate', '0 0.5 0.5 1e999 0.1', /w "1e999" is not finite/],
   ];
+  for (const [what, line, re] of droppedLines) {
+    it(`drops a box with ${what}, as a warning with file and line`, () => {
+      const p = parseYolo(ultra({ 'train/a.txt': `0 0.5 0.5 0.1 0.1\n${line}\n` }));
+      expect(problemMatching(p, re), JSON.stringify(p.problems)).toMatchObject({
+        severity: 'warning',
+        file: 'labels/train/a.txt',
+        line: 2,
+      });
+      expect(p.problems.filter((x) => x.severity === 'error')).toEqual([]);
+      expect(p.images[0]!.boxes).toHaveLength(1);
+    });
+  }
   for (const [what, line, re] of badLines) {
     it(`reports ${what} with file, line and image`, () => {
       const p = parseYolo(ultra({ 'train/a.txt': `0 0.5 0.5 0.1 0.1\n${line}\n` }));
@@ -247,5 +262,35 @@ describe('writeYolo', () => {
     const ds = sampleExport();
     ds.images[1]!.fileName = 'a.png';
     expect(() => writeYolo(ds)).toThrow(/share the label/);
+  });
+});
+
+describe('parseYolo edge cases', () => {
+  it('keeps an image that val shares with train in train, with a warning (coco128 style)', () => {
+    const s = memorySource({
+      'data.yaml': 'train: images/t\nval: images/t\nnames: [a]\n',
+      'images/t/x.jpg': '',
+      'labels/t/x.txt': '0 0.5 0.5 0.5 0.5\n',
+    });
+    const p = parseYolo(s);
+    expect(errors(p)).toEqual([]);
+    expect(p.images.map((i) => [i.file, i.split])).toEqual([['images/t/x.jpg', 'train']]);
+    expect(problemMatching(p, /kept in train/)).toMatchObject({
+      severity: 'warning',
+      image: 'images/t/x.jpg',
+    });
+  });
+
+  it('warns when an image name is ambiguous in the images folder', () => {
+    const s = memorySource({
+      'obj.names': 'a\n',
+      'train.txt': 'data/x.jpg\n',
+      'x.txt': '0 0.5 0.5 0.5 0.5\n',
+      'pics/1/x.jpg': '',
+      'pics/2/x.jpg': '',
+    });
+    const p = parseYolo(s, { images: 'pics' });
+    expect(p.images.map((i) => [i.file, i.boxes.length])).toEqual([['pics/1/x.jpg', 1]]);
+    expect(problemMatching(p, /2 images named x.jpg/)).toMatchObject({ severity: 'warning', file: 'pics' });
   });
 });

@@ -13,7 +13,13 @@ afterAll(() => tmp.cleanup());
 const RGB = Uint8Array.from([255, 0, 0, 0, 255, 0, 0, 0, 255, 10, 20, 30, 40, 50, 60, 70, 80, 90]);
 
 /** A hand-made BMP with a 40-byte header, for the variants encodeBmp24 does not write. */
-function bmp(opts: { bpp: number; height: number; compression?: number; palette?: number[][]; rows: number[][] }) {
+function bmp(opts: {
+  bpp: number;
+  height: number;
+  compression?: number;
+  palette?: number[][];
+  rows: number[][];
+}) {
   const width = 3;
   const paletteBytes = (opts.palette?.length ?? 0) * 4;
   const masks = opts.compression === 3 ? 12 : 0;

@@ -15,7 +15,9 @@ describe('hashFile', () => {
     const file = path.join(tmp.dir, 'big.bin');
     writeFileSync(file, data);
     expect(await hashFile(file)).toBe(sha256Hex(data));
-    expect(sha256Hex(Buffer.from('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(sha256Hex(Buffer.from('abc'))).toBe(
+      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    );
   });
 
   it('rejects for a missing file', async () => {

@@ -4,7 +4,12 @@ import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeBmp24 } from '../../../src/main/services/images/bmp';
 import { sha256Hex } from '../../../src/main/services/images/hash';
-import { DECODE_FAIL_ON, PROBE_REASONS, probeImage, probeMany } from '../../../src/main/services/images/probe';
+import {
+  DECODE_FAIL_ON,
+  PROBE_REASONS,
+  probeImage,
+  probeMany,
+} from '../../../src/main/services/images/probe';
 import { VOC100, requireFixture } from '../../helpers/paths';
 import { makeTmpDir } from '../../helpers/tmp';
 
@@ -53,6 +58,18 @@ beforeAll(async () => {
   put('half.tiff', (await img().tiff().toBuffer()).subarray(0, 5000));
   put('half.bmp', encodeBmp24(noise(), W, H).subarray(0, 2000));
   put('anim.gif', await img().gif().toBuffer());
+  // A JPEG whose header claims 20000 x 20000 pixels (400 MP), over sharp's default pixel limit.
+  const huge = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#808080' } })
+    .jpeg()
+    .toBuffer();
+  const sof = huge.indexOf(Buffer.from([0xff, 0xc0]));
+  huge.writeUInt16BE(20000, sof + 5);
+  huge.writeUInt16BE(20000, sof + 7);
+  put('huge.jpg', huge);
+  put(
+    'drawing.jpg',
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>',
+  );
   put('binary.jpg', Buffer.from([0, 1, 2, 3, 250, 251, 0, 0, 9, 8, 7]));
 });
 
@@ -88,6 +105,7 @@ describe('probeImage', () => {
     expect(await probeImage(files['empty.jpg']!)).toEqual({ ok: false, reason: 'empty file (0 bytes)' });
     expect(await probeImage(files['notes.jpg']!)).toEqual({ ok: false, reason: 'not an image (text file?)' });
     expect(await probeImage(files['anim.gif']!)).toEqual({ ok: false, reason: 'unsupported format gif' });
+    expect(await probeImage(files['drawing.jpg']!)).toEqual({ ok: false, reason: 'unsupported format svg' });
     expect(await probeImage(files['binary.jpg']!)).toEqual({ ok: false, reason: PROBE_REASONS.unknown });
     const missing = await probeImage(path.join(tmp.dir, 'nope.jpg'));
     expect(missing.ok).toBe(false);
@@ -96,10 +114,18 @@ describe('probeImage', () => {
     expect(dir.ok === false && dir.reason.startsWith('cannot read file: ')).toBe(true);
   });
 
-  it.each(['half.jpg', 'half.png', 'half.webp', 'half.tiff', 'half.bmp'])('reports %s as truncated', async (name) => {
-    const r = await probeImage(files[name]!);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.reason).toBe('truncated or corrupt image data');
+  it.each(['half.jpg', 'half.png', 'half.webp', 'half.tiff', 'half.bmp'])(
+    'reports %s as truncated',
+    async (name) => {
+      const r = await probeImage(files[name]!);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.reason).toBe('truncated or corrupt image data');
+    },
+  );
+
+  it('refuses images over the pixel limit with a clear reason', async () => {
+    const r = await probeImage(files['huge.jpg']!);
+    expect(r.ok === false && r.reason).toBe('image too large (over 268 megapixels)');
   });
 
   it('with decode: false reads headers only, so a cut JPEG still probes', async () => {

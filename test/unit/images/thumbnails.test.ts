@@ -23,7 +23,8 @@ const files: Record<string, string> = {};
 function halves(width = W, height = H): Buffer {
   const raw = Buffer.alloc(width * height * 3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) raw.set(x < width / 2 ? [220, 20, 20] : [20, 20, 220], (y * width + x) * 3);
+    for (let x = 0; x < width; x++)
+      raw.set(x < width / 2 ? [220, 20, 20] : [20, 20, 220], (y * width + x) * 3);
   }
   return raw;
 }
@@ -42,7 +43,12 @@ beforeAll(async () => {
   put('a.tiff', await img().tiff().toBuffer());
   put('a.bmp', encodeBmp24(halves(), W, H));
   put('o6.jpg', await img().jpeg().withMetadata({ orientation: 6 }).toBuffer());
-  put('small.png', await sharp(halves(40, 30), { raw: { width: 40, height: 30, channels: 3 } }).png().toBuffer());
+  put(
+    'small.png',
+    await sharp(halves(40, 30), { raw: { width: 40, height: 30, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
   put('notes.jpg', Buffer.from('just text'));
 });
 afterAll(() => tmp.cleanup());
@@ -52,24 +58,31 @@ const hashOf = (name: string): string => sha256Hex(readFileSync(files[name]!));
 describe('thumbnailPath', () => {
   it('keys the cache by content hash and size', () => {
     const sha = 'AB'.repeat(32);
-    expect(thumbnailPath('/c', sha, 128)).toBe(path.join('/c', 'thumbs', 'ab', `${'ab'.repeat(32)}_128.webp`));
+    expect(thumbnailPath('/c', sha, 128)).toBe(
+      path.join('/c', 'thumbs', 'ab', `${'ab'.repeat(32)}_128.webp`),
+    );
     expect(() => thumbnailPath('/c', '../../etc', 128)).toThrow(/content hash/);
     expect(() => thumbnailPath('/c', sha, 0)).toThrow(/size/);
   });
 });
 
 describe('ensureThumbnail', () => {
-  it.each(['a.jpg', 'a.png', 'a.webp', 'a.tiff', 'a.bmp'])('makes a WebP that fits 256x256 from %s', async (name) => {
-    const out = await ensureThumbnail(files[name]!, cache, hashOf(name));
-    expect(out).toBe(thumbnailPath(cache, hashOf(name), 256));
-    const meta = await sharp(out).metadata();
-    expect(meta).toMatchObject({ format: 'webp', width: 256, height: 128 });
-    // Colours survive (BMP's BGR order in particular): left is red, right is blue.
-    const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
-    const px = (x: number) => [...data.subarray((64 * info.width + x) * info.channels, (64 * info.width + x) * info.channels + 3)];
-    expect(px(20)[0]).toBeGreaterThan(150);
-    expect(px(236)[2]).toBeGreaterThan(150);
-  });
+  it.each(['a.jpg', 'a.png', 'a.webp', 'a.tiff', 'a.bmp'])(
+    'makes a WebP that fits 256x256 from %s',
+    async (name) => {
+      const out = await ensureThumbnail(files[name]!, cache, hashOf(name));
+      expect(out).toBe(thumbnailPath(cache, hashOf(name), 256));
+      const meta = await sharp(out).metadata();
+      expect(meta).toMatchObject({ format: 'webp', width: 256, height: 128 });
+      // Colours survive (BMP's BGR order in particular): left is red, right is blue.
+      const { data, info } = await sharp(out).raw().toBuffer({ resolveWithObject: true });
+      const px = (x: number) => [
+        ...data.subarray((64 * info.width + x) * info.channels, (64 * info.width + x) * info.channels + 3),
+      ];
+      expect(px(20)[0]).toBeGreaterThan(150);
+      expect(px(236)[2]).toBeGreaterThan(150);
+    },
+  );
 
   it('applies EXIF orientation 6 (turned 90 degrees clockwise)', async () => {
     const out = await ensureThumbnail(files['o6.jpg']!, cache, hashOf('o6.jpg'), 100);

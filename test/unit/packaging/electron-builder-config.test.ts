@@ -8,7 +8,14 @@ import { REPO_ROOT } from '../../helpers/paths';
 const schema = JSON.parse(
   readFileSync(path.join(REPO_ROOT, 'node_modules/app-builder-lib/scheme.json'), 'utf8'),
 ) as Record<string, unknown>;
-const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as Record<string, any>;
+interface BuilderConfig {
+  linux: { target: string[] };
+  win: { target: string[] };
+  mac: { target: string[] };
+  asarUnpack: string[];
+  extraMetadata: { main: string };
+}
+const config = parse(readFileSync(path.join(REPO_ROOT, 'electron-builder.yml'), 'utf8')) as BuilderConfig;
 
 function validate(cfg: unknown): string[] {
   const ajv = new Ajv({ allErrors: true, strict: false });

@@ -82,9 +82,9 @@ describe('generateSample', () => {
       expect(img.boxes.length).toBeLessThanOrEqual(6);
       for (const b of img.boxes) {
         objects++;
-        expect(Number.isInteger(b.x) && Number.isInteger(b.y) && Number.isInteger(b.w) && Number.isInteger(b.h)).toBe(
-          true,
-        );
+        expect(
+          Number.isInteger(b.x) && Number.isInteger(b.y) && Number.isInteger(b.w) && Number.isInteger(b.h),
+        ).toBe(true);
         expect(b.x).toBeGreaterThanOrEqual(0);
         expect(b.y).toBeGreaterThanOrEqual(0);
         expect(b.w).toBeGreaterThan(0);

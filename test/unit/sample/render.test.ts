@@ -98,8 +98,16 @@ describe('renderScene boxes', () => {
 
   it('boxes only the visible part of an occluded object', () => {
     // Red circle, half covered by a blue square drawn on top; black background.
-    const bottom: SceneObject = { label: 'circle', shape: makeShape('circle', 60, 60, 50, 50), color: [255, 0, 0] };
-    const top: SceneObject = { label: 'square', shape: makeShape('square', 92.3, 60, 50, 50), color: [0, 0, 255] };
+    const bottom: SceneObject = {
+      label: 'circle',
+      shape: makeShape('circle', 60, 60, 50, 50),
+      color: [255, 0, 0],
+    };
+    const top: SceneObject = {
+      label: 'square',
+      shape: makeShape('square', 92.3, 60, 50, 50),
+      color: [0, 0, 255],
+    };
     const out = renderScene(W, H, flat([0, 0, 0]), [bottom, top]);
     const red = boundsWhere(out.raw, (r) => r > 0);
     const blue = boundsWhere(out.raw, (_r, _g, b) => b > 0);
@@ -114,8 +122,16 @@ describe('renderScene boxes', () => {
   });
 
   it('drops the label of an object that is mostly hidden', () => {
-    const hidden: SceneObject = { label: 'cross', shape: makeShape('cross', 60, 60, 30, 30), color: [255, 0, 0] };
-    const cover: SceneObject = { label: 'square', shape: makeShape('square', 66, 60, 34, 34), color: [0, 0, 255] };
+    const hidden: SceneObject = {
+      label: 'cross',
+      shape: makeShape('cross', 60, 60, 30, 30),
+      color: [255, 0, 0],
+    };
+    const cover: SceneObject = {
+      label: 'square',
+      shape: makeShape('square', 66, 60, 34, 34),
+      color: [0, 0, 255],
+    };
     const out = renderScene(W, H, flat([0, 0, 0]), [hidden, cover]);
     expect(out.visibility[0]).toBeGreaterThan(0);
     expect(out.visibility[0]).toBeLessThan(0.5);

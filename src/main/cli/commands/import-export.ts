@@ -10,7 +10,15 @@ import { type CliIo, emit, note } from '../io';
 import { formatProblem } from '../main';
 import { createProgress } from '../progress';
 
-const IMPORT_FORMATS: readonly ImportFormat[] = ['coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat', 'images'];
+const IMPORT_FORMATS: readonly ImportFormat[] = [
+  'coco',
+  'yolo',
+  'voc',
+  'createml',
+  'labelme',
+  'cvat',
+  'images',
+];
 const EXPORT_FORMATS: readonly ExportFormat[] = ['coco', 'yolo', 'voc', 'createml'];
 
 /** `ridge import <dir> --format F --from PATH [--images DIR] [--split S] [--link] [--skip-bad]`. */
@@ -22,11 +30,13 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     split: { type: 'string' },
     link: { type: 'boolean' },
     'skip-bad': { type: 'boolean' },
+    'verify-pixels': { type: 'boolean' },
   });
   const dir = path.resolve(io.cwd, requirePositional('import', positionals, 0, 'dir'));
   const format = enumOption('import', 'format', values.format, IMPORT_FORMATS);
   if (!format) throw new UserError(`ridge import: --format is required (${IMPORT_FORMATS.join('|')})`);
-  if (typeof values.from !== 'string') throw new UserError('ridge import: --from <file-or-folder> is required');
+  if (typeof values.from !== 'string')
+    throw new UserError('ridge import: --from <file-or-folder> is required');
   const split = enumOption('import', 'split', values.split, SPLITS);
   const p = Project.open(dir);
   const bar = createProgress(io, 'import');
@@ -38,6 +48,7 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
       ...(split ? { split } : {}),
       link: Boolean(values.link),
       skipBad: Boolean(values['skip-bad']),
+      verifyPixels: Boolean(values['verify-pixels']),
       onProgress: (d, t, phase) => bar.update(d, t, phase),
     });
     bar.done(`${report.images} images, ${report.annotations} boxes`);
@@ -47,8 +58,12 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
         `imported ${report.images} images and ${report.annotations} boxes into ${dir}`,
         report.classesCreated.length ? `new classes: ${report.classesCreated.join(', ')}` : '',
         report.skippedImages ? `skipped ${report.skippedImages} images (see warnings above)` : '',
-        report.duplicates ? `${report.duplicates} images duplicate others by content (see 'ridge stats')` : '',
-      ].filter(Boolean).join('\n'),
+        report.duplicates
+          ? `${report.duplicates} images duplicate others by content (see 'ridge stats')`
+          : '',
+      ]
+        .filter(Boolean)
+        .join('\n'),
     );
     return 0;
   } finally {
@@ -58,7 +73,10 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
 
 /** `ridge export <dir> --format F --to DIR`. */
 export function exportCommand(argv: string[], io: CliIo): number {
-  const { values, positionals } = parseCommandArgs('export', argv, { format: { type: 'string' }, to: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('export', argv, {
+    format: { type: 'string' },
+    to: { type: 'string' },
+  });
   const dir = path.resolve(io.cwd, requirePositional('export', positionals, 0, 'dir'));
   const format = enumOption('export', 'format', values.format, EXPORT_FORMATS);
   if (!format) throw new UserError(`ridge export: --format is required (${EXPORT_FORMATS.join('|')})`);
@@ -67,7 +85,12 @@ export function exportCommand(argv: string[], io: CliIo): number {
   try {
     const r = exportDataset(p, format, path.resolve(io.cwd, values.to));
     if (r.skippedUnlabeled) note(io, `note: ${r.skippedUnlabeled} unlabeled images were not exported`);
-    emit(io, Boolean(values.json), r, () => `exported ${r.images} images and ${r.annotations} boxes as ${format} to ${r.dir}`);
+    emit(
+      io,
+      Boolean(values.json),
+      r,
+      () => `exported ${r.images} images and ${r.annotations} boxes as ${format} to ${r.dir}`,
+    );
     return 0;
   } finally {
     p.close();

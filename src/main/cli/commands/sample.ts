@@ -8,7 +8,10 @@ import { formatStats } from './stats';
 
 /** `ridge sample <dir> [--images N] [--seed S]`: create (or fill) a project with the built-in generator. */
 export async function sampleCommand(argv: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseCommandArgs('sample', argv, { images: { type: 'string' }, seed: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs('sample', argv, {
+    images: { type: 'string' },
+    seed: { type: 'string' },
+  });
   const dir = path.resolve(io.cwd, requirePositional('sample', positionals, 0, 'dir'));
   const count = intOption('sample', 'images', values.images, 200, 0, 100_000);
   const seed = intOption('sample', 'seed', values.seed, 0, 0, 2 ** 31 - 1);
@@ -16,9 +19,16 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
   const bar = createProgress(io, 'sample', count);
   try {
     const r = await fillSampleProject(p, { count, seed, onProgress: (d, t) => bar.update(d, t) });
-    bar.done(`${r.images} images, ${r.annotations} boxes${r.alreadyPresent ? ` (${r.alreadyPresent} already there)` : ''}`);
+    bar.done(
+      `${r.images} images, ${r.annotations} boxes${r.alreadyPresent ? ` (${r.alreadyPresent} already there)` : ''}`,
+    );
     const stats = p.stats();
-    emit(io, Boolean(values.json), { ...r, stats }, () => `generated into ${dir}\n${formatStats(p.info().name, stats)}`);
+    emit(
+      io,
+      Boolean(values.json),
+      { ...r, stats },
+      () => `generated into ${dir}\n${formatStats(p.info().name, stats)}`,
+    );
     return 0;
   } finally {
     p.close();

@@ -23,8 +23,11 @@ export function statsCommand(argv: string[], io: CliIo): number {
   try {
     const s = p.stats();
     for (const g of p.images.duplicateGroups()) {
-      note(io, `warning: ${g.imageIds.length} images have identical content (ids ${g.imageIds.join(', ')})` +
-        (g.crossSplit ? ' across splits: possible leakage between train and val/test' : ''));
+      note(
+        io,
+        `warning: ${g.imageIds.length} images have identical content (ids ${g.imageIds.join(', ')})` +
+          (g.crossSplit ? ' across splits: possible leakage between train and val/test' : ''),
+      );
     }
     emit(io, Boolean(values.json), s, () => formatStats(p.info().name, s));
   } finally {

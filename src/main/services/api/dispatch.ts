@@ -9,9 +9,14 @@ export function isMethodName(name: string): name is MethodName {
 }
 
 /** Validate and run one call; never throws. Both transports (IPC, WebSocket) go through here. */
-export async function dispatch(handlers: Handlers, method: string, rawArgs: unknown): Promise<CallResult<unknown>> {
+export async function dispatch(
+  handlers: Handlers,
+  method: string,
+  rawArgs: unknown,
+): Promise<CallResult<unknown>> {
   try {
-    if (!isMethodName(method)) return { ok: false, error: { code: 'invalid-args', message: `unknown method '${method}'` } };
+    if (!isMethodName(method))
+      return { ok: false, error: { code: 'invalid-args', message: `unknown method '${method}'` } };
     const args = validateArgs(method, rawArgs);
     const handler = handlers[method] as (a: unknown) => unknown;
     return { ok: true, value: await handler(args) };

@@ -58,7 +58,12 @@ export function createHandlers(session: StudioSession): Handlers {
     'classes.list': () => p().classes.list(),
     'classes.create': (a) => {
       if (p().classes.byName(a.name)) throw new UserError(`a class named '${a.name}' already exists`);
-      return p().tx(() => p().classes.create(a.name, { ...(a.color ? { color: a.color } : {}), ...(a.hotkey !== undefined ? { hotkey: a.hotkey } : {}) }));
+      return p().tx(() =>
+        p().classes.create(a.name, {
+          ...(a.color ? { color: a.color } : {}),
+          ...(a.hotkey !== undefined ? { hotkey: a.hotkey } : {}),
+        }),
+      );
     },
     'classes.update': ({ id, ...patch }) => {
       if (!p().classes.byId(id)) throw new UserError(`class ${id} does not exist`);

@@ -57,7 +57,11 @@ export function freeImagePath(p: Project, wanted: string, sha256: string, taken:
  * row in ONE transaction. If anything fails, the copies are removed and the database is unchanged, so an import
  * is all or nothing. Classes are created in the order given, before any box refers to them.
  */
-export function commitImages(p: Project, classOrder: readonly string[], items: readonly PreparedImage[]): CommitResult {
+export function commitImages(
+  p: Project,
+  classOrder: readonly string[],
+  items: readonly PreparedImage[],
+): CommitResult {
   const written: string[] = [];
   try {
     for (const it of items) {
@@ -88,7 +92,12 @@ export function commitImages(p: Project, classOrder: readonly string[], items: r
       let annotations = 0;
       const imageIds: number[] = [];
       for (const it of items) {
-        const stored = it.link ? path.relative(p.dir, (it.source as { file: string }).file).split(path.sep).join('/') : it.dest;
+        const stored = it.link
+          ? path
+              .relative(p.dir, (it.source as { file: string }).file)
+              .split(path.sep)
+              .join('/')
+          : it.dest;
         const img = p.images.insert({
           sha256: it.sha256,
           path: stored,
@@ -100,7 +109,7 @@ export function commitImages(p: Project, classOrder: readonly string[], items: r
         });
         imageIds.push(img.id);
         for (const b of it.boxes) {
-          p.annotations.insert({ imageId: img.id, classId: ensure(b.label), ...b });
+          p.annotations.insertId({ imageId: img.id, classId: ensure(b.label), ...b });
           annotations++;
         }
       }

@@ -1,4 +1,13 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { ExportReport } from '../../../shared/api/contract';
 import { UserError } from '../db/errors';
@@ -13,7 +22,15 @@ export function buildExportDataset(p: Project): { dataset: ExportDataset; skippe
   const byImage = new Map<number, ExportImage['boxes']>();
   for (const a of p.annotations.acceptedAll()) {
     const list = byImage.get(a.imageId) ?? [];
-    list.push({ label: className.get(a.classId)!, x: a.x, y: a.y, w: a.w, h: a.h, difficult: a.difficult, truncated: a.truncated });
+    list.push({
+      label: className.get(a.classId)!,
+      x: a.x,
+      y: a.y,
+      w: a.w,
+      h: a.h,
+      difficult: a.difficult,
+      truncated: a.truncated,
+    });
     byImage.set(a.imageId, list);
   }
   const usedNames = new Set<string>();
@@ -62,7 +79,8 @@ export function exportDataset(p: Project, format: ExportFormat, to: string): Exp
   const out = path.resolve(to);
   if (existsSync(out)) {
     if (!statSync(out).isDirectory()) throw new UserError(`${out} exists and is not a folder`, out);
-    if (readdirSync(out).length > 0) throw new UserError(`export folder ${out} is not empty; choose a new folder`, out);
+    if (readdirSync(out).length > 0)
+      throw new UserError(`export folder ${out} is not empty; choose a new folder`, out);
   }
   const { dataset, skippedUnlabeled } = buildExportDataset(p);
   const plan = writeDataset(format, dataset);

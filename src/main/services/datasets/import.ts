@@ -24,6 +24,8 @@ export interface ImportOptions {
   link?: boolean;
   /** Import what is good and list what was skipped, instead of aborting. */
   skipBad?: boolean;
+  /** Decode every pixel of every image (slow) instead of checking that each file is complete. */
+  verifyPixels?: boolean;
   onProgress?: (done: number, total: number, phase: string) => void;
 }
 
@@ -53,10 +55,16 @@ function toImportProblem(p: Problem, root: string): ImportProblem {
   return out;
 }
 
-function boxesInPixels(img: DatasetImage, width: number, height: number, warn: (file: string, msg: string) => void): PreparedBox[] {
+function boxesInPixels(
+  img: DatasetImage,
+  width: number,
+  height: number,
+  warn: (file: string, msg: string) => void,
+): PreparedBox[] {
   const out: PreparedBox[] = [];
   for (const b of img.boxes) {
-    const raw = img.units === 'normalized' ? { x: b.x * width, y: b.y * height, w: b.w * width, h: b.h * height } : b;
+    const raw =
+      img.units === 'normalized' ? { x: b.x * width, y: b.y * height, w: b.w * width, h: b.h * height } : b;
     const r = clipBoxToImage(raw, width, height);
     const where = b.origin ?? img.file;
     const desc = `${b.label} box [${[raw.x, raw.y, raw.w, raw.h].map((v) => +v.toFixed(2)).join(', ')}]`;
@@ -89,7 +97,9 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
 
   // Parser problems name files relative to the dataset folder, or to the images folder when one was given.
   const problemRoot = (file: string) =>
-    opts.images && !existsSync(path.join(root, file)) && existsSync(path.join(opts.images, file)) ? opts.images : root;
+    opts.images && !existsSync(path.join(root, file)) && existsSync(path.join(opts.images, file))
+      ? opts.images
+      : root;
   const problems: ImportProblem[] = [];
   const badImages = new Set<string>();
   let fileLevelError = false;
@@ -103,7 +113,7 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
   const total = parsed.images.length;
   let done = 0;
   const probes = await mapWithConcurrency(parsed.images, 4, async (img): Promise<ProbeResult> => {
-    const r = await probeImage(path.join(imagesRoot, img.file));
+    const r = await probeImage(path.join(imagesRoot, img.file), { decode: opts.verifyPixels ? true : 'structure' });
     opts.onProgress?.(++done, total, 'checking images');
     return r;
   });
@@ -118,15 +128,25 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
   const errors = problems.filter((x) => x.severity === 'error');
   const kept = parsed.images.filter((img) => !badImages.has(img.file));
   if (errors.length > 0 && (!opts.skipBad || fileLevelError)) {
-    const why = fileLevelError && opts.skipBad ? ' (some problems concern a whole file, so --skip-bad cannot skip them)' : ' (use --skip-bad to import the rest)';
-    throw new ImportAbortedError(`import aborted: ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was written${why}`, problems);
+    const why =
+      fileLevelError && opts.skipBad
+        ? ' (some problems concern a whole file, so --skip-bad cannot skip them)'
+        : ' (use --skip-bad to import the rest)';
+    throw new ImportAbortedError(
+      `import aborted: ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was written${why}`,
+      problems,
+    );
   }
   if (kept.length === 0) {
-    const msg = total === 0 ? `the dataset at ${opts.from} has 0 images; nothing was written` : 'every image had a problem; nothing was written';
+    const msg =
+      total === 0
+        ? `the dataset at ${opts.from} has 0 images; nothing was written`
+        : 'every image had a problem; nothing was written';
     throw new ImportAbortedError(msg, problems, opts.from);
   }
 
-  const warn = (file: string, message: string) => problems.push({ severity: 'warning', file: path.join(root, file), message });
+  const warn = (file: string, message: string) =>
+    problems.push({ severity: 'warning', file: path.join(root, file), message });
   const taken = new Set<string>();
   const items: PreparedImage[] = [];
   let alreadyStored = 0;
@@ -146,8 +166,15 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     }
     if (same.length > 0 || seenHashes.has(probe.sha256)) duplicates++;
     seenHashes.add(probe.sha256);
-    if (img.width !== undefined && img.height !== undefined && (img.width !== probe.width || img.height !== probe.height)) {
-      warn(img.file, `declared size ${img.width}x${img.height} differs from the image (${probe.width}x${probe.height} after EXIF orientation); boxes kept as stated`);
+    if (
+      img.width !== undefined &&
+      img.height !== undefined &&
+      (img.width !== probe.width || img.height !== probe.height)
+    ) {
+      warn(
+        img.file,
+        `declared size ${img.width}x${img.height} differs from the image (${probe.width}x${probe.height} after EXIF orientation); boxes kept as stated`,
+      );
     }
     const boxes = boxesInPixels(img, probe.width, probe.height, warn);
     items.push({
@@ -163,7 +190,8 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     });
   });
   if (errors.length > 0) {
-    for (const f of badImages) problems.push({ severity: 'warning', file: path.join(imagesRoot, f), message: 'skipped (--skip-bad)' });
+    for (const f of badImages)
+      problems.push({ severity: 'warning', file: path.join(imagesRoot, f), message: 'skipped (--skip-bad)' });
   }
 
   opts.onProgress?.(0, items.length, 'storing');

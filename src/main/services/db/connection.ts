@@ -50,7 +50,9 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
 function checkApplicationId(db: Database.Database, file: string): void {
   const appId = db.pragma('application_id', { simple: true }) as number;
   if (appId === RIDGE_APPLICATION_ID) return;
-  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number };
+  const tables = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as {
+    n: number;
+  };
   if (appId !== 0 || tables.n > 0) {
     throw new UserError(`${file} is an SQLite file but not a Ridge Studio project; it was not changed`, file);
   }

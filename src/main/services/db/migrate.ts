@@ -15,7 +15,11 @@ export function backupPath(file: string, fromVersion: number, now = new Date()):
  * database is copied (VACUUM INTO) before the first step; each step runs in its own IMMEDIATE transaction
  * that re-reads user_version, so two processes opening an old project at once migrate it exactly once.
  */
-export function migrate(db: Database.Database, file: string, migrations: readonly Migration[] = MIGRATIONS): void {
+export function migrate(
+  db: Database.Database,
+  file: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): void {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
   const current = userVersion(db);
   if (current > latest) {

@@ -40,7 +40,8 @@ const MAX_PIXELS = 268_402_689; // sharp's default limitInputPixels
  * loader, so this is how BMP probing and thumbnails work. Throws BmpError.
  */
 export function readBmpInfo(buf: Buffer): BmpInfo {
-  if (buf.length < 26 || buf[0] !== 0x42 || buf[1] !== 0x4d) throw new BmpError('truncated', 'BMP header cut off');
+  if (buf.length < 26 || buf[0] !== 0x42 || buf[1] !== 0x4d)
+    throw new BmpError('truncated', 'BMP header cut off');
   const pixelOffset = buf.readUInt32LE(10);
   const dibSize = buf.readUInt32LE(14);
   if (dibSize === 12) throw new BmpError('unsupported', 'OS/2 BMP (BITMAPCOREHEADER)');
@@ -55,7 +56,8 @@ export function readBmpInfo(buf: Buffer): BmpInfo {
     throw new BmpError('truncated', `BMP size ${width}x${rawHeight}`);
   }
   const height = Math.abs(rawHeight);
-  if (width * height > MAX_PIXELS) throw new BmpError('unsupported', `BMP of ${width}x${height} is too large`);
+  if (width * height > MAX_PIXELS)
+    throw new BmpError('unsupported', `BMP of ${width}x${height} is too large`);
   if (![1, 4, 8, 24, 32].includes(bitsPerPixel)) {
     throw new BmpError('unsupported', `${bitsPerPixel}-bit BMP`);
   }
@@ -67,7 +69,12 @@ export function readBmpInfo(buf: Buffer): BmpInfo {
       throw new BmpError('unsupported', 'BMP with non-standard bitfield masks');
     }
   } else if (compression !== BI_RGB) {
-    const kind = compression === 1 || compression === 2 ? ', RLE' : compression === 4 || compression === 5 ? ', embedded JPEG/PNG' : '';
+    const kind =
+      compression === 1 || compression === 2
+        ? ', RLE'
+        : compression === 4 || compression === 5
+          ? ', embedded JPEG/PNG'
+          : '';
     throw new BmpError('unsupported', `compression ${compression}${kind}`);
   }
   let palette = new Uint8Array(0);
@@ -124,7 +131,12 @@ export function decodeBmp(buf: Buffer): BmpPixels {
 }
 
 /** Encode packed RGB as a 24-bit BMP (bottom-up unless asked); tests use it, since sharp cannot write BMP. */
-export function encodeBmp24(rgb: Uint8Array, width: number, height: number, opts: { topDown?: boolean } = {}): Buffer {
+export function encodeBmp24(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  opts: { topDown?: boolean } = {},
+): Buffer {
   const rowStride = Math.floor((24 * width + 31) / 32) * 4;
   const pixelOffset = 54;
   const buf = Buffer.alloc(pixelOffset + rowStride * height);

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { BmpError, readBmpInfo } from './bmp';
 import { sha256Hex } from './hash';
+import { hasStructuralCheck, structuralProblem } from './integrity';
 import { mapWithConcurrency } from './pool';
 import { type ImageFormat, looksLikeText, sniffFormat, sniffOtherFormat } from './sniff';
 
@@ -29,8 +30,12 @@ export type ProbeResult = ProbeOk | ProbeFail;
 
 /** Options of probeImage. */
 export interface ProbeOptions {
-  /** Decode all pixels to catch truncated or corrupt files (default true); false reads headers only. */
-  decode?: boolean;
+  /**
+   * How hard to check the file: `true` decodes every pixel (catches corrupt data anywhere); `'structure'` reads
+   * the header and checks the container reaches its end marker (catches cut-off files, ~5x faster; TIFF and
+   * BMP are still decoded); `false` reads headers only. Default true.
+   */
+  decode?: boolean | 'structure';
 }
 
 /** Reason strings callers and tests may compare against. */
@@ -59,7 +64,11 @@ function errMessage(err: unknown): string {
 }
 
 /** Swap width and height for EXIF orientations 5..8 (the 90-degree ones). */
-export function orientedSize(width: number, height: number, orientation: number): { width: number; height: number } {
+export function orientedSize(
+  width: number,
+  height: number,
+  orientation: number,
+): { width: number; height: number } {
   return orientation >= 5 && orientation <= 8 ? { width: height, height: width } : { width, height };
 }
 
@@ -75,16 +84,22 @@ async function decodeAll(buf: Buffer): Promise<void> {
     .toBuffer();
 }
 
-async function probeWithSharp(buf: Buffer, format: ImageFormat, decode: boolean): Promise<ProbeResult> {
+async function probeWithSharp(buf: Buffer, format: ImageFormat, decode: boolean | 'structure'): Promise<ProbeResult> {
   try {
     const meta = await sharp(buf, { failOn: DECODE_FAIL_ON }).metadata();
     if (meta.format !== format) {
       return fail(`unsupported format ${meta.format}`);
     }
     if (!meta.width || !meta.height) return fail(PROBE_REASONS.corrupt, 'no image size in header');
-    const orientation = meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
+    const orientation =
+      meta.orientation && meta.orientation >= 1 && meta.orientation <= 8 ? meta.orientation : 1;
     const size = meta.autoOrient ?? orientedSize(meta.width, meta.height, orientation);
-    if (decode) await decodeAll(buf);
+    if (decode === 'structure' && hasStructuralCheck(format)) {
+      const problem = structuralProblem(buf, format);
+      if (problem) return fail(PROBE_REASONS.corrupt, problem);
+    } else if (decode) {
+      await decodeAll(buf);
+    }
     return {
       ok: true,
       width: size.width,
@@ -114,7 +129,8 @@ function probeBmp(buf: Buffer): ProbeResult {
       sha256: sha256Hex(buf),
     };
   } catch (err) {
-    if (err instanceof BmpError && err.kind === 'unsupported') return fail(`unsupported format bmp (${err.message})`);
+    if (err instanceof BmpError && err.kind === 'unsupported')
+      return fail(`unsupported format bmp (${err.message})`);
     return fail(PROBE_REASONS.corrupt, errMessage(err));
   }
 }

@@ -23,7 +23,11 @@ export class ImageReadError extends Error {
  * Where the cached thumbnail of an image lives: `<cacheDir>/thumbs/<ab>/<sha256>_<size>.webp`. Keyed by
  * content hash, so a re-linked or renamed image keeps its thumbnail; two-character folders keep each small.
  */
-export function thumbnailPath(cacheDir: string, sha256: string, size: number = DEFAULT_THUMBNAIL_SIZE): string {
+export function thumbnailPath(
+  cacheDir: string,
+  sha256: string,
+  size: number = DEFAULT_THUMBNAIL_SIZE,
+): string {
   if (!/^[0-9a-f]{8,128}$/i.test(sha256)) throw new Error(`not a content hash: ${JSON.stringify(sha256)}`);
   if (!Number.isInteger(size) || size < 1 || size > 4096) throw new Error(`bad thumbnail size ${size}`);
   const hex = sha256.toLowerCase();
@@ -121,7 +125,8 @@ export interface DisplayImage {
  */
 export async function readImageForDisplay(absPath: string): Promise<DisplayImage> {
   const { buf, format } = await readSource(absPath);
-  if (format === 'jpeg' || format === 'png' || format === 'webp') return { mime: FORMAT_MIME[format], buffer: buf };
+  if (format === 'jpeg' || format === 'png' || format === 'webp')
+    return { mime: FORMAT_MIME[format], buffer: buf };
   try {
     const png = await orientedPipeline(buf, format, absPath).png().toBuffer();
     return { mime: 'image/png', buffer: png };

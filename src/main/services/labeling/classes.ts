@@ -10,7 +10,8 @@ export function deleteClass(p: Project, classId: number): number {
     p.classes.remove(classId);
     for (const id of affected) {
       const img = p.images.byId(id);
-      if (img?.status === 'labeled' && p.annotations.countAcceptedForImage(id) === 0) p.images.setStatus(id, 'unlabeled');
+      if (img?.status === 'labeled' && p.annotations.countAcceptedForImage(id) === 0)
+        p.images.setStatus(id, 'unlabeled');
     }
     return n;
   });

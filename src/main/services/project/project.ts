@@ -43,7 +43,8 @@ export class Project {
   /** Create a project folder (or adopt an empty/existing one) and its database. */
   static init(dir: string, name?: string): Project {
     const abs = path.resolve(dir);
-    if (existsSync(abs) && !statSync(abs).isDirectory()) throw new UserError(`${abs} exists and is not a folder`, abs);
+    if (existsSync(abs) && !statSync(abs).isDirectory())
+      throw new UserError(`${abs} exists and is not a folder`, abs);
     mkdirSync(abs, { recursive: true });
     const db = openDatabase(path.join(abs, PROJECT_FILE), { create: true });
     const p = new Project(abs, db);
@@ -56,7 +57,10 @@ export class Project {
     const abs = path.resolve(dir);
     const file = path.join(abs, PROJECT_FILE);
     if (!existsSync(file)) {
-      throw new UserError(`${abs} is not a Ridge Studio project (no ${PROJECT_FILE}); create one with 'ridge init'`, abs);
+      throw new UserError(
+        `${abs} is not a Ridge Studio project (no ${PROJECT_FILE}); create one with 'ridge init'`,
+        abs,
+      );
     }
     const db = openDatabase(file);
     const p = new Project(abs, db);
@@ -69,7 +73,9 @@ export class Project {
 
   /** Open the project if it exists, else create it (`ridge sample` fills or creates). */
   static openOrInit(dir: string, name?: string): Project {
-    return existsSync(path.join(path.resolve(dir), PROJECT_FILE)) ? Project.open(dir) : Project.init(dir, name);
+    return existsSync(path.join(path.resolve(dir), PROJECT_FILE))
+      ? Project.open(dir)
+      : Project.init(dir, name);
   }
 
   /** Run `fn` in one IMMEDIATE transaction: the write lock is taken up front, so writers queue instead of failing. */
@@ -80,7 +86,13 @@ export class Project {
   /** Project identity for the UI and CLI. */
   info(): ProjectInfo {
     const row = this.projectRepo.get()!;
-    return { id: row.uuid, name: row.name, dir: this.dir, createdAt: row.created_at, schemaVersion: SCHEMA_VERSION };
+    return {
+      id: row.uuid,
+      name: row.name,
+      dir: this.dir,
+      createdAt: row.created_at,
+      schemaVersion: SCHEMA_VERSION,
+    };
   }
 
   /** Counts of images, accepted boxes per class (project order, zeros included) and images per split. */

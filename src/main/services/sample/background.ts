@@ -7,18 +7,34 @@ export function hsv(h: number, s: number, v: number): Rgb {
   const hp = (((h % 360) + 360) % 360) / 60;
   const x = c * (1 - Math.abs((hp % 2) - 1));
   const [r, g, b] =
-    hp < 1 ? [c, x, 0] : hp < 2 ? [x, c, 0] : hp < 3 ? [0, c, x] : hp < 4 ? [0, x, c] : hp < 5 ? [x, 0, c] : [c, 0, x];
+    hp < 1
+      ? [c, x, 0]
+      : hp < 2
+        ? [x, c, 0]
+        : hp < 3
+          ? [0, c, x]
+          : hp < 4
+            ? [0, x, c]
+            : hp < 5
+              ? [x, 0, c]
+              : [c, 0, x];
   const m = v - c;
   return [(r + m) * 255, (g + m) * 255, (b + m) * 255];
 }
 
 /**
  * Fractal value noise in [0, 1]: random values on grids of `cell`, cell/2, ... pixels, each interpolated with
- * smoothstep, amplitudes halving per octave. All octaves are summed in one pass over the pixels.
+ * smoothstep, amplitudes halving per octave.
  */
 function fbm(rng: Rng, width: number, height: number, cell: number, octaves: number): Float32Array {
-  const layers: { grid: Float32Array; gw: number; cell: number; oy: number; col: Int32Array; colT: Float32Array }[] =
-    [];
+  const layers: {
+    grid: Float32Array;
+    gw: number;
+    cell: number;
+    oy: number;
+    col: Int32Array;
+    colT: Float32Array;
+  }[] = [];
   let sum = 0;
   for (let o = 0, amp = 1; o < octaves; o++, amp /= 2) sum += amp;
   for (let o = 0, amp = 1 / sum; o < octaves && cell >= 2; o++, cell /= 2, amp /= 2) {
@@ -64,7 +80,15 @@ function fbm(rng: Rng, width: number, height: number, cell: number, octaves: num
 }
 
 /** Blend a colour into the float image where `alpha` (0..1) says, over the pixel rectangle given. */
-function blend(img: Float32Array, width: number, color: Rgb, x0: number, y0: number, w: number, mask: Float32Array): void {
+function blend(
+  img: Float32Array,
+  width: number,
+  color: Rgb,
+  x0: number,
+  y0: number,
+  w: number,
+  mask: Float32Array,
+): void {
   for (let j = 0; j < mask.length / w; j++) {
     for (let i = 0; i < w; i++) {
       const a = mask[j * w + i]!;
@@ -137,7 +161,11 @@ function drawStroke(rng: Rng, img: Float32Array, width: number, height: number):
   const qx = (ax + bx) / 2 + rng.range(-0.4, 0.4) * len;
   const qy = (ay + by) / 2 + rng.range(-0.4, 0.4) * len;
   const half = rng.range(0.5, 2.5);
-  const color = hsv(rng.range(0, 360), rng.range(0, 0.9), rng.pick([rng.range(0.05, 0.3), rng.range(0.6, 1)]));
+  const color = hsv(
+    rng.range(0, 360),
+    rng.range(0, 0.9),
+    rng.pick([rng.range(0.05, 0.3), rng.range(0.6, 1)]),
+  );
   const alpha = rng.range(0.4, 0.9);
   const steps = Math.max(4, Math.ceil(len / 6));
   const pts = Array.from({ length: steps + 1 }, (_, i) => {
@@ -190,13 +218,15 @@ export function makeBackground(rng: Rng, width: number, height: number): Float32
   const c2 = hsv(hue + rng.range(-90, 90), rng.range(0, 0.6), rng.range(0.2, 0.9));
   const c3 = hsv(rng.range(0, 360), rng.range(0, 0.7), rng.range(0.1, 0.95));
   const base = fbm(rng, width, height, rng.range(40, 140), 3);
-  const grain = fbm(rng, width, height, rng.range(3, 8), 1);
-  const grainAmp = rng.range(8, 30);
+  const grain = fbm(rng, width, height, rng.range(2.5, 6), 1);
+  const grainAmp = rng.range(6, 24);
   const gAng = rng.range(0, Math.PI * 2);
   const gdx = Math.cos(gAng) / Math.hypot(width, height);
   const gdy = Math.sin(gAng) / Math.hypot(width, height);
   const gStrength = rng.range(0, 0.6);
-  const stripes = rng.chance(0.25) ? { k: rng.range(0.05, 0.25), ang: rng.range(0, Math.PI), amp: rng.range(6, 22) } : null;
+  const stripes = rng.chance(0.25)
+    ? { k: rng.range(0.05, 0.25), ang: rng.range(0, Math.PI), amp: rng.range(6, 22) }
+    : null;
   const img = new Float32Array(width * height * 3);
   const [r1, g1, b1] = c1;
   const [dr, dg, db] = [c2[0] - r1, c2[1] - g1, c2[2] - b1];

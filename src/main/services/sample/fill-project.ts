@@ -49,7 +49,15 @@ export async function fillSampleProject(
       height: img.height,
       split: img.split,
       status: img.boxes.length > 0 ? 'labeled' : 'empty',
-      boxes: img.boxes.map((b) => ({ label: b.label, x: b.x, y: b.y, w: b.w, h: b.h, difficult: false, truncated: false })),
+      boxes: img.boxes.map((b) => ({
+        label: b.label,
+        x: b.x,
+        y: b.y,
+        w: b.w,
+        h: b.h,
+        difficult: false,
+        truncated: false,
+      })),
     });
     if (batch.length >= BATCH) flush();
   }

@@ -40,7 +40,9 @@ const SPLIT_STREAM = 2;
 export function sampleSplit(seed: number, index: number): Split {
   const { size, train, val } = SAMPLE_SPLIT_BLOCK;
   const block = Math.floor(index / size);
-  const order = new Rng(hashInts(seed, block, SPLIT_STREAM)).shuffle(Array.from({ length: size }, (_, i) => i));
+  const order = new Rng(hashInts(seed, block, SPLIT_STREAM)).shuffle(
+    Array.from({ length: size }, (_, i) => i),
+  );
   const rank = order[index % size]!;
   return rank < train ? 'train' : rank < train + val ? 'val' : 'test';
 }
@@ -52,15 +54,18 @@ export function sampleFileName(index: number, format: 'jpeg' | 'png' = 'jpeg'): 
 
 function checkOptions(o: SampleOptions): Required<SampleOptions> {
   const { count, seed, width = 320, height = 240, format = 'jpeg' } = o;
-  if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number >= 0, got ${count}`);
+  if (!Number.isInteger(count) || count < 0)
+    throw new RangeError(`count must be a whole number >= 0, got ${count}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   for (const [name, v] of [
     ['width', width],
     ['height', height],
   ] as const) {
-    if (!Number.isInteger(v) || v < 64 || v > 4096) throw new RangeError(`${name} must be 64..4096, got ${v}`);
+    if (!Number.isInteger(v) || v < 64 || v > 4096)
+      throw new RangeError(`${name} must be 64..4096, got ${v}`);
   }
-  if (format !== 'jpeg' && format !== 'png') throw new RangeError(`format must be jpeg or png, got ${String(format)}`);
+  if (format !== 'jpeg' && format !== 'png')
+    throw new RangeError(`format must be jpeg or png, got ${String(format)}`);
   return { count, seed, width, height, format };
 }
 

@@ -90,29 +90,42 @@ export function renderScene(
   const total = new Float64Array(n);
   const visible = new Float64Array(n);
   const box = objects.map(() => [Infinity, Infinity, -Infinity, -Infinity]);
-  const ux0 = Math.min(...ranges.map((r) => r[0]));
-  const ux1 = Math.max(...ranges.map((r) => r[1]));
   const uy0 = Math.min(...ranges.map((r) => r[2]));
   const uy1 = Math.max(...ranges.map((r) => r[3]));
   const act = new Int32Array(n);
   const sd = new Float64Array(n);
   const own = new Float64Array(n + 1);
+  const rowObjects = new Int32Array(n);
 
-  const colourAt = (k: number, x: number, y: number, d: number, c: number): number => {
+  /** Shading and rim factor of object k at pixel (x, y); `d` is the signed distance at the pixel centre. */
+  const factorAt = (k: number, x: number, y: number, d: number): number => {
     const o = objects[k]!;
     let f = 1;
     if (o.shade) f += o.shade.gx * (x + 0.5 - centres[k]![0]) + o.shade.gy * (y + 0.5 - centres[k]![1]);
     if (o.rim && d > -o.rim.width) f *= o.rim.factor;
-    return o.color[c]! * f;
+    return f;
   };
 
   for (let y = uy0; y <= uy1; y++) {
-    for (let x = ux0; x <= ux1; x++) {
+    // Only the objects whose rows include y, over the columns they span.
+    let rn = 0;
+    let rx0 = width;
+    let rx1 = -1;
+    for (let k = 0; k < n; k++) {
+      const r = ranges[k]!;
+      if (y < r[2] || y > r[3] || r[0] > r[1]) continue;
+      rowObjects[rn++] = k;
+      if (r[0] < rx0) rx0 = r[0];
+      if (r[1] > rx1) rx1 = r[1];
+    }
+    for (let x = rx0; x <= rx1; x++) {
+      // The objects over this pixel, bottom to top, with their distances at the pixel centre.
       let m = 0;
       let edge = false;
-      for (let k = 0; k < n; k++) {
+      for (let q = 0; q < rn; q++) {
+        const k = rowObjects[q]!;
         const r = ranges[k]!;
-        if (x < r[0] || x > r[1] || y < r[2] || y > r[3]) continue;
+        if (x < r[0] || x > r[1]) continue;
         const d = signedDistance(objects[k]!.shape, x + 0.5, y + 0.5);
         act[m] = k;
         sd[m++] = d;
@@ -121,6 +134,7 @@ export function renderScene(
       if (m === 0) continue;
       own.fill(0, 0, m + 1);
       if (!edge) {
+        // No outline crosses the pixel: the topmost object containing it owns all of it.
         let top = -1;
         for (let a = m - 1; a >= 0; a--) {
           if (sd[a]! >= 0) continue;
@@ -137,7 +151,8 @@ export function renderScene(
             let top = -1;
             for (let a = m - 1; a >= 0; a--) {
               const d = sd[a]!;
-              const inside = d > EDGE || d < -EDGE ? d < 0 : signedDistance(objects[act[a]!]!.shape, sx, sy) < 0;
+              const inside =
+                d > EDGE || d < -EDGE ? d < 0 : signedDistance(objects[act[a]!]!.shape, sx, sy) < 0;
               if (!inside) continue;
               total[act[a]!]! += 1;
               if (top < 0) top = a;
@@ -148,6 +163,9 @@ export function renderScene(
         if (own[0] === SS2) continue;
       }
       const p = (y * width + x) * 3;
+      let vr = own[0]! * buf[p]!;
+      let vg = own[0]! * buf[p + 1]!;
+      let vb = own[0]! * buf[p + 2]!;
       for (let a = 0; a < m; a++) {
         const cnt = own[a + 1]!;
         if (cnt === 0) continue;
@@ -158,12 +176,15 @@ export function renderScene(
         if (y < b[1]!) b[1] = y;
         if (x > b[2]!) b[2] = x;
         if (y > b[3]!) b[3] = y;
+        const w = cnt * factorAt(k, x, y, sd[a]!);
+        const color = objects[k]!.color;
+        vr += w * color[0];
+        vg += w * color[1];
+        vb += w * color[2];
       }
-      for (let c = 0; c < 3; c++) {
-        let v = own[0]! * buf[p + c]!;
-        for (let a = 0; a < m; a++) if (own[a + 1]! > 0) v += own[a + 1]! * colourAt(act[a]!, x, y, sd[a]!, c);
-        buf[p + c] = v / SS2;
-      }
+      buf[p] = vr / SS2;
+      buf[p + 1] = vg / SS2;
+      buf[p + 2] = vb / SS2;
     }
   }
 

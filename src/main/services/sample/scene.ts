@@ -45,6 +45,27 @@ function pickColour(rng: Rng, under: Rgb): Rgb {
   return best;
 }
 
+/** Mean colour of what lies under the given pixels: the background or an object placed earlier. */
+function meanUnder(
+  pixels: number[],
+  owner: Int16Array,
+  objects: SceneObject[],
+  background: Float32Array,
+): Rgb {
+  let [r, g, b] = [0, 0, 0];
+  for (const p of pixels) {
+    const k = owner[p]!;
+    if (k >= 0) {
+      const c = objects[k]!.color;
+      [r, g, b] = [r + c[0], g + c[1], b + c[2]];
+    } else {
+      [r, g, b] = [r + background[p * 3]!, g + background[p * 3 + 1]!, b + background[p * 3 + 2]!];
+    }
+  }
+  const n = Math.max(1, pixels.length);
+  return [r / n, g / n, b / n];
+}
+
 /** Everything needed to render one sample image. */
 export interface SampleScene {
   background: Float32Array;
@@ -81,12 +102,7 @@ export function buildScene(rng: Rng, width: number, height: number): SampleScene
       const lost = new Array<number>(objects.length).fill(0);
       for (const p of pixels) if (owner[p]! >= 0) lost[owner[p]!]!++;
       if (lost.some((l, k) => visible[k]! - l < KEEP_VISIBLE * area[k]!)) continue;
-      const under = [0, 0, 0];
-      for (const p of pixels) {
-        const src: Rgb = owner[p]! >= 0 ? objects[owner[p]!]!.color : [background[p * 3]!, background[p * 3 + 1]!, background[p * 3 + 2]!];
-        for (let c = 0; c < 3; c++) under[c]! += src[c]! / pixels.length;
-      }
-      const color = pickColour(rng, under as unknown as Rgb);
+      const color = pickColour(rng, meanUnder(pixels, owner, objects, background));
       const size = Math.max(bw, bh);
       const shadeAng = rng.range(0, Math.PI * 2);
       const shadeAmp = rng.range(0, 0.5) / size;

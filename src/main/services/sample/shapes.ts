@@ -88,7 +88,10 @@ function unitPolygon(label: SampleClass, p: ShapeParams): [number, number][] {
     case 'triangle':
       return [0, 1, 2].map((i) => {
         const a = -Math.PI / 2 + (i * 2 * Math.PI) / 3;
-        return [Math.cos(a) + (p.triangleJitter[i * 2] ?? 0), Math.sin(a) + (p.triangleJitter[i * 2 + 1] ?? 0)];
+        return [
+          Math.cos(a) + (p.triangleJitter[i * 2] ?? 0),
+          Math.sin(a) + (p.triangleJitter[i * 2 + 1] ?? 0),
+        ];
       });
     case 'cross': {
       const a = p.crossArm;
@@ -130,7 +133,12 @@ function polygonShape(points: [number, number][]): PolygonShape {
     ey[i] = ys[j]! - ys[i]!;
     inv[i] = 1 / (ex[i]! * ex[i]! + ey[i]! * ey[i]!);
   }
-  const bounds = { minX: Math.min(...xs), minY: Math.min(...ys), maxX: Math.max(...xs), maxY: Math.max(...ys) };
+  const bounds = {
+    minX: Math.min(...xs),
+    minY: Math.min(...ys),
+    maxX: Math.max(...xs),
+    maxY: Math.max(...ys),
+  };
   return { kind: 'polygon', xs, ys, ex, ey, inv, bounds };
 }
 

@@ -1,6 +1,10 @@
 // COCOeval.accumulate over the matches: per category all detections of all images, stable-sorted by score
 // (images in id order, each image's own score order), cumulative TP/FP, the precision envelope and the
 // 101-point sampling by searchsorted(recall, recThrs, 'left').
+//
+// Only true positives move recall, and between two of them precision only falls, so the envelope at the
+// first index reaching a recall threshold is the running max of precision over the TP events from there
+// on. Each (area, IoU) column therefore needs one pass over the sorted detections and its TP events only.
 
 import type { CocoMatches } from './coco-match';
 import { DT_FP, DT_TP } from './coco-match';
@@ -52,17 +56,6 @@ function categoryOrder(p: PreparedEval, k: number, maxDet: number): Int32Array {
   return stableSortByScoreDesc(slots, p.dtScore);
 }
 
-/** Rank of every detection slot within its image (0 = highest score), for the smaller maxDets. */
-function slotRanks(p: PreparedEval): Int32Array {
-  const rank = new Int32Array(p.dtScore.length);
-  const nb = p.dtStart.length - 1;
-  for (let b = 0; b < nb; b++) {
-    const s = p.dtStart[b]!;
-    for (let j = s; j < p.dtStart[b + 1]!; j++) rank[j] = j - s;
-  }
-  return rank;
-}
-
 /** Run accumulate for every category, area range and maxDet (precision only for the largest maxDet). */
 export function accumulateCoco(p: PreparedEval, mt: CocoMatches): CocoAccumulation {
   const T = COCO_IOU_THRESHOLDS.length;
@@ -71,68 +64,97 @@ export function accumulateCoco(p: PreparedEval, mt: CocoMatches): CocoAccumulati
   const M = COCO_MAX_DETS.length;
   const K = p.categoryIds.length;
   const AT = A * T;
-  const nImg = p.imageIds.length;
   const maxDet = COCO_MAX_DETS[M - 1]!;
   const precision = new Float64Array(K * A * T * R).fill(-1);
   const scores = new Float64Array(K * A * T * R).fill(-1);
   const recall = new Float64Array(K * A * M * T).fill(-1);
-  const rank = slotRanks(p);
   const recThr = Float64Array.from(COCO_RECALL_THRESHOLDS);
-  const { status, npig, smallTp } = mt;
+  const { status, statusRow, areaMask, npig, smallTp } = mt;
+  const dtScore = p.dtScore;
   // Module imports compile to getters under CommonJS bundlers: read constants once, not in the hot loops.
   const TP = DT_TP;
   const FP = DT_FP;
-  let cs = new Uint8Array(0);
-  let rc = new Float64Array(0);
-  let pr = new Float64Array(0);
+  const tp = new Int32Array(AT);
+  const fp = new Int32Array(AT);
+  // False positives of detections that matched nothing, per area range (the same at every IoU threshold).
+  const fpArea = new Int32Array(A);
+  // Per column, the precision at each TP event and where in the sorted order it happened.
+  let evPr = new Float64Array(0);
+  let evAt = new Int32Array(0);
 
   for (let k = 0; k < K; k++) {
     if (!mt.evaluated[k]) continue;
     const order = categoryOrder(p, k, maxDet);
     const nd = order.length;
-    if (rc.length < nd) {
-      rc = new Float64Array(nd);
-      pr = new Float64Array(nd);
-      cs = new Uint8Array(nd * AT);
+    let cap = 0;
+    for (let a = 0; a < A; a++) cap = Math.max(cap, npig[k * A + a]!);
+    if (evPr.length < cap * AT) {
+      evPr = new Float64Array(cap * AT);
+      evAt = new Int32Array(cap * AT);
     }
-    // Outcomes in score order, one contiguous run per (area, IoU threshold).
+    tp.fill(0);
+    fp.fill(0);
+    fpArea.fill(0);
     for (let i = 0; i < nd; i++) {
-      const row = order[i]! * AT;
-      for (let q = 0; q < AT; q++) cs[q * nd + i] = status[row + q]!;
+      const j = order[i]!;
+      const srow = statusRow[j]!;
+      if (srow < 0) {
+        const mask = areaMask[j]!;
+        for (let a = 0; a < A; a++) if (mask & (1 << a)) fpArea[a]!++;
+        continue;
+      }
+      const row = srow * AT;
+      for (let a = 0; a < A; a++) {
+        for (let t = 0; t < T; t++) {
+          const q = a * T + t;
+          const st = status[row + q];
+          if (st === FP) fp[q]!++;
+          else if (st === TP) {
+            // Each TP takes a distinct non-ignored gt, so there are at most npig of them.
+            const e = tp[q]!++;
+            const nTp = e + 1;
+            evPr[q * cap + e] = nTp / (fp[q]! + fpArea[a]! + nTp + EPS);
+            evAt[q * cap + e] = i;
+          }
+        }
+      }
     }
     for (let a = 0; a < A; a++) {
       const n = npig[k * A + a]!;
       if (n === 0) continue;
       // Smaller maxDets: the summary only reads their final recall, TPs among each image's first m.
       for (let m = 0; m < M - 1; m++) {
-        for (let t = 0; t < T; t++)
+        for (let t = 0; t < T; t++) {
           recall[recallIndex(k, a, m, t)] = smallTp[((k * (M - 1) + m) * A + a) * T + t]! / n;
+        }
       }
       for (let t = 0; t < T; t++) {
-        const off = (a * T + t) * nd;
-        let tp = 0;
-        let fp = 0;
-        for (let i = 0; i < nd; i++) {
-          const st = cs[off + i];
-          if (st === TP) tp++;
-          else if (st === FP) fp++;
-          rc[i] = tp / n;
-          pr[i] = tp / (fp + tp + EPS);
-        }
-        recall[recallIndex(k, a, M - 1, t)] = nd ? rc[nd - 1]! : 0;
-        for (let i = nd - 1; i > 0; i--) if (pr[i]! > pr[i - 1]!) pr[i - 1] = pr[i]!;
+        const q = a * T + t;
+        const ev = q * cap;
+        const nTp = tp[q]!;
+        recall[recallIndex(k, a, M - 1, t)] = nd ? nTp / n : 0;
+        for (let e = nTp - 2; e >= 0; e--)
+          if (evPr[ev + e + 1]! > evPr[ev + e]!) evPr[ev + e] = evPr[ev + e + 1]!;
         const base = precisionIndex(k, a, t, 0);
-        let i = 0;
-        for (let r = 0; r < R; r++) {
+        if (nd === 0) {
+          precision.fill(0, base, base + R);
+          scores.fill(0, base, base + R);
+          continue;
+        }
+        // Recall threshold 0 lands on the first detection, whatever it is.
+        precision[base] = nTp ? evPr[ev]! : 0;
+        scores[base] = dtScore[order[0]!]!;
+        let e = 0;
+        for (let r = 1; r < R; r++) {
           const thr = recThr[r]!;
-          while (i < nd && rc[i]! < thr) i++;
-          if (i >= nd) {
+          while (e < nTp && (e + 1) / n < thr) e++;
+          if (e >= nTp) {
             precision.fill(0, base + r, base + R);
             scores.fill(0, base + r, base + R);
             break;
           }
-          precision[base + r] = pr[i]!;
-          scores[base + r] = p.dtScore[order[i]!]!;
+          precision[base + r] = evPr[ev + e]!;
+          scores[base + r] = dtScore[order[evAt[ev + e]!]!]!;
         }
       }
     }

@@ -98,10 +98,7 @@ function curve(acc: CocoAccumulation, k: number, t: number): PrCurve {
   };
 }
 
-/**
- * COCO bbox evaluation with pycocotools' exact semantics: the 12 summary statistics, per-class AP/AP50/AP75/AR100
- * and per-class PR curves. Throws MetricsInputError on malformed input or detections on unknown images.
- */
+/** COCO bbox evaluation with pycocotools' exact semantics: 12 stats, per-class AP and PR curves (throws MetricsInputError). */
 export function evaluateCoco(
   gt: CocoGroundTruth,
   dets: readonly CocoDetection[],

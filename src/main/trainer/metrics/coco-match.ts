@@ -1,6 +1,8 @@
 // Per image and category matching, as COCOeval.computeIoU + evaluateImg do it: IoU of the score-sorted
 // detections (capped at maxDet) against the gt, then for each area range and IoU threshold a greedy match in
-// score order with ignored gt sorted last. Results go into flat typed arrays, one byte per decision.
+// score order with ignored gt sorted last. Results go into flat typed arrays, one byte per decision, kept
+// only for detections that matched something: any other one is a false positive wherever its own area is in
+// range and ignored elsewhere, which its area mask says.
 
 import { COCO_AREA_RANGES, COCO_IOU_THRESHOLDS } from './params';
 import type { PreparedEval } from './prepare';
@@ -14,7 +16,11 @@ export const DT_IGNORED = 2;
 
 /** Matching outcome for every detection slot of a PreparedEval, read by the accumulation step. */
 export interface CocoMatches {
-  /** [slot * A * T + a * T + t]: DT_FP, DT_TP or DT_IGNORED; only slots ranked below maxDet are set. */
+  /** Per slot, bit a set when the detection's area (w*h) lies in area range a. */
+  areaMask: Uint8Array;
+  /** Per slot, its row in `status`, or -1 when it matched nothing (outcome given by `areaMask`). */
+  statusRow: Int32Array;
+  /** [row * A * T + a * T + t]: DT_FP, DT_TP or DT_IGNORED. */
   status: Uint8Array;
   /** Non-ignored gt per category and area range: [k * A + a] (accumulate's npig). */
   npig: Int32Array;
@@ -52,7 +58,8 @@ class Scratch {
   gtIg = new Uint8Array(64);
   /** Stamp of the (area, threshold) pass that took each gt: no clearing between passes. */
   gtTaken = new Int32Array(64);
-  dtOut = new Uint8Array(128);
+  dtMatched = new Uint8Array(128);
+  canMatch = new Uint8Array(128);
 
   fit(nd: number, ng: number): void {
     if (this.ious.length < nd * ng) this.ious = new Float64Array(Math.max(nd * ng, this.ious.length * 2));
@@ -62,7 +69,10 @@ class Scratch {
       this.gtIg = new Uint8Array(n);
       this.gtTaken = new Int32Array(n);
     }
-    if (this.dtOut.length < nd) this.dtOut = new Uint8Array(Math.max(nd, this.dtOut.length * 2));
+    if (this.dtMatched.length < nd) {
+      this.dtMatched = new Uint8Array(Math.max(nd, this.dtMatched.length * 2));
+      this.canMatch = new Uint8Array(this.dtMatched.length);
+    }
   }
 }
 
@@ -76,41 +86,64 @@ export function matchCoco(p: PreparedEval, maxDets: readonly number[], useIgnore
   const AT = A * T;
   const nImg = p.imageIds.length;
   const nCat = p.categoryIds.length;
-  const status = new Uint8Array(p.dtScore.length * AT);
-  const npig = new Int32Array(nCat * A);
-  const evaluated = new Uint8Array(nCat);
-  const numDetections = new Int32Array(nCat);
-  const smallTp = new Int32Array(nCat * M1 * AT);
-  let stamp = 0;
+  const nb = nImg * nCat;
+  const { gtStart, dtStart, gtBox, gtArea, gtCrowd, gtIgnoreField, gtZeroId, dtBox } = p;
   const thr = Float64Array.from(COCO_IOU_THRESHOLDS, (t) => Math.min(t, 1 - 1e-10));
+  const minThr = Math.min(...thr);
   const areaLo = Float64Array.from(COCO_AREA_RANGES, (r) => r[0]);
   const areaHi = Float64Array.from(COCO_AREA_RANGES, (r) => r[1]);
   // Module imports compile to getters under CommonJS bundlers: read constants once, not in the hot loops.
   const TP = DT_TP;
   const FP = DT_FP;
   const IGNORED = DT_IGNORED;
+
+  const areaMask = new Uint8Array(p.dtScore.length);
+  for (let j = 0; j < areaMask.length; j++) {
+    const area = dtBox[j * 4 + 2]! * dtBox[j * 4 + 3]!;
+    let mask = 0;
+    for (let a = 0; a < A; a++) if (!(area < areaLo[a]! || area > areaHi[a]!)) mask |= 1 << a;
+    areaMask[j] = mask;
+  }
+  // Status rows only for detections that share a bucket with some gt.
+  const statusRow = new Int32Array(p.dtScore.length).fill(-1);
+  let rows = 0;
+  for (let b = 0; b < nb; b++) {
+    if (gtStart[b + 1] === gtStart[b]) continue;
+    const end = Math.min(dtStart[b + 1]!, dtStart[b]! + maxDet);
+    for (let j = dtStart[b]!; j < end; j++) statusRow[j] = rows++;
+  }
+  const status = new Uint8Array(rows * AT);
+  const npig = new Int32Array(nCat * A);
+  const evaluated = new Uint8Array(nCat);
+  const numDetections = new Int32Array(nCat);
+  const smallTp = new Int32Array(nCat * M1 * AT);
+  let stamp = 0;
   const s = new Scratch();
-  const { gtBox, gtArea, gtCrowd, gtIgnoreField, gtZeroId, dtBox } = p;
 
   for (let k = 0; k < nCat; k++) {
     for (let im = 0; im < nImg; im++) {
       const b = k * nImg + im;
-      const g0 = p.gtStart[b]!;
-      const G = p.gtStart[b + 1]! - g0;
-      const d0 = p.dtStart[b]!;
-      const D = Math.min(p.dtStart[b + 1]! - d0, maxDet);
+      const g0 = gtStart[b]!;
+      const G = gtStart[b + 1]! - g0;
+      const d0 = dtStart[b]!;
+      const D = Math.min(dtStart[b + 1]! - d0, maxDet);
       if (G === 0 && D === 0) continue;
       evaluated[k] = 1;
       numDetections[k]! += D;
       s.fit(D, G);
-      const { ious, gtOrder, gtIg, gtTaken, dtOut } = s;
-      const haveIous = G > 0 && D > 0;
-      if (haveIous) {
-        for (let di = 0; di < D; di++) {
-          for (let gi = 0; gi < G; gi++) {
-            ious[di * G + gi] = cocoIou(dtBox, (d0 + di) * 4, gtBox, (g0 + gi) * 4, gtCrowd[g0 + gi] === 1);
-          }
+      const { ious, gtOrder, gtIg, gtTaken, dtMatched, canMatch } = s;
+      // A detection below the lowest threshold with every gt matches nothing anywhere: skip it below.
+      let anyCanMatch = false;
+      for (let di = 0; di < D; di++) {
+        dtMatched[di] = 0;
+        let top = 0;
+        for (let gi = 0; gi < G; gi++) {
+          const v = cocoIou(dtBox, (d0 + di) * 4, gtBox, (g0 + gi) * 4, gtCrowd[g0 + gi] === 1);
+          ious[di * G + gi] = v;
+          if (v > top) top = v;
         }
+        canMatch[di] = top >= minThr ? 1 : 0;
+        if (canMatch[di]) anyCanMatch = true;
       }
       for (let a = 0; a < A; a++) {
         const lo = areaLo[a]!;
@@ -128,27 +161,16 @@ export function matchCoco(p: PreparedEval, maxDets: readonly number[], useIgnore
           if (!ig) n0++;
         }
         npig[k * A + a]! += n0;
+        if (!anyCanMatch) continue;
         let front = 0;
         let back = n0;
         for (let gi = 0; gi < G; gi++) gtOrder[gtIg[gi] ? back++ : front++] = gi;
-        for (let di = 0; di < D; di++) {
-          const j = (d0 + di) * 4;
-          const area = dtBox[j + 2]! * dtBox[j + 3]!;
-          dtOut[di] = area < lo || area > hi ? 1 : 0;
-        }
-        const base = a * T;
-        if (!haveIous) {
-          for (let di = 0; di < D; di++) {
-            const v = dtOut[di] ? IGNORED : FP;
-            const at = (d0 + di) * AT + base;
-            for (let t = 0; t < T; t++) status[at + t] = v;
-          }
-          continue;
-        }
+        const bit = 1 << a;
         for (let t = 0; t < T; t++) {
           stamp++;
           const t0 = thr[t]!;
           for (let di = 0; di < D; di++) {
+            if (!canMatch[di]) continue;
             let best = t0;
             let m = -1;
             const row = di * G;
@@ -161,22 +183,24 @@ export function matchCoco(p: PreparedEval, maxDets: readonly number[], useIgnore
               best = v;
               m = gi;
             }
-            let out: number;
-            if (m === -1) out = dtOut[di] ? IGNORED : FP;
-            else {
+            const out = areaMask[d0 + di]! & bit ? FP : IGNORED;
+            let res = out;
+            if (m > -1) {
+              dtMatched[di] = 1;
               gtTaken[m] = stamp;
-              if (gtIg[m]) out = IGNORED;
-              else if (gtZeroId[g0 + m]) out = dtOut[di] ? IGNORED : FP;
-              else {
-                out = TP;
+              if (gtIg[m]) res = IGNORED;
+              else if (!gtZeroId[g0 + m]) {
+                res = TP;
                 for (let c = 0; c < M1; c++) if (di < caps[c]!) smallTp[((k * M1 + c) * A + a) * T + t]!++;
               }
             }
-            status[(d0 + di) * AT + base + t] = out;
+            status[statusRow[d0 + di]! * AT + a * T + t] = res;
           }
         }
       }
+      // A detection that never matched is fully described by its area mask.
+      for (let di = 0; di < D; di++) if (!dtMatched[di]) statusRow[d0 + di] = -1;
     }
   }
-  return { status, npig, evaluated, numDetections, smallTp };
+  return { areaMask, statusRow, status, npig, evaluated, numDetections, smallTp };
 }

@@ -2,6 +2,7 @@
 // evaluators work on. Mirrors what pycocotools keeps: gt whose image or category is unknown is dropped,
 // detections on unknown categories are dropped, detections on unknown images are an error (loadRes asserts).
 
+import { stableSortByScoreDesc } from './sort';
 import type { CocoDetection, CocoGroundTruth } from './types';
 
 /** Ground truth and detections bucketed by `category index * numImages + image index`. */
@@ -87,10 +88,8 @@ function sortByScore(order: Int32Array, from: number, to: number, score: Float64
     }
     return;
   }
-  // Input indices grow along the bucket, so breaking ties on them keeps the sort stable.
-  const part = Array.from(order.subarray(from, to));
-  part.sort((a, b) => score[b]! - score[a]! || a - b);
-  order.set(part, from);
+  // Input indices grow along the bucket, so a stable sort keeps ties in input order.
+  order.set(stableSortByScoreDesc(order.subarray(from, to), score), from);
 }
 
 /** Index the ground truth and detections once; both evaluators start here. */

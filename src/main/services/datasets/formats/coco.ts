@@ -180,8 +180,9 @@ export function parseCoco(
       if (label === undefined)
         return problems.error(file, `unknown category_id ${String(a.category_id)}`, at('.category_id'));
       const bb: unknown = a.bbox;
-      if (!Array.isArray(bb) || bb.length !== 4 || !bb.every(isFiniteNumber))
-        return problems.error(file, 'bbox must be [x, y, width, height] of finite numbers', at('.bbox'));
+      // A number that overflows (1e999) is a box-level problem: passed on, and dropped with a warning on import.
+      if (!Array.isArray(bb) || bb.length !== 4 || !bb.every((v) => typeof v === 'number'))
+        return problems.error(file, 'bbox must be [x, y, width, height] of numbers', at('.bbox'));
       const [x, y, w, h] = bb as [number, number, number, number];
       if (a.iscrowd === 1 || a.iscrowd === true)
         return problems.warn(file, 'crowd region (iscrowd) skipped', at('.iscrowd'));

@@ -90,11 +90,12 @@ export class ImageLocator {
   private readonly imgDir: string | null;
   private byName: Map<string, string[]> | null = null;
   private byStem: Map<string, string[]> | null = null;
+  private readonly warned = new Set<string>();
 
   constructor(
     private readonly source: DatasetSource,
     images: ImagesOption | undefined,
-    problems: Problems,
+    private readonly problems: Problems,
   ) {
     if (images === undefined) {
       this.imgSource = source;
@@ -120,17 +121,6 @@ export class ImageLocator {
     return this.imgDir;
   }
 
-  /** Whether a path exists in the images source. */
-  exists(rel: string): boolean {
-    return this.imgSource.exists(rel);
-  }
-
-  /** Every image file below the images folder (or below `dir` of the dataset source when none was given). */
-  listImages(dir = ''): string[] {
-    const root = this.imgDir ?? dir;
-    return walkFiles(this.imgSource, root).filter(isImageFile);
-  }
-
   /**
    * Find an image. `stated` is the path as the format states it, relative to the images folder; `candidates` are
    * dataset-source paths to try first (ignored for a separate images source). Returns a path or null.
@@ -150,18 +140,31 @@ export class ImageLocator {
     }
     const name = baseOf(stated);
     const hits = this.index().byName.get(name) ?? (isImageFile(name) ? [] : this.index().byStem.get(name));
-    return hits?.[0] ?? null;
+    return this.pick(name, hits);
   }
 
   /** Find an image by file stem below the images folder (label-driven layouts), or null. */
   findByStem(stem: string): string | null {
     if (this.imgDir === null) return null;
-    return this.index().byStem.get(stem)?.[0] ?? null;
+    return this.pick(stem, this.index().byStem.get(stem));
+  }
+
+  private pick(name: string, hits: string[] = []): string | null {
+    const first = hits[0];
+    if (first === undefined) return null;
+    if (hits.length > 1 && !this.warned.has(name)) {
+      this.warned.add(name);
+      this.problems.warn(
+        this.imgDir || '.',
+        `${hits.length} images named ${name} in the images folder; using ${first}`,
+      );
+    }
+    return first;
   }
 
   /** A path under the images folder to name in a "not found" message. */
   describe(stated: string, fallback: string): string {
-    return (this.imgDir !== null && !this.separate ? joinRel(this.imgDir, stated) : null) ?? fallback;
+    return (this.imgDir === null ? null : joinRel(this.imgDir, stated.replace(/\\/g, '/'))) ?? fallback;
   }
 
   private tryWithExt(p: string): string | null {
@@ -175,7 +178,7 @@ export class ImageLocator {
     if (!this.byName || !this.byStem) {
       this.byName = new Map();
       this.byStem = new Map();
-      for (const p of this.listImages()) {
+      for (const p of walkFiles(this.imgSource, this.imgDir ?? '').filter(isImageFile)) {
         push(this.byName, baseOf(p), p);
         push(this.byStem, stemOf(p), p);
       }

@@ -101,7 +101,8 @@ export function parseYoloDarknet(source: DatasetSource, options: YoloOptions = {
     label: string | undefined,
     where: string,
   ): void => {
-    if (seen.has(file)) return problems.error(where, `image ${file} is listed twice`, { image: file });
+    if (seen.has(file))
+      return problems.warn(where, `image ${file} is listed twice; kept the first`, { image: file });
     seen.add(file);
     const image: DatasetImage = { file, units: 'normalized', boxes: [] };
     if (split) image.split = split;

@@ -38,6 +38,9 @@ export function parseYoloLabelText(
       if (n === null) {
         const numeric = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(tok); // numeric, yet 1e999 overflows
         const nonFinite = /^[+-]?(inf|infinity|nan)$/i.test(tok) || numeric;
+        // A non-finite coordinate is a box-level repair (the box is dropped, with a warning); garbage is an error.
+        if (nonFinite && k > 0)
+          return problems.warn(labelFile, `dropped box: ${FIELD_NAMES[k]} "${tok}" is not finite`, at);
         const what = nonFinite ? 'is not finite' : 'is not a number';
         return problems.error(labelFile, `${FIELD_NAMES[k]} "${tok}" ${what}`, at);
       }

@@ -85,13 +85,18 @@ export function parseYoloUltralytics(
     if (r !== null && dirExists(source, r)) root = r;
   }
   const locator = new ImageLocator(source, options.images, problems);
-  const seen = new Set<string>();
   const labelDirs = new Set<string>();
   const usedLabels = new Set<string>();
 
+  const seen = new Map<string, Split>();
   const addImage = (file: string, split: Split, label: string): void => {
-    if (seen.has(file)) return problems.error(yamlFile, `image ${file} is in two splits`, { image: file });
-    seen.add(file);
+    const had = seen.get(file);
+    // coco128-style yamls point val at the train folder: keep the first split, say so once per image
+    if (had)
+      return problems.warn(yamlFile, `image ${file} is in ${had} and ${split}; kept in ${had}`, {
+        image: file,
+      });
+    seen.set(file, split);
     const image: DatasetImage = { file, split, units: 'normalized', boxes: [] };
     if (source.exists(label)) {
       usedLabels.add(label);

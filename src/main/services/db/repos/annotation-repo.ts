@@ -14,7 +14,9 @@ export interface NewAnnotation extends Box {
 }
 
 /** Fields an edit may change. */
-export type AnnotationPatch = Partial<Box & Pick<Annotation, 'classId' | 'difficult' | 'truncated' | 'state'>>;
+export type AnnotationPatch = Partial<
+  Box & Pick<Annotation, 'classId' | 'difficult' | 'truncated' | 'state'>
+>;
 
 /** All SQL on annotations. Pending predictions are excluded from every ground-truth query here. */
 export class AnnotationRepo {
@@ -45,12 +47,19 @@ export class AnnotationRepo {
       moveClass: db.prepare('UPDATE annotation SET class_id = ?, updated_at = ? WHERE class_id = ?'),
       removeClass: db.prepare('DELETE FROM annotation WHERE class_id = ?'),
       imagesForClass: db.prepare('SELECT DISTINCT image_id AS id FROM annotation WHERE class_id = ?'),
-      countForImage: db.prepare("SELECT count(*) AS n FROM annotation WHERE image_id = ? AND state = 'accepted'"),
+      countForImage: db.prepare(
+        "SELECT count(*) AS n FROM annotation WHERE image_id = ? AND state = 'accepted'",
+      ),
     };
   }
 
   /** Insert a box; manual and accepted unless stated. */
   insert(a: NewAnnotation): Annotation {
+    return this.byId(this.insertId(a))!;
+  }
+
+  /** Insert a box and return only its id (bulk imports: no read-back per row). */
+  insertId(a: NewAnnotation): number {
     const info = this.q.insert.run({
       imageId: a.imageId,
       classId: a.classId,
@@ -65,7 +74,7 @@ export class AnnotationRepo {
       state: a.state ?? 'accepted',
       now: nowIso(),
     });
-    return this.byId(Number(info.lastInsertRowid))!;
+    return Number(info.lastInsertRowid);
   }
 
   /** One box, or undefined. */

@@ -4,8 +4,22 @@ import { type ClassRow, toLabelClass } from './rows';
 
 /** A distinct, readable palette; classes cycle through it in creation order. */
 export const CLASS_PALETTE: readonly string[] = [
-  '#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#42d4f4', '#f032e6', '#bfef45',
-  '#fabed4', '#469990', '#dcbeff', '#9a6324', '#fffac8', '#800000', '#aaffc3', '#808000',
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#42d4f4',
+  '#f032e6',
+  '#bfef45',
+  '#fabed4',
+  '#469990',
+  '#dcbeff',
+  '#9a6324',
+  '#fffac8',
+  '#800000',
+  '#aaffc3',
+  '#808000',
 ];
 
 /** All SQL on label classes. */
@@ -18,7 +32,9 @@ export class ClassRepo {
       byId: db.prepare('SELECT * FROM label_class WHERE id = ?'),
       maxOrder: db.prepare('SELECT coalesce(max(sort_order), -1) AS m, count(*) AS n FROM label_class'),
       insert: db.prepare('INSERT INTO label_class (name, color, hotkey, sort_order) VALUES (?, ?, ?, ?)'),
-      update: db.prepare('UPDATE label_class SET name = ?, color = ?, hotkey = ?, sort_order = ? WHERE id = ?'),
+      update: db.prepare(
+        'UPDATE label_class SET name = ?, color = ?, hotkey = ?, sort_order = ? WHERE id = ?',
+      ),
       remove: db.prepare('DELETE FROM label_class WHERE id = ?'),
       usedHotkeys: db.prepare('SELECT hotkey FROM label_class WHERE hotkey IS NOT NULL'),
     };

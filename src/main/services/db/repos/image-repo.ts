@@ -118,7 +118,11 @@ export class ImageRepo {
   /** Groups of images with identical content; `crossSplit` marks possible train/val/test leakage. */
   duplicateGroups(): { sha256: string; imageIds: number[]; crossSplit: boolean }[] {
     const rows = this.q.dupHashes.all() as { sha256: string; ids: string; splits: number }[];
-    return rows.map((r) => ({ sha256: r.sha256, imageIds: JSON.parse(r.ids) as number[], crossSplit: r.splits > 1 }));
+    return rows.map((r) => ({
+      sha256: r.sha256,
+      imageIds: JSON.parse(r.ids) as number[],
+      crossSplit: r.splits > 1,
+    }));
   }
 
   /** A keyset page of images (id > after) matching a filter: O(page) however large the project. */

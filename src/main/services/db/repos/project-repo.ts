@@ -14,7 +14,8 @@ export class ProjectRepo {
 
   /** The project row, or undefined in a database that was never initialised. */
   get(): ProjectRow | undefined {
-    return this.db.prepare('SELECT uuid, name, created_at FROM project WHERE id = 1').get() as ProjectRow | undefined;
+    return this.db.prepare('SELECT uuid, name, created_at FROM project WHERE id = 1').get() as
+      ProjectRow | undefined;
   }
 
   /** Create the row once (INSERT OR IGNORE makes two racing `init`s safe). */

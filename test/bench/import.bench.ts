@@ -1,0 +1,101 @@
+// Benchmark: import a COCO file of 10,000 images / 100,000 boxes (sizes given, images referenced with --link),
+// then open the project and read one page of 100 images with their boxes. Prints figures; asserts nothing.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { createHandlers, StudioSession } from '../../src/main/services/api/handlers';
+import { importDataset } from '../../src/main/services/datasets/import';
+import { Project } from '../../src/main/services/project/project';
+import { makeTmpDir } from '../helpers/tmp';
+
+const IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
+const BOXES_PER_IMAGE = 10;
+const W = 64;
+const H = 48;
+
+async function main(): Promise<void> {
+  const tmp = makeTmpDir('ridge-bench-');
+  const ds = path.join(tmp.dir, 'dataset');
+  mkdirSync(path.join(ds, 'images'), { recursive: true });
+  const t0 = performance.now();
+  const base = Buffer.alloc(W * H * 3);
+  const images = [];
+  const annotations = [];
+  for (let i = 0; i < IMAGES; i++) {
+    base.writeUInt32LE(i, 0); // distinct content per image
+    const buf = await sharp(base, { raw: { width: W, height: H, channels: 3 } })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    const file = `img_${String(i).padStart(5, '0')}.png`;
+    writeFileSync(path.join(ds, 'images', file), buf);
+    images.push({ id: i + 1, file_name: file, width: W, height: H });
+    for (let b = 0; b < BOXES_PER_IMAGE; b++) {
+      annotations.push({
+        id: annotations.length + 1,
+        image_id: i + 1,
+        category_id: 1 + (b % 5),
+        bbox: [b * 2, b, 10 + b, 8 + b],
+        area: 80,
+        iscrowd: 0,
+      });
+    }
+  }
+  const categories = ['a', 'b', 'c', 'd', 'e'].map((name, i) => ({ id: i + 1, name }));
+  const cocoFile = path.join(ds, 'instances.json');
+  writeFileSync(cocoFile, JSON.stringify({ images, annotations, categories }));
+  console.log(
+    `dataset: ${IMAGES} images, ${annotations.length} boxes written in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
+
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+  const rssBefore = process.memoryUsage().rss;
+  const p = Project.init(path.join(tmp.dir, 'project'));
+  const t1 = performance.now();
+  const phases = new Map<string, number>();
+  const report = await importDataset(p, {
+    format: 'coco',
+    from: cocoFile,
+    images: path.join(ds, 'images'),
+    link: true,
+    onProgress: (_d, _t, phase) => {
+      if (!phases.has(phase)) phases.set(phase, performance.now());
+    },
+  });
+  const importS = (performance.now() - t1) / 1000;
+  const marks = [['parse', t1], ...phases.entries(), ['end', performance.now()]] as [string, number][];
+  console.log(
+    'phases: ' +
+      marks
+        .slice(0, -1)
+        .map(([name, t], i) => `${name} ${((marks[i + 1]![1] - t) / 1000).toFixed(2)} s`)
+        .join(', '),
+  );
+  clearInterval(sampler);
+  p.close();
+  console.log(
+    `import: ${report.images} images, ${report.annotations} boxes in ${importS.toFixed(2)} s ` +
+      `(target < 10 s); RSS ${(rssBefore / 2 ** 20).toFixed(0)} -> peak ${(peakRss / 2 ** 20).toFixed(0)} MiB`,
+  );
+
+  const t2 = performance.now();
+  const session = new StudioSession();
+  const api = createHandlers(session);
+  api['project.open']({ dir: path.join(tmp.dir, 'project') });
+  const page = await api['images.page']({ filter: {}, after: 0, limit: 100 });
+  const openAndPage = performance.now() - t2;
+  const t3 = performance.now();
+  const later = await api['images.page']({ filter: {}, after: 5000, limit: 100 });
+  const pageOnly = performance.now() - t3;
+  session.close();
+  const boxes = page.items.reduce((n, i) => n + i.boxes.length, 0);
+  console.log(
+    `open + first page of ${page.items.length} images (${boxes} boxes, total ${page.total}): ${openAndPage.toFixed(1)} ms ` +
+      `(target < 50 ms); a later page: ${pageOnly.toFixed(1)} ms (${later.items.length} images)`,
+  );
+  console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}`);
+  tmp.cleanup();
+}
+
+void main();
