@@ -26,7 +26,8 @@ describe('structural completeness check (no pixel decode)', () => {
 
   it('accepts all 100 real VOC photos', () => {
     const dir = path.join(requireFixture(VOC100), 'images');
-    for (const f of readdirSync(dir)) expect(structuralProblem(readFileSync(path.join(dir, f)), 'jpeg'), f).toBeNull();
+    for (const f of readdirSync(dir))
+      expect(structuralProblem(readFileSync(path.join(dir, f)), 'jpeg'), f).toBeNull();
   });
 
   it('refuses JPEG, PNG and WebP files cut short at several points', async () => {
@@ -41,12 +42,18 @@ describe('structural completeness check (no pixel decode)', () => {
         const cut = buf.subarray(0, Math.floor(buf.length * frac));
         expect(structuralProblem(cut, format), `${format} cut at ${frac}`).toMatch(/cut off|before|broken/);
       }
-      expect(structuralProblem(buf.subarray(0, buf.length - 2), format), `${format} minus 2 bytes`).not.toBeNull();
+      expect(
+        structuralProblem(buf.subarray(0, buf.length - 2), format),
+        `${format} minus 2 bytes`,
+      ).not.toBeNull();
     }
   });
 
-  it("a JPEG whose EXIF thumbnail has its own end marker is still refused when the main image is cut", async () => {
-    const thumb = await sharp(raw, { raw: { width: 96, height: 64, channels: 3 } }).resize(16, 16).jpeg().toBuffer();
+  it('a JPEG whose EXIF thumbnail has its own end marker is still refused when the main image is cut', async () => {
+    const thumb = await sharp(raw, { raw: { width: 96, height: 64, channels: 3 } })
+      .resize(16, 16)
+      .jpeg()
+      .toBuffer();
     const main = await img().jpeg().toBuffer();
     // An APP1 segment carrying a whole JPEG (with FF D9) before the main image's scan.
     const app1 = Buffer.concat([Buffer.from([0xff, 0xe1]), Buffer.alloc(2), thumb]);

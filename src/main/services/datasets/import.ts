@@ -113,7 +113,9 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
   const total = parsed.images.length;
   let done = 0;
   const probes = await mapWithConcurrency(parsed.images, 4, async (img): Promise<ProbeResult> => {
-    const r = await probeImage(path.join(imagesRoot, img.file), { decode: opts.verifyPixels ? true : 'structure' });
+    const r = await probeImage(path.join(imagesRoot, img.file), {
+      decode: opts.verifyPixels ? true : 'structure',
+    });
     opts.onProgress?.(++done, total, 'checking images');
     return r;
   });

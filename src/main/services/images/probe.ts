@@ -84,7 +84,11 @@ async function decodeAll(buf: Buffer): Promise<void> {
     .toBuffer();
 }
 
-async function probeWithSharp(buf: Buffer, format: ImageFormat, decode: boolean | 'structure'): Promise<ProbeResult> {
+async function probeWithSharp(
+  buf: Buffer,
+  format: ImageFormat,
+  decode: boolean | 'structure',
+): Promise<ProbeResult> {
   try {
     const meta = await sharp(buf, { failOn: DECODE_FAIL_ON }).metadata();
     if (meta.format !== format) {
