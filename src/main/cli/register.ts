@@ -2,6 +2,7 @@
 import { exportCommand, importCommand } from './commands/import-export';
 import { registerCommand } from './main';
 import { sampleCommand } from './commands/sample';
+import { evalCommand } from './commands/eval';
 
 registerCommand(
   'import',
@@ -10,3 +11,4 @@ registerCommand(
 );
 registerCommand('export', exportCommand, 'ridge export <dir> --format coco|yolo|voc|createml --to <folder>');
 registerCommand('sample', sampleCommand, 'ridge sample <dir> [--images N (default 200)] [--seed S]');
+registerCommand('eval', evalCommand, 'ridge eval --gt <coco-gt.json> --dets <coco-results.json> [--json]');

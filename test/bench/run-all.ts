@@ -1,0 +1,18 @@
+// `npm run bench`: runs every benchmark in test/bench one after another and prints their figures.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+
+const dir = __dirname;
+const only = process.argv[2];
+const benches = readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => !only || f.includes(only))
+  .sort();
+let failed = 0;
+for (const f of benches) {
+  console.log(`\n== ${f} ==`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;
