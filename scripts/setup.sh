@@ -21,6 +21,12 @@ else
   echo "$want" > "$stamp"
 fi
 
+# @tensorflow/tfjs-node: its install script is denied (allowScripts) because it downloads libtensorflow; this
+# tries that download and, where it is not possible, builds the addon against the TensorFlow C library of the
+# tensorflow-cpu wheel (pip's configured index). Idempotent: a working addon is kept.
+log "native TensorFlow backend (@tensorflow/tfjs-node)"
+PROVISION_SKIP_NPM_INSTALL=1 bash scripts/provision-tfjs-node.sh
+
 log "building the ridge CLI"
 npm run --silent build:cli
 log "done: try 'npx ridge help'"

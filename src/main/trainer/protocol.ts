@@ -1,0 +1,49 @@
+import type { BackendName, BackendReason, EpochMetrics, RunConfig } from '../../shared/domain/runs';
+import type { Split } from '../../shared/domain/types';
+
+/** One image of a frozen training manifest: an absolute file path, its size and its accepted boxes. */
+export interface ManifestImage {
+  /** The project's image id (COCO image_id in exports and predictions). */
+  id: number;
+  file: string;
+  width: number;
+  height: number;
+  split: Split;
+  boxes: { classIndex: number; x: number; y: number; w: number; h: number; difficult: boolean }[];
+}
+
+/**
+ * What a run trains and evaluates on, frozen when the run is created: label edits made afterwards never change a
+ * run. The trainer reads only this (never the database).
+ */
+export interface Manifest {
+  classes: string[];
+  images: ManifestImage[];
+}
+
+/** Messages main sends to a trainer process. */
+export type TrainerCommand =
+  | {
+      type: 'start';
+      runId: string;
+      manifestPath: string;
+      config: RunConfig;
+      /** The run's folder: checkpoints, the exported model, logs. */
+      outDir: string;
+      /** Continue from the last checkpoint in outDir instead of starting over. */
+      resume: boolean;
+    }
+  | { type: 'cancel' };
+
+/** The final evaluation of the best checkpoint on the test split (reported apart from validation). */
+export type TestMetrics = Record<string, number>;
+
+/** Messages a trainer process sends back; main stores them in SQLite. */
+export type TrainerEvent =
+  | { type: 'backend'; backend: BackendName; reasons: BackendReason[]; device: string }
+  | { type: 'progress'; epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number }
+  | { type: 'epoch'; metrics: Omit<EpochMetrics, 'runId'> }
+  | { type: 'checkpoint'; epoch: number; path: string; best: boolean }
+  | { type: 'done'; bestEpoch: number; testMetrics: TestMetrics; modelDir: string }
+  | { type: 'failed'; reason: string }
+  | { type: 'cancelled'; epoch: number };
