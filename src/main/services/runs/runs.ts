@@ -1,0 +1,135 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
+import type { TrainerEvent } from '../../trainer/protocol';
+import { UserError } from '../db/errors';
+import { type Project, RUNS_DIR } from '../project/project';
+import { freezeManifest, manifestHash, manifestSummary } from './manifest';
+import { spawnTrainer, type TrainerHandle } from './trainer-host';
+
+/** Defaults a person gets when they just click Train (or run `ridge train` with no options). */
+export const DEFAULT_RUN_CONFIG: RunConfig = {
+  reg: 'none',
+  lambda: 0,
+  epochs: 30,
+  seed: 0,
+  imgSize: 320,
+  batchSize: 16,
+  learningRate: 2e-3,
+  optimizer: 'adam',
+  backend: 'auto',
+  widthMultiplier: 1,
+  arm: 'none',
+};
+
+/** The minimum a split needs before training makes sense. */
+const MIN_TRAIN_IMAGES = 4;
+
+function newRunId(): string {
+  const t = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `r${t}-${randomBytes(3).toString('hex')}`;
+}
+
+/** A run's folder inside the project: manifest, checkpoints, exported model, log. */
+export function runDir(p: Project, runId: string): string {
+  return path.join(p.dir, RUNS_DIR, runId);
+}
+
+/** Create a queued run: its data frozen into a manifest (hash recorded), its whole config stored. */
+export function createRun(p: Project, config: RunConfig): RunRecord {
+  const manifest = freezeManifest(p);
+  const summary = manifestSummary(manifest);
+  if (summary.train.images < MIN_TRAIN_IMAGES || summary.train.boxes === 0) {
+    throw new UserError(
+      `not enough labeled data to train: ${summary.train.images} training images with ${summary.train.boxes} boxes ` +
+        `(need at least ${MIN_TRAIN_IMAGES} images with boxes in the train split)`,
+    );
+  }
+  if (summary.val.images === 0)
+    throw new UserError('the val split is empty: the best checkpoint is chosen on val');
+  const hashes = new Map(p.images.all().map((i) => [i.id, i.sha256]));
+  const id = newRunId();
+  const dir = runDir(p, id);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return p.tx(() => p.runs.insert(id, config, manifestHash(manifest, hashes)));
+}
+
+/** Store one trainer event; the trainer never touches the database, main does it here. */
+export function recordEvent(p: Project, runId: string, e: TrainerEvent): void {
+  switch (e.type) {
+    case 'backend':
+      p.tx(() => p.runs.markStarted(runId, e.backend, e.reasons, e.device));
+      break;
+    case 'epoch':
+      p.tx(() => p.runs.addEpoch({ ...e.metrics, runId }));
+      break;
+    case 'done':
+      p.tx(() => p.runs.markEnded(runId, 'done', { bestEpoch: e.bestEpoch, testMetrics: e.testMetrics }));
+      break;
+    case 'failed':
+      p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: e.reason }));
+      break;
+    case 'cancelled':
+      p.tx(() => p.runs.markEnded(runId, 'cancelled'));
+      break;
+    default:
+      break;
+  }
+}
+
+/** Options of executeRun. */
+export interface ExecuteOptions {
+  resume?: boolean;
+  signal?: AbortSignal;
+  onEvent?: (e: TrainerEvent) => void;
+  /** A different trainer entry (tests). */
+  entry?: string;
+}
+
+/**
+ * Train a queued (or, with resume, an interrupted) run in a trainer process and store everything it reports.
+ * Resolves with the final run record whatever happened to the trainer; it never leaves a run 'running'.
+ */
+export async function executeRun(p: Project, runId: string, opts: ExecuteOptions = {}): Promise<RunRecord> {
+  const run = p.runs.byId(runId);
+  if (!run) throw new UserError(`no run ${runId} in this project`);
+  if (run.status === 'done') throw new UserError(`run ${runId} is already done`);
+  if (run.status === 'running' && !opts.resume) throw new UserError(`run ${runId} is already running`);
+  const dir = runDir(p, runId);
+  let handle: TrainerHandle;
+  const onEvent = (e: TrainerEvent) => {
+    recordEvent(p, runId, e);
+    opts.onEvent?.(e);
+  };
+  try {
+    handle = spawnTrainer(
+      {
+        type: 'start',
+        runId,
+        manifestPath: path.join(dir, 'manifest.json'),
+        config: run.config,
+        outDir: dir,
+        resume: Boolean(opts.resume),
+      },
+      onEvent,
+      opts.entry ? { entry: opts.entry } : {},
+    );
+  } catch (err) {
+    p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: (err as Error).message }));
+    return p.runs.byId(runId)!;
+  }
+  const onAbort = () => handle.cancel();
+  opts.signal?.addEventListener('abort', onAbort, { once: true });
+  const outcome = await handle.outcome;
+  opts.signal?.removeEventListener('abort', onAbort);
+  const now = p.runs.byId(runId)!;
+  if (now.status === 'running' || now.status === 'queued') {
+    // The trainer died without a final word (crash, kill, out of memory): say so on the run.
+    const reason =
+      outcome.status === 'failed' ? outcome.reason : `trainer ended (${outcome.status}) without reporting`;
+    p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: reason }));
+  }
+  return p.runs.byId(runId)!;
+}

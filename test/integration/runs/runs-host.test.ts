@@ -1,0 +1,85 @@
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Project } from '../../../src/main/services/project/project';
+import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../../src/main/services/runs/runs';
+import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
+import { REPO_ROOT } from '../../helpers/paths';
+import { makeTmpDir } from '../../helpers/tmp';
+
+const STANDIN = path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs');
+let tmp: ReturnType<typeof makeTmpDir>;
+let p: Project;
+
+beforeEach(async () => {
+  tmp = makeTmpDir();
+  p = Project.init(path.join(tmp.dir, 'p'));
+  await fillSampleProject(p, { count: 20, seed: 1 });
+});
+afterEach(() => {
+  p.close();
+  tmp.cleanup();
+  delete process.env.RIDGE_STANDIN;
+});
+
+describe('runs and the trainer process (stand-in trainer speaking the real protocol)', () => {
+  it('a finished run stores backend, every epoch, the best epoch and the test metrics', async () => {
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    expect(run.status).toBe('queued');
+    expect(run.manifestHash).toMatch(/^[0-9a-f]{64}$/);
+    const end = await executeRun(p, run.id, { entry: STANDIN });
+    expect(end).toMatchObject({
+      status: 'done',
+      backend: 'cpu',
+      bestEpoch: 1,
+      testMetrics: { AP: 0.4, AP50: 0.8 },
+    });
+    expect(p.runs.epochs(run.id).map((e) => e.epoch)).toEqual([0, 1]);
+  });
+
+  it('a trainer that crashes marks the run failed with its last words, and the caller lives on', async () => {
+    process.env.RIDGE_STANDIN = 'crash';
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const end = await executeRun(p, run.id, { entry: STANDIN });
+    expect(end.status).toBe('failed');
+    expect(end.failReason).toMatch(/exited with code 3: Error: native library exploded/);
+  });
+
+  it('a trainer killed by the OS marks the run failed with the signal', async () => {
+    process.env.RIDGE_STANDIN = 'sigkill';
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const end = await executeRun(p, run.id, { entry: STANDIN });
+    expect(end.status).toBe('failed');
+    expect(end.failReason).toMatch(/killed by SIGKILL/);
+  });
+
+  it('cancel asks the trainer to stop and records the run as cancelled', async () => {
+    process.env.RIDGE_STANDIN = 'hang';
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const abort = new AbortController();
+    const pending = executeRun(p, run.id, {
+      entry: STANDIN,
+      signal: abort.signal,
+      onEvent: (e) => {
+        if (e.type === 'backend') abort.abort();
+      },
+    });
+    expect((await pending).status).toBe('cancelled');
+  });
+
+  it('label edits after a run was created never change its manifest', async () => {
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const img = p.images.all()[0]!;
+    for (const a of p.annotations.forImage(img.id)) p.annotations.remove(a.id);
+    const again = createRun(p, DEFAULT_RUN_CONFIG);
+    expect(again.manifestHash).not.toBe(run.manifestHash);
+    expect(p.runs.byId(run.id)!.manifestHash).toBe(run.manifestHash);
+  });
+
+  it('refuses to train on too little data, saying what is missing', () => {
+    const q = Project.init(path.join(tmp.dir, 'empty'));
+    expect(() => createRun(q, DEFAULT_RUN_CONFIG)).toThrow(
+      /not enough labeled data to train: 0 training images/,
+    );
+    q.close();
+  });
+});

@@ -1,0 +1,40 @@
+// A stand-in trainer process speaking the real protocol, so the host's handling of success, cancel, crash and
+// kill is tested apart from the (slow) real engine. Behaviour from RIDGE_STANDIN: ok | hang | crash | sigkill.
+const mode = process.env.RIDGE_STANDIN || 'ok';
+const metrics = (epoch) => ({
+  epoch,
+  trainDataLoss: 1 / (epoch + 1),
+  trainRegLoss: 0,
+  valDataLoss: 1.2 / (epoch + 1),
+  valRegLoss: 0,
+  mAP50: 0.1 * epoch,
+  mAP50_95: 0.05 * epoch,
+  weightNorm: 10 - epoch,
+  learningRate: 1e-3,
+  seconds: 0.01,
+});
+process.on('message', (cmd) => {
+  if (cmd.type === 'cancel') {
+    process.send({ type: 'cancelled', epoch: 0 }, () => process.exit(0));
+    return;
+  }
+  if (cmd.type !== 'start') return;
+  process.send({
+    type: 'backend',
+    backend: 'cpu',
+    reasons: [{ backend: 'cpu', ok: true, reason: 'stand-in' }],
+    device: 'test',
+  });
+  if (mode === 'crash') {
+    process.stderr.write('Error: native library exploded\n');
+    process.exit(3);
+  }
+  if (mode === 'sigkill') process.kill(process.pid, 'SIGKILL');
+  if (mode === 'hang') return; // waits for cancel
+  process.send({ type: 'epoch', metrics: metrics(0) });
+  process.send({ type: 'epoch', metrics: metrics(1) });
+  process.send(
+    { type: 'done', bestEpoch: 1, testMetrics: { AP: 0.4, AP50: 0.8 }, modelDir: cmd.outDir + '/model' },
+    () => process.exit(0),
+  );
+});
