@@ -10,5 +10,5 @@ await build({
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['better-sqlite3', 'sharp', '@tensorflow/*', 'webgpu', 'electron'],
+  external: ['better-sqlite3', 'sharp', '@tensorflow/*', 'webgpu', 'electron', 'uplot'],
 });

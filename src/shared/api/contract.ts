@@ -61,6 +61,20 @@ export interface ResultMap {
   'datasets.export': ExportReport;
   'runs.list': RunRecord[];
   'runs.epochs': EpochMetrics[];
+  'images.counts': ImageCounts;
+  'annotations.forClass': Annotation[];
+  'annotations.createMany': Annotation[];
+  'annotations.setClassMany': { updated: number };
+}
+
+/** How many images each list filter holds, so the filter bar shows counts without loading pages. */
+export interface ImageCounts {
+  all: number;
+  unlabeled: number;
+  labeled: number;
+  empty: number;
+  reviewed: number;
+  pending: number;
 }
 
 /** The one typed API every front door speaks: method name -> (args) => Promise<result>. */
@@ -72,6 +86,10 @@ export interface EventMap {
   'run.progress': { runId: string; epoch: number; step: number; steps: number; loss: number };
   'run.epoch': EpochMetrics;
   'run.ended': { runId: string; status: RunRecord['status']; failReason: string | null };
+  /** The open project changed outside the page (Electron menu, recent projects): the UI reloads. */
+  'project.changed': ProjectInfo;
+  /** A native menu item the renderer acts on (undo, redo, shortcuts overlay...). */
+  'menu.command': { command: string };
 }
 
 /** Expected failures cross transports as this shape; `code` tells a person's mistake from a bug. */

@@ -19,6 +19,10 @@ export const METHOD_NAMES = [
   'datasets.export',
   'runs.list',
   'runs.epochs',
+  'images.counts',
+  'annotations.forClass',
+  'annotations.createMany',
+  'annotations.setClassMany',
 ] as const;
 
 /** IPC channel of a method: one channel per method, so the main process can check each. */
@@ -28,3 +32,18 @@ export function ipcChannel(method: string): string {
 
 /** What crosses a transport for one call: a value, or an error a person can read. */
 export type CallResult<T> = { ok: true; value: T } | { ok: false; error: import('./contract').ApiErrorShape };
+
+/** Event names the preload may forward to the page (the EventMap's keys, as plain data). */
+export const EVENT_NAMES = [
+  'import.progress',
+  'run.progress',
+  'run.epoch',
+  'run.ended',
+  'project.changed',
+  'menu.command',
+] as const;
+
+/** IPC channel of an event pushed from main to the window. */
+export function eventChannel(event: string): string {
+  return `studio-event:${event}`;
+}

@@ -98,6 +98,29 @@ export const argSchemas = {
   'datasets.export': z.object({ format: exportFormatSchema, to: z.string().min(1) }).strict(),
   'runs.list': z.object({}).strict(),
   'runs.epochs': z.object({ runId: z.string().min(1) }).strict(),
+  // Added for the labeling workspace (issue 4): filter counts, class-level undo, restoring deleted boxes.
+  'images.counts': z.object({}).strict(),
+  'annotations.forClass': z.object({ classId: idSchema }).strict(),
+  'annotations.createMany': z
+    .object({
+      items: z
+        .array(
+          boxSchema
+            .extend({
+              imageId: idSchema,
+              classId: idSchema,
+              difficult: z.boolean().optional(),
+              truncated: z.boolean().optional(),
+              source: z.enum(['manual', 'predicted']).optional(),
+              score: finite.min(0).max(1).nullable().optional(),
+              state: z.enum(['accepted', 'pending']).optional(),
+            })
+            .strict(),
+        )
+        .max(100_000),
+    })
+    .strict(),
+  'annotations.setClassMany': z.object({ ids: z.array(idSchema).max(100_000), classId: idSchema }).strict(),
 } as const;
 
 /** Names of every contract method. */

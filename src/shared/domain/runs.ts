@@ -67,3 +67,12 @@ export interface EpochMetrics {
   learningRate: number;
   seconds: number;
 }
+
+/** Every backend request a person can make, for validation. */
+export const BACKEND_REQUESTS: readonly BackendRequest[] = [
+  'auto',
+  'tfjs-node-gpu',
+  'webgpu',
+  'tfjs-node',
+  'cpu',
+];

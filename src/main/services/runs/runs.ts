@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
-import type { TrainerEvent } from '../../trainer/protocol';
+import type { Manifest, TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../db/errors';
 import { type Project, RUNS_DIR } from '../project/project';
 import { freezeManifest, manifestHash, manifestSummary } from './manifest';
@@ -36,9 +36,12 @@ export function runDir(p: Project, runId: string): string {
   return path.join(p.dir, RUNS_DIR, runId);
 }
 
-/** Create a queued run: its data frozen into a manifest (hash recorded), its whole config stored. */
-export function createRun(p: Project, config: RunConfig): RunRecord {
-  const manifest = freezeManifest(p);
+/**
+ * Create a queued run: its data frozen into a manifest (hash recorded), its whole config stored. A comparison
+ * passes one manifest to every run, so all arms and seeds train on exactly the same data.
+ */
+export function createRun(p: Project, config: RunConfig, frozen?: Manifest): RunRecord {
+  const manifest = frozen ?? freezeManifest(p);
   const summary = manifestSummary(manifest);
   if (summary.train.images < MIN_TRAIN_IMAGES || summary.train.boxes === 0) {
     throw new UserError(
