@@ -6,6 +6,8 @@ import { importDataset } from '../datasets/import';
 import { UserError } from '../db/errors';
 import { createBox, deleteBox, setImageStatus, updateBox } from '../labeling/edits';
 import { Project } from '../project/project';
+import type { Annotation } from '../../../shared/domain/types';
+import { clipBoxToImage } from '../../../shared/geometry';
 import { deleteClass, mergeClasses } from '../labeling/classes';
 
 /** The project a front door (window, browser tab, CLI) is working on. */
@@ -104,7 +106,42 @@ export function createHandlers(session: StudioSession): Handlers {
     'datasets.export': (a) => exportDataset(p(), a.format, a.to),
     'runs.list': () => p().runs.list(),
     'runs.epochs': (a) => p().runs.epochs(a.runId),
+    'images.counts': () => {
+      const n = (f: Parameters<Project['images']['countFiltered']>[0]) => p().images.countFiltered(f);
+      return {
+        all: p().images.count(),
+        unlabeled: n({ status: 'unlabeled' }),
+        labeled: n({ status: 'labeled' }),
+        empty: n({ status: 'empty' }),
+        reviewed: n({ status: 'reviewed' }),
+        pending: n({ hasPending: true }),
+      };
+    },
+    'annotations.forClass': (a) =>
+      p()
+        .annotations.imageIdsForClass(a.classId)
+        .flatMap((id) => p().annotations.forImage(id))
+        .filter((b) => b.classId === a.classId),
+    'annotations.createMany': (a) => p().tx(() => a.items.map((it) => restoreBox(p(), it))),
+    'annotations.setClassMany': (a) =>
+      p().tx(() => {
+        for (const id of a.ids) updateBox(p(), id, { classId: a.classId });
+        return { updated: a.ids.length };
+      }),
   };
+}
+
+/** Re-create a box as it was (undo of a delete): keeps its source, score and state, clipped like any edit. */
+function restoreBox(p: Project, it: ArgsOf<'annotations.createMany'>['items'][number]): Annotation {
+  if (!p.classes.byId(it.classId)) throw new UserError(`class ${it.classId} does not exist`);
+  const img = p.images.byId(it.imageId);
+  if (!img) throw new UserError(`image ${it.imageId} does not exist`);
+  const r = clipBoxToImage(it, img.width, img.height);
+  if (r.kind === 'dropped') throw new UserError(`box on image ${it.imageId} is ${r.reason}; nothing was saved`);
+  const a = p.annotations.insert({ ...it, ...r.box });
+  if (a.state === 'accepted' && (img.status === 'unlabeled' || img.status === 'empty'))
+    p.images.setStatus(img.id, 'labeled');
+  return a;
 }
 
 /** Validate raw arguments for a method; throws a ZodError a transport turns into an `invalid-args` error. */
