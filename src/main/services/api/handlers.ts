@@ -137,7 +137,8 @@ function restoreBox(p: Project, it: ArgsOf<'annotations.createMany'>['items'][nu
   const img = p.images.byId(it.imageId);
   if (!img) throw new UserError(`image ${it.imageId} does not exist`);
   const r = clipBoxToImage(it, img.width, img.height);
-  if (r.kind === 'dropped') throw new UserError(`box on image ${it.imageId} is ${r.reason}; nothing was saved`);
+  if (r.kind === 'dropped')
+    throw new UserError(`box on image ${it.imageId} is ${r.reason}; nothing was saved`);
   const a = p.annotations.insert({ ...it, ...r.box });
   if (a.state === 'accepted' && (img.status === 'unlabeled' || img.status === 'empty'))
     p.images.setStatus(img.id, 'labeled');
