@@ -27,6 +27,17 @@ fi
 log "native TensorFlow backend (@tensorflow/tfjs-node)"
 PROVISION_SKIP_NPM_INSTALL=1 bash scripts/provision-tfjs-node.sh
 
+# End-to-end tests drive Debian's Chromium (npx playwright install cannot work here); install it when missing.
+if ! command -v chromium >/dev/null && [[ ! -x /usr/bin/chromium ]]; then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing chromium for the end-to-end tests (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 ||
+      { apt-get update >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null; }
+  else
+    log "chromium is missing: install it (apt-get install -y chromium) to run the end-to-end tests"
+  fi
+fi
+
 log "building the ridge CLI"
 npm run --silent build:cli
 log "done: try 'npx ridge help'"

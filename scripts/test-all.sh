@@ -24,10 +24,19 @@ npx prettier --check . >/dev/null || { echo "prettier: files need formatting (np
 step "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile=test-results/vitest.json || status=1
 
+step "end-to-end tests (Playwright + Chromium against ridge serve; builds the renderer first)"
+bash scripts/e2e.sh || status=1
+
 passed=0; failed=0; skipped=0
 if [[ -f test-results/vitest.json ]]; then
   read -r p f s < <(node -e 'const r=require("./test-results/vitest.json"); console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests)')
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+else
+  failed=$((failed + 1))
+fi
+if [[ -f test-results/e2e.json ]]; then
+  read -r p f < <(node -e 'const r=require("./test-results/e2e.json"); console.log(r.passed, r.failed)')
+  passed=$((passed + p)); failed=$((failed + f))
 else
   failed=$((failed + 1))
 fi

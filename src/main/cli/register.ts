@@ -6,6 +6,7 @@ import { evalCommand } from './commands/eval';
 import { trainCommand } from './commands/train';
 import { compareCommand } from './commands/compare';
 import { runsCommand } from './commands/runs';
+import { serveCommand } from './commands/serve';
 
 registerCommand(
   'import',
@@ -15,6 +16,11 @@ registerCommand(
 registerCommand('export', exportCommand, 'ridge export <dir> --format coco|yolo|voc|createml --to <folder>');
 registerCommand('sample', sampleCommand, 'ridge sample <dir> [--images N (default 200)] [--seed S]');
 registerCommand('eval', evalCommand, 'ridge eval --gt <coco-gt.json> --dets <coco-results.json> [--json]');
+registerCommand(
+  'serve',
+  serveCommand,
+  'ridge serve [<dir>] [--host 127.0.0.1] [--port P (0: any free port)] [--allow-remote]',
+);
 registerCommand(
   'train',
   trainCommand,

@@ -1,10 +1,22 @@
 // Electron main process: a thin shell over the same services as `ridge serve` and the CLI.
-import { app, BrowserWindow, ipcMain, shell } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session as eSession, shell } from 'electron';
 import path from 'node:path';
+import type { EventMap } from '../../shared/api/contract';
+import { eventChannel } from '../../shared/api/methods';
 import { createHandlers, StudioSession } from '../services/api/handlers';
+import { Project } from '../services/project/project';
 import { registerIpcHandlers } from './ipc';
+import { MEDIA_SCHEME, registerMediaProtocol } from './media';
+import { menuTemplate } from './menu';
+import { RecentProjects } from './recent';
 
 const RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
+const CSP =
+  "default-src 'self'; img-src 'self' data: blob: ridge-media:; style-src 'self' 'unsafe-inline'; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true } },
+]);
 
 function isAppUrl(url: string): boolean {
   return RENDERER_URL ? url.startsWith(RENDERER_URL) : url.startsWith('file://');
@@ -12,9 +24,10 @@ function isAppUrl(url: string): boolean {
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
-    width: 1400,
+    width: 1440,
     height: 900,
     title: 'Ridge Studio',
+    backgroundColor: '#16181d',
     webPreferences: {
       preload: path.join(__dirname, '../preload/index.js'),
       contextIsolation: true,
@@ -37,12 +50,65 @@ function createWindow(): BrowserWindow {
 
 const session = new StudioSession();
 void app.whenReady().then(() => {
+  eSession.defaultSession.webRequest.onHeadersReceived((details, cb) =>
+    cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
+  );
+  registerMediaProtocol(protocol, session);
+  const handlers = createHandlers(session);
+  const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));
   const win = createWindow();
   registerIpcHandlers(
     ipcMain,
-    createHandlers(session),
+    handlers,
     (e) => e.sender === win.webContents && e.senderFrame === win.webContents.mainFrame,
   );
+  const emit = <E extends keyof EventMap>(event: E, payload: EventMap[E]) =>
+    win.webContents.send(eventChannel(event), payload);
+  const opened = (p: Project) => {
+    session.use(p);
+    const info = p.info();
+    recent.add({ dir: info.dir, name: info.name });
+    buildMenu();
+    emit('project.changed', info);
+  };
+  const attempt = (fn: () => Project) => {
+    try {
+      opened(fn());
+    } catch (err) {
+      dialog.showErrorBox('Ridge Studio', (err as Error).message);
+    }
+  };
+  const buildMenu = () =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(
+          {
+            newProject: () => {
+              const r = dialog.showOpenDialogSync(win, {
+                title: 'New project: pick or create an empty folder',
+                properties: ['openDirectory', 'createDirectory'],
+              });
+              if (r?.[0]) attempt(() => Project.init(r[0]!));
+            },
+            openProject: () => {
+              const r = dialog.showOpenDialogSync(win, {
+                title: 'Open project folder',
+                properties: ['openDirectory'],
+              });
+              if (r?.[0]) attempt(() => Project.open(r[0]!));
+            },
+            openRecent: (dir) => attempt(() => Project.open(dir)),
+            clearRecent: () => {
+              recent.clear();
+              buildMenu();
+            },
+            send: (command) => emit('menu.command', { command }),
+          },
+          recent.list(),
+        ),
+      ),
+    );
+  buildMenu();
 });
 app.on('window-all-closed', () => {
   session.close();

@@ -1,20 +1,116 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProjectInfo } from '../../shared/domain/types';
-import { electronApi } from './api/client';
+import { ApiError, connect, type Connection } from './api/client';
+import { Editor } from './features/annotate/core/editor';
+import { ImageListStore } from './features/annotate/image-list';
+import { Workspace } from './features/annotate/Workspace';
+import { DatasetView } from './features/dataset/DatasetView';
+import { ProjectHome } from './features/projects/ProjectHome';
+import { rememberProject } from './features/projects/recent';
 
-/** The studio's root view; the labeling workspace and experiment views grow from here. */
-export function App() {
-  const [info, setInfo] = useState<ProjectInfo | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  useEffect(() => {
-    const api = electronApi();
-    if (!api) return;
-    api['project.info']({}).then(setInfo, (e: Error) => setError(e.message));
-  }, []);
+/** The save indicator: saved / saving / failed (retrying), always visible. */
+function SaveIndicator({ editor }: { editor: Editor }) {
+  const s = useSyncExternalStore(editor.queue.subscribe, () => editor.queue.status);
+  const text =
+    s.state === 'saved'
+      ? 'All changes saved'
+      : s.state === 'saving'
+        ? `Saving… (${s.pending})`
+        : `Save failed, retrying: ${s.error ?? ''}`;
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', padding: 24 }}>
-      <h1>Ridge Studio</h1>
-      {info ? <p>Project: {info.name}</p> : <p>{error ?? 'Open or create a project to start labeling.'}</p>}
-    </main>
+    <span className={`save ${s.state}`} data-testid="save-status" data-state={s.state} title={s.error ?? ''}>
+      {text}
+    </span>
   );
+}
+
+/** An open project: the editor and image list live as long as it does. */
+function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectInfo; onClose(): void }) {
+  const [tab, setTab] = useState<'annotate' | 'dataset'>('annotate');
+  const editor = useMemo(() => new Editor(conn.api), [conn]);
+  const list = useMemo(() => new ImageListStore(conn.api, editor), [conn, editor]);
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    void Promise.all([editor.loadClasses(), list.setFilter({ kind: 'all' })]).then(() => setReady(true));
+  }, [editor, list]);
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">
+          Ridge<span>Studio</span>
+        </span>
+        <span className="project" data-testid="project-name">
+          {info.name}
+        </span>
+        <nav className="tabs">
+          <button className={tab === 'annotate' ? 'on' : ''} onClick={() => setTab('annotate')}>
+            Annotate
+          </button>
+          <button className={tab === 'dataset' ? 'on' : ''} onClick={() => setTab('dataset')}>
+            Dataset
+          </button>
+        </nav>
+        <span className="spacer" />
+        <SaveIndicator editor={editor} />
+        <button onClick={onClose} title="back to projects">
+          Projects
+        </button>
+      </header>
+      {!ready ? (
+        <div className="empty-state">Opening…</div>
+      ) : tab === 'annotate' ? (
+        <Workspace conn={conn} editor={editor} list={list} />
+      ) : (
+        <DatasetView
+          conn={conn}
+          onImported={() => {
+            void editor.loadClasses();
+            void list.setFilter(list.filter);
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The studio's root view: connect, then the project home or the open project. */
+export function App() {
+  const conn = useMemo(connect, []);
+  const [info, setInfo] = useState<ProjectInfo | null>(null);
+  const [checked, setChecked] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [epoch, setEpoch] = useState(0);
+  useEffect(() => {
+    if ('error' in conn) return;
+    conn.api['project.info']({}).then(
+      (i) => {
+        setInfo(i);
+        rememberProject(i);
+        setChecked(true);
+      },
+      (e: ApiError) => {
+        if (e.code !== 'no-project') setError(e.message);
+        setChecked(true);
+      },
+    );
+    return conn.on('project.changed', (i) => {
+      setInfo(i);
+      setEpoch((n) => n + 1);
+    });
+  }, [conn]);
+  if ('error' in conn) return <div className="empty-state">{conn.error}</div>;
+  if (!checked) return <div className="empty-state">Connecting…</div>;
+  if (!info)
+    return (
+      <ProjectHome
+        conn={conn}
+        error={error}
+        onOpened={(i) => {
+          rememberProject(i);
+          setInfo(i);
+          setEpoch((n) => n + 1);
+        }}
+      />
+    );
+  return <ProjectView key={`${info.id}-${epoch}`} conn={conn} info={info} onClose={() => setInfo(null)} />;
 }

@@ -1,0 +1,68 @@
+import type { StudioApi } from '../../../../../shared/api/contract';
+import type { Annotation, Box, ImageStatus, LabelClass } from '../../../../../shared/domain/types';
+
+/** A box as the editor holds it: a stable local key (server ids change when a deleted box is restored). */
+export interface DocBox extends Box {
+  key: string;
+  imageId: number;
+  classId: number;
+  difficult: boolean;
+  truncated: boolean;
+  source: Annotation['source'];
+  score: number | null;
+  state: Annotation['state'];
+}
+
+/** The part of the API the editor core uses; unit tests pass the real handlers through dispatch. */
+export type EditorApi = Pick<
+  StudioApi,
+  | 'annotations.create'
+  | 'annotations.update'
+  | 'annotations.delete'
+  | 'annotations.createMany'
+  | 'annotations.forClass'
+  | 'annotations.setClassMany'
+  | 'images.setStatus'
+  | 'images.get'
+  | 'classes.list'
+  | 'classes.create'
+  | 'classes.update'
+  | 'classes.delete'
+  | 'classes.merge'
+>;
+
+/** Re-exported so core files import domain types from one place. */
+export type { Annotation, Box, ImageStatus, LabelClass };
+
+/** Save state the UI shows: everything stored, writes in flight, or a write failed (and is being retried). */
+export type SaveState = 'saved' | 'saving' | 'failed';
+
+/** Make a box key for a box that came from the store. */
+export function storedKey(id: number): string {
+  return `s${id}`;
+}
+
+let keySeq = 0;
+/** A fresh key for a box drawn (or copied) in this session. */
+export function newKey(): string {
+  keySeq += 1;
+  return `n${Date.now().toString(36)}${keySeq}`;
+}
+
+/** A store annotation as a DocBox. */
+export function fromAnnotation(a: Annotation): DocBox {
+  return {
+    key: storedKey(a.id),
+    imageId: a.imageId,
+    classId: a.classId,
+    x: a.x,
+    y: a.y,
+    w: a.w,
+    h: a.h,
+    difficult: a.difficult,
+    truncated: a.truncated,
+    source: a.source,
+    score: a.score,
+    state: a.state,
+  };
+}

@@ -1,0 +1,224 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { ImportReport, ProjectHealth } from '../../../../shared/api/contract';
+import type { LabelClass } from '../../../../shared/domain/types';
+import type { Connection } from '../../api/client';
+import { Bars } from './Bars';
+
+const IMPORT_FORMATS = ['images', 'coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat'] as const;
+const EXPORT_FORMATS = ['coco', 'yolo', 'voc', 'createml'] as const;
+type ImportFormat = (typeof IMPORT_FORMATS)[number];
+
+/** Dataset page: stats as charts, leakage warnings, import (uploads in a browser) and export (downloads). */
+export function DatasetView({ conn, onImported }: { conn: Connection; onImported(): void }) {
+  const [stats, setStats] = useState<ProjectHealth | null>(null);
+  const [classes, setClasses] = useState<LabelClass[]>([]);
+  const refresh = useCallback(() => {
+    void conn.api['project.stats']({}).then(setStats);
+    void conn.api['classes.list']({}).then(setClasses);
+  }, [conn]);
+  useEffect(refresh, [refresh]);
+  const color = new Map(classes.map((c) => [c.name, c.color]));
+  const leaks = stats?.duplicateGroups.filter((g) => g.crossSplit) ?? [];
+  return (
+    <div className="dataset" data-testid="dataset">
+      <div className="card">
+        <h2>Boxes per class</h2>
+        {stats && (
+          <Bars
+            testId="chart-classes"
+            data={stats.classes.map((c) => ({ label: c.name, value: c.count, color: color.get(c.name) }))}
+          />
+        )}
+        <p className="hint">
+          {stats?.annotations.toLocaleString()} boxes on {stats?.images.toLocaleString()} images
+        </p>
+      </div>
+      <div className="card">
+        <h2>Images per split</h2>
+        {stats && (
+          <Bars
+            testId="chart-splits"
+            data={(['train', 'val', 'test'] as const).map((s) => ({ label: s, value: stats.splits[s] }))}
+            color="#3ecf8e"
+          />
+        )}
+        {leaks.length > 0 ? (
+          <p className="err" data-testid="leakage">
+            ⚠ {leaks.length} identical image group(s) span more than one split (possible train/val/test
+            leakage): images{' '}
+            {leaks
+              .slice(0, 5)
+              .map((g) => g.imageIds.join('='))
+              .join(', ')}
+            {leaks.length > 5 ? '…' : ''}
+          </p>
+        ) : (
+          <p className="hint">No duplicate images across splits.</p>
+        )}
+      </div>
+      <ImportCard
+        conn={conn}
+        onDone={() => {
+          refresh();
+          onImported();
+        }}
+      />
+      <ExportCard conn={conn} />
+    </div>
+  );
+}
+
+function ImportCard({ conn, onDone }: { conn: Connection; onDone(): void }) {
+  const [format, setFormat] = useState<ImportFormat>('images');
+  const [files, setFiles] = useState<File[]>([]);
+  const [path, setPath] = useState('');
+  const [msg, setMsg] = useState<string | null>(null);
+  const [report, setReport] = useState<ImportReport | null>(null);
+  const [busy, setBusy] = useState(false);
+  const start = async () => {
+    setBusy(true);
+    setReport(null);
+    try {
+      let from = path;
+      let discard: (() => Promise<void>) | null = null;
+      if (conn.upload) {
+        setMsg(`uploading 0 / ${files.length}`);
+        const up = await conn.upload(
+          files.map((f) => ({ path: f.webkitRelativePath || f.name, blob: f })),
+          (n) => setMsg(`uploading ${n} / ${files.length}`),
+        );
+        discard = up.discard;
+        const json = files.filter((f) => f.name.endsWith('.json'));
+        const single = (format === 'coco' || format === 'createml') && json.length === 1;
+        from = single ? `${up.dir}/${json[0]!.webkitRelativePath || json[0]!.name}` : up.dir;
+      }
+      setMsg('importing…');
+      setReport(await conn.api['datasets.import']({ format, from, skipBad: true }));
+      await discard?.();
+      setMsg(null);
+      onDone();
+    } catch (e) {
+      setMsg(`Import failed: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="card" data-testid="import">
+      <h2>Import</h2>
+      <label className="field">
+        Format
+        <select
+          value={format}
+          onChange={(e) => setFormat(e.target.value as ImportFormat)}
+          aria-label="import format"
+        >
+          {IMPORT_FORMATS.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </label>
+      {conn.upload ? (
+        <label className="field">
+          Files (images and annotation files; pick several)
+          <input
+            type="file"
+            multiple
+            aria-label="import files"
+            onChange={(e) => setFiles([...(e.target.files ?? [])])}
+          />
+        </label>
+      ) : (
+        <label className="field">
+          File or folder
+          <input
+            type="text"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            aria-label="import path"
+          />
+        </label>
+      )}
+      <button
+        className="primary"
+        disabled={busy || (conn.upload ? !files.length : !path)}
+        onClick={() => void start()}
+      >
+        Import
+      </button>
+      {msg && <p className={msg.startsWith('Import failed') ? 'err' : 'hint'}>{msg}</p>}
+      {report && (
+        <div data-testid="import-report">
+          <p>
+            Imported <b>{report.images}</b> images and <b>{report.annotations}</b> boxes
+            {report.classesCreated.length ? `; new classes: ${report.classesCreated.join(', ')}` : ''};{' '}
+            {report.duplicates} duplicate(s), {report.skippedImages} skipped.
+          </p>
+          {report.problems.length > 0 && (
+            <div className="report">
+              {report.problems.map((p, i) => (
+                <div key={i}>
+                  {p.severity}: {p.file}
+                  {p.line !== undefined ? `:${p.line}` : ''}: {p.message}
+                </div>
+              ))}
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function ExportCard({ conn }: { conn: Connection }) {
+  const [format, setFormat] = useState<(typeof EXPORT_FORMATS)[number]>('coco');
+  const [to, setTo] = useState('');
+  const [msg, setMsg] = useState<string | null>(null);
+  return (
+    <div className="card" data-testid="export">
+      <h2>Export</h2>
+      <label className="field">
+        Format
+        <select
+          value={format}
+          onChange={(e) => setFormat(e.target.value as typeof format)}
+          aria-label="export format"
+        >
+          {EXPORT_FORMATS.map((f) => (
+            <option key={f}>{f}</option>
+          ))}
+        </select>
+      </label>
+      {conn.exportUrl ? (
+        <a href={conn.exportUrl(format)} download>
+          <button className="primary">Download {format} (.tar)</button>
+        </a>
+      ) : (
+        <>
+          <label className="field">
+            To folder
+            <input
+              type="text"
+              value={to}
+              onChange={(e) => setTo(e.target.value)}
+              aria-label="export folder"
+            />
+          </label>
+          <button
+            className="primary"
+            disabled={!to}
+            onClick={() =>
+              void conn.api['datasets.export']({ format, to }).then(
+                (r) => setMsg(`Wrote ${r.images} images, ${r.annotations} boxes to ${r.dir}`),
+                (e: Error) => setMsg(e.message),
+              )
+            }
+          >
+            Export
+          </button>
+        </>
+      )}
+      {msg && <p className="hint">{msg}</p>}
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+import { request } from 'node:http';
+import { WebSocket } from 'ws';
+
+/** A raw HTTP GET with chosen headers (fetch cannot forge Host), for proving each refusal. */
+export function rawGet(
+  port: number,
+  pathName: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: Buffer,
+): Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port, path: pathName, method, headers: { Host: `127.0.0.1:${port}`, ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Try a WebSocket upgrade; resolves with the socket, or the HTTP status the server refused it with. */
+export function wsConnect(
+  port: number,
+  query: string,
+  headers: Record<string, string> = {},
+): Promise<{ ws?: WebSocket; status?: number }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws${query}`, {
+      headers: { Origin: `http://127.0.0.1:${port}`, ...headers },
+    });
+    ws.once('open', () => resolve({ ws }));
+    ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+    ws.once('error', reject);
+  });
+}
+
+/** Call a contract method over an open socket and wait for its result. */
+export function wsCall(
+  ws: WebSocket,
+  method: string,
+  args: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+  const id = Math.floor(Math.random() * 1e9);
+  return new Promise((resolve) => {
+    const onMsg = (data: Buffer) => {
+      const m = JSON.parse(data.toString()) as { t: string; id: number; result: never };
+      if (m.t === 'result' && m.id === id) {
+        ws.off('message', onMsg);
+        resolve(m.result);
+      }
+    };
+    ws.on('message', onMsg);
+    ws.send(JSON.stringify({ t: 'call', id, method, args }));
+  });
+}

@@ -1,0 +1,36 @@
+import path from 'node:path';
+import { dispatch } from '../../../src/main/services/api/dispatch';
+import { createHandlers, StudioSession } from '../../../src/main/services/api/handlers';
+import { Project } from '../../../src/main/services/project/project';
+import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
+import { typedApi } from '../../../src/renderer/src/api/typed';
+import { Editor } from '../../../src/renderer/src/features/annotate/core/editor';
+import { makeTmpDir } from '../../helpers/tmp';
+
+/** A real project (SQLite, sample images) and an Editor talking to the real handlers through dispatch. */
+export async function editorOnRealStore(images = 3) {
+  const tmp = makeTmpDir('ridge-editor-');
+  const p = Project.init(path.join(tmp.dir, 'proj'), 'editor');
+  await fillSampleProject(p, { count: images, seed: 3 });
+  const session = new StudioSession();
+  session.use(p);
+  const handlers = createHandlers(session);
+  const api = typedApi((m, a) => dispatch(handlers, m, a));
+  const ed = new Editor(api, { retryDelayMs: () => 20 });
+  await ed.loadClasses();
+  const ids = p.images.all().map((i) => i.id);
+  for (const id of ids) await ed.loadImage(id);
+  /** Boxes of an image as stored, sorted, geometry only: what a reload would show. */
+  const stored = (imageId: number) =>
+    p.annotations
+      .forImage(imageId)
+      .map((a) => ({ x: a.x, y: a.y, w: a.w, h: a.h, classId: a.classId, state: a.state }))
+      .sort((a, b) => a.x - b.x || a.y - b.y);
+  /** Boxes of an image as the editor shows them, in the same shape. */
+  const shown = (imageId: number) =>
+    ed.doc
+      .get(imageId)
+      .map((a) => ({ x: a.x, y: a.y, w: a.w, h: a.h, classId: a.classId, state: a.state }))
+      .sort((a, b) => a.x - b.x || a.y - b.y);
+  return { p, ed, ids, stored, shown, cleanup: () => (session.close(), tmp.cleanup()) };
+}
