@@ -1,9 +1,8 @@
-// Bundle the `ridge` CLI into out/cli/ridge.cjs; native and heavy packages stay external (loaded from node_modules).
+// Bundle the `ridge` CLI (out/cli/ridge.cjs) and the trainer process (out/trainer/trainer.cjs); native and heavy
+// packages stay external (loaded from node_modules at run time).
 import { build } from 'esbuild';
 
-await build({
-  entryPoints: ['src/main/cli/index.ts'],
-  outfile: 'out/cli/ridge.cjs',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -11,4 +10,9 @@ await build({
   sourcemap: true,
   logLevel: 'warning',
   external: ['better-sqlite3', 'sharp', '@tensorflow/*', 'webgpu', 'electron', 'uplot'],
-});
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: ['src/main/cli/index.ts'], outfile: 'out/cli/ridge.cjs' }),
+  build({ ...common, entryPoints: ['src/main/trainer/process-main.ts'], outfile: 'out/trainer/trainer.cjs' }),
+]);

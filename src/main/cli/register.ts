@@ -6,6 +6,8 @@ import { evalCommand } from './commands/eval';
 import { trainCommand } from './commands/train';
 import { compareCommand } from './commands/compare';
 import { runsCommand } from './commands/runs';
+import { predictCommand } from './commands/predict';
+import { demoCommand } from './commands/demo';
 import { serveCommand } from './commands/serve';
 
 registerCommand(
@@ -32,3 +34,9 @@ registerCommand(
   'ridge compare <dir> --arms none,l2=5e-4,l2=1e-3,wd=5e-2,l1=1e-5,dropout=0.2 [--seeds N] [--epochs N] [--img-size P] [--backend B]',
 );
 registerCommand('runs', runsCommand, 'ridge runs <dir> [--json]');
+registerCommand(
+  'predict',
+  predictCommand,
+  'ridge predict <dir> --run <id> --images <folder> --out <coco-results.json> [--score S] [--backend B]',
+);
+registerCommand('demo', demoCommand, 'ridge demo [--out <dir>] [--quick]');

@@ -110,7 +110,7 @@ describe('errors and exit codes', () => {
 });
 
 describe("the README's main job", () => {
-  it('npm run demo: a sample project and its COCO export/import print the same stats', () => {
+  it('npm run demo (data half): a sample project and its COCO export/import print the same stats', () => {
     const out = path.join(tmp.dir, 'demo');
     const r = spawnSync('bash', [path.join(REPO_ROOT, 'scripts/demo.sh'), out], {
       cwd: REPO_ROOT,

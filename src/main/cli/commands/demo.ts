@@ -1,0 +1,63 @@
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../services/db/errors';
+import { Project } from '../../services/project/project';
+import { fillSampleProject } from '../../services/sample/fill-project';
+import { parseCommandArgs } from '../args';
+import { type CliIo, emit, note } from '../io';
+import { createProgress } from '../progress';
+import { formatArms, runComparison } from './compare';
+import { formatStats } from './stats';
+
+/** Settings of the demo: `--quick` fits in about 3 minutes on 2 cores after set-up; the full one shows more. */
+export const DEMO_SETTINGS = {
+  quick: { images: 160, epochs: '8', imgSize: '128', seeds: 2 },
+  full: { images: 300, epochs: '25', imgSize: '256', seeds: 3 },
+} as const;
+
+/** `ridge demo [--out <dir>] [--quick]`: a sample project, then none vs L2 over seeds, the table, verdict and report. */
+export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values } = parseCommandArgs('demo', argv, {
+    out: { type: 'string' },
+    quick: { type: 'boolean' },
+    backend: { type: 'string' },
+  });
+  const s = values.quick ? DEMO_SETTINGS.quick : DEMO_SETTINGS.full;
+  const out = path.resolve(io.cwd, typeof values.out === 'string' ? values.out : 'ridge-demo');
+  if (existsSync(out) && readdirSync(out).length > 0)
+    throw new UserError(`demo folder ${out} is not empty; choose another with --out`, out);
+  const dir = path.join(out, 'project');
+  const p = Project.init(dir, 'Ridge demo');
+  try {
+    const bar = createProgress(io, 'sample images', s.images);
+    await fillSampleProject(p, { count: s.images, seed: 0, onProgress: (d, t) => bar.update(d, t) });
+    bar.done();
+    note(io, formatStats('Ridge demo', p.stats()));
+    const res = await runComparison(p, io, {
+      arms: 'none,l2=1e-3',
+      seeds: s.seeds,
+      values: {
+        epochs: s.epochs,
+        'img-size': s.imgSize,
+        ...(typeof values.backend === 'string' ? { backend: values.backend } : {}),
+      },
+    });
+    emit(io, Boolean(values.json), { project: dir, ...res }, () =>
+      [
+        `project: ${dir}`,
+        '',
+        formatArms(res.arms),
+        '',
+        'verdict (test split):',
+        ...res.verdict.map((v) => `  ${v}`),
+        '',
+        `report: ${res.report}`,
+        `next: npx ridge runs ${path.relative(io.cwd, dir).startsWith('..') ? dir : path.relative(io.cwd, dir) || dir}`,
+      ].join('\n'),
+    );
+    if (res.cancelled) return 130;
+    return res.failed > 0 ? 2 : 0;
+  } finally {
+    p.close();
+  }
+}

@@ -1,0 +1,241 @@
+// Compute backend selection. Every candidate is loaded for real (dynamic import in try/catch) and the real
+// error text is kept as its reason; `auto` also times a few steps of the actual model on each one that
+// loads and picks the fastest, caching the choice per machine.
+//
+// One tfjs engine per process: all candidates register into the same @tensorflow/tfjs core, under the names
+// 'tensorflow' (tfjs-node AND tfjs-node-gpu: whichever loads first owns it, so the other one cannot also be
+// measured in this process), 'webgpu' and 'cpu' (pure JS, part of @tensorflow/tfjs and of tfjs-node).
+// Switching between them is tf.setBackend; tensors made on one backend are moved on first use elsewhere.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName, BackendReason, BackendRequest } from '../../../shared/domain/runs';
+
+/** Candidates in the order `auto` tries them. */
+export const BACKEND_CANDIDATES: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'cpu'];
+
+/** The tfjs registry name each candidate runs as. */
+export const TFJS_BACKEND_NAME: Record<BackendName, string> = {
+  'tfjs-node-gpu': 'tensorflow',
+  webgpu: 'webgpu',
+  'tfjs-node': 'tensorflow',
+  cpu: 'cpu',
+};
+
+/** What selection decided, as the 'backend' event and the run record carry it. */
+export interface BackendChoice {
+  backend: BackendName;
+  reasons: BackendReason[];
+  device: string;
+}
+
+/** Which native package owns the 'tensorflow' backend in this process (null until one loads). */
+let nativeOwner: 'tfjs-node' | 'tfjs-node-gpu' | null = null;
+let webgpuDevice: string | null = null;
+/** Load failures of this process: a package that failed to load fails the same way again (and keeps its real reason). */
+const loadFailures = new Map<BackendName, Error>();
+
+function errorText(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0]!.trim() || 'unknown error';
+}
+
+/** The CPU as people know it, e.g. "AMD EPYC 7B13 (2 cores)". */
+export function cpuDevice(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
+}
+
+async function loadWebgpu(): Promise<void> {
+  const webgpu = (await import('webgpu')) as unknown as {
+    create: (flags: string[]) => GpuLike;
+    globals: object;
+  };
+  Object.assign(globalThis, webgpu.globals);
+  const gpu = webgpu.create([]);
+  const adapter = await gpu.requestAdapter();
+  if (!adapter)
+    throw new Error(
+      'no WebGPU adapter: Dawn found no usable GPU (no Vulkan/Metal/D3D12 device on this machine)',
+    );
+  const g = globalThis as { navigator?: { gpu?: unknown } };
+  if (!g.navigator)
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+  await import('@tensorflow/tfjs-backend-webgpu');
+  webgpuDevice = adapter.info
+    ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.device}`.trim()
+    : 'WebGPU adapter';
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; device: string } } | null>;
+}
+
+/**
+ * Loads one backend for real and makes it the active one; throws an Error whose message is the reason it
+ * cannot run here. Never falls back to another backend.
+ */
+export async function loadBackend(name: BackendName, quiet = false): Promise<void> {
+  const failed = loadFailures.get(name);
+  if (failed) throw failed;
+  try {
+    if (name === 'tfjs-node-gpu' || name === 'tfjs-node') {
+      if (nativeOwner && nativeOwner !== name)
+        throw new Error(
+          `${nativeOwner} already provides the 'tensorflow' backend in this process (one native TensorFlow per process)`,
+        );
+      if (name === 'tfjs-node-gpu') await import('@tensorflow/tfjs-node-gpu');
+      else await import('@tensorflow/tfjs-node');
+      nativeOwner = name;
+    } else if (name === 'webgpu') {
+      await loadWebgpu();
+    }
+    const ok = await tf.setBackend(TFJS_BACKEND_NAME[name]);
+    if (!ok || tf.getBackend() !== TFJS_BACKEND_NAME[name])
+      throw new Error(`tf.setBackend('${TFJS_BACKEND_NAME[name]}') failed`);
+  } catch (e) {
+    const err = new Error(`${name} cannot run: ${errorText(e)}`);
+    if (name !== 'cpu') loadFailures.set(name, err);
+    throw err;
+  }
+  if (name === 'cpu' && !quiet)
+    console.warn(
+      '[ridge trainer] WARNING: training on the pure-JavaScript cpu backend: expect it to be 10-50x slower than tfjs-node.',
+    );
+}
+
+/** The device string of a loaded backend. */
+export function deviceOf(name: BackendName): string {
+  if (name === 'webgpu') return webgpuDevice ?? 'WebGPU adapter';
+  if (name === 'tfjs-node-gpu') return `CUDA GPU via TensorFlow (host ${cpuDevice()})`;
+  return cpuDevice();
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** The directory of the per-machine choice cache (RIDGE_CACHE_DIR overrides ~/.cache/ridge-studio). */
+export function backendCacheDir(): string {
+  return process.env.RIDGE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'ridge-studio');
+}
+
+/** Cache key: hostname, CPU, package versions and the model shape the timing was made with. */
+export function backendCacheKey(modelKey: string): string {
+  const parts = [
+    os.hostname(),
+    cpuDevice(),
+    process.version,
+    ...[
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-node-gpu',
+      '@tensorflow/tfjs-backend-webgpu',
+      'webgpu',
+    ].map((p) => `${p}@${packageVersion(p)}`),
+    modelKey,
+  ];
+  return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24);
+}
+
+type CacheFile = Record<string, BackendChoice & { measuredAt: string }>;
+
+async function readCache(file: string): Promise<CacheFile> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as CacheFile;
+  } catch {
+    return {};
+  }
+}
+
+/** Options of selectBackend. */
+export interface SelectOptions {
+  /** Times the actual model on the active backend; returns images per second. */
+  measure: (name: BackendName) => Promise<number>;
+  /** Identifies the model shape the timing is valid for (part of the cache key). */
+  modelKey: string;
+  /** Use and update the per-machine cache (default true). */
+  useCache?: boolean;
+}
+
+/**
+ * Resolves a backend request. A named backend is loaded or the call throws with its reason. `auto` loads
+ * every candidate, times those that load, activates the fastest and returns all reasons.
+ */
+export async function selectBackend(request: BackendRequest, opts: SelectOptions): Promise<BackendChoice> {
+  if (request !== 'auto') {
+    await loadBackend(request);
+    return {
+      backend: request,
+      reasons: [{ backend: request, ok: true, reason: 'requested' }],
+      device: deviceOf(request),
+    };
+  }
+  const useCache = opts.useCache ?? true;
+  const cacheFile = path.join(backendCacheDir(), 'backend-choice.json');
+  const key = backendCacheKey(opts.modelKey);
+  if (useCache) {
+    const hit = (await readCache(cacheFile))[key];
+    if (hit) {
+      await loadBackend(hit.backend);
+      return {
+        backend: hit.backend,
+        device: hit.device,
+        reasons: hit.reasons.map((r) =>
+          r.backend === hit.backend
+            ? { ...r, reason: `${r.reason} (cached choice of ${hit.measuredAt})` }
+            : r,
+        ),
+      };
+    }
+  }
+  const reasons: BackendReason[] = [];
+  for (const name of BACKEND_CANDIDATES) {
+    try {
+      await loadBackend(name, true);
+    } catch (e) {
+      reasons.push({ backend: name, ok: false, reason: errorText(e) });
+      continue;
+    }
+    try {
+      const ips = await opts.measure(name);
+      reasons.push({
+        backend: name,
+        ok: true,
+        reason: `measured ${ips.toFixed(1)} img/s`,
+        imagesPerSecond: ips,
+      });
+    } catch (e) {
+      reasons.push({
+        backend: name,
+        ok: false,
+        reason: `loaded but the model failed on it: ${errorText(e)}`,
+      });
+    }
+  }
+  const ok = reasons.filter((r) => r.ok && r.imagesPerSecond !== undefined);
+  if (ok.length === 0)
+    throw new Error(`no backend can run: ${reasons.map((r) => `${r.backend}: ${r.reason}`).join('; ')}`);
+  const best = ok.reduce((a, b) => (b.imagesPerSecond! > a.imagesPerSecond! ? b : a));
+  for (const r of ok) if (r !== best) r.reason += ` (slower than ${best.backend})`;
+  best.reason += ' (fastest)';
+  await loadBackend(best.backend);
+  const choice: BackendChoice = { backend: best.backend, reasons, device: deviceOf(best.backend) };
+  if (useCache) {
+    const cache = await readCache(cacheFile);
+    cache[key] = { ...choice, measuredAt: new Date().toISOString() };
+    await mkdir(path.dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(cache, null, 2));
+    await rename(tmp, cacheFile);
+  }
+  return choice;
+}

@@ -1,0 +1,316 @@
+// The training engine of a run: backend selection, the epoch loop with per-epoch eval-mode metrics,
+// checkpoints and resume, the final test evaluation of the best checkpoint, export; and inference on an
+// exported model. The runs service and the trainer child process call exactly runTraining and predictImages.
+import { cp, mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
+import { selectBackend, loadBackend } from './backend';
+import {
+  checkpointDir,
+  loadCheckpoint,
+  saveCheckpoint,
+  setModelWeights,
+  type CheckpointMeta,
+} from './checkpoint';
+import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
+import { SeededRng, hashInts } from './data/prng';
+import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
+import { batchTensors, cocoStats, evaluateImages } from './evaluate';
+import { exportModel, loadExportedModel } from './export';
+import { dropoutLayers, type DetectorConfig } from './model/detector';
+import { decodeImage, DEFAULT_DECODE } from './model/decode';
+import { flattenOutputs } from './model/loss';
+import { makeGrid } from './model/targets';
+import type { Manifest, ManifestImage, TrainerEvent } from './protocol';
+import { kernelNorm, regularizationTerm } from './regularizers';
+import { learningRateAt } from './schedule';
+import { createTrainState, disposeTrainState, measureTrainSpeed, trainStep } from './step';
+
+/** Train images used for the per-epoch eval-mode train loss (a fixed seeded subset bounds its cost). */
+export const TRAIN_EVAL_SUBSET = 64;
+/** Minimum interval between progress events, in ms (the last batch of an epoch always reports). */
+export const PROGRESS_INTERVAL_MS = 250;
+
+/** Options of runTraining. */
+export interface RunTrainingOptions {
+  manifest: Manifest;
+  config: RunConfig;
+  outDir: string;
+  resume: boolean;
+  signal: AbortSignal;
+  emit: (e: TrainerEvent) => void;
+}
+
+function validate(config: RunConfig, manifest: Manifest): void {
+  if (!Number.isInteger(config.epochs) || config.epochs < 1)
+    throw new Error(`epochs must be >= 1, got ${config.epochs}`);
+  if (!Number.isInteger(config.batchSize) || config.batchSize < 2)
+    throw new Error(`batchSize must be >= 2, got ${config.batchSize}`);
+  if (config.imgSize % 16 !== 0 || config.imgSize < 64)
+    throw new Error(`imgSize must be a multiple of 16 >= 64, got ${config.imgSize}`);
+  if (!(config.learningRate > 0)) throw new Error(`learningRate must be > 0, got ${config.learningRate}`);
+  if (!(config.lambda >= 0)) throw new Error(`lambda must be >= 0, got ${config.lambda}`);
+  if (config.reg === 'dropout' && !(config.lambda < 1))
+    throw new Error(`dropout rate (lambda) must be < 1, got ${config.lambda}`);
+  if (manifest.classes.length === 0) throw new Error('the manifest has no classes');
+  for (const split of ['train', 'val'] as const)
+    if (!manifest.images.some((i) => i.split === split))
+      throw new Error(`the manifest has no ${split} images`);
+}
+
+/** The detector configuration a run config implies. */
+export function detectorConfigOf(config: RunConfig, numClasses: number): DetectorConfig {
+  return {
+    numClasses,
+    imgSize: config.imgSize,
+    widthMultiplier: config.widthMultiplier,
+    dropoutRate: config.reg === 'dropout' ? config.lambda : 0,
+    seed: config.seed,
+  };
+}
+
+/**
+ * Trains a run end to end. Emits 'backend' first, 'progress' per batch (throttled), 'epoch' and
+ * 'checkpoint' per epoch, then 'done' (or 'cancelled' when the signal aborts: checked every batch).
+ * Throws on failure; the caller turns that into a 'failed' event.
+ */
+export async function runTraining(opts: RunTrainingOptions): Promise<void> {
+  const { manifest, config, outDir, signal, emit } = opts;
+  validate(config, manifest);
+  await mkdir(outDir, { recursive: true });
+  const C = manifest.classes.length;
+  const cfg = detectorConfigOf(config, C);
+  const choice = await selectBackend(config.backend, {
+    modelKey: `${config.imgSize}x${config.widthMultiplier}`,
+    measure: () => measureTrainSpeed({ ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 }, 2, 2),
+  });
+  emit({ type: 'backend', backend: choice.backend, reasons: choice.reasons, device: choice.device });
+
+  const split = (s: ManifestImage['split']) => manifest.images.filter((i) => i.split === s);
+  const train = split('train');
+  const val = split('val');
+  const test = split('test');
+  const trainEval = new SeededRng(hashInts(config.seed, 0x7e57)).shuffle(train).slice(0, TRAIN_EVAL_SUBSET);
+
+  const s = createTrainState(cfg, config.reg, config.lambda);
+  const source = new BatchSource(C, cfg.imgSize, s.grid);
+  const groupsPerEpoch = chunk(train, config.batchSize).length;
+  const totalSteps = groupsPerEpoch * config.epochs;
+  let meta: Omit<CheckpointMeta, 'weights' | 'optimizer'> = {
+    version: 1,
+    epoch: 0,
+    step: 0,
+    best: { epoch: -1, mAP50_95: -Infinity, valDataLoss: Infinity },
+    history: [],
+    rng: { seed: config.seed, dropoutCalls: [] },
+  };
+  try {
+    if (opts.resume) {
+      const ck = await loadCheckpoint(checkpointDir(outDir, 'last'));
+      if (ck) {
+        setModelWeights(s.model, ck.weights);
+        s.opt.setState(ck.optimizer);
+        dropoutLayers(s.model).forEach((l, i) => (l.calls = ck.meta.rng.dropoutCalls[i] ?? 0));
+        const { weights: _w, optimizer: _o, ...rest } = ck.meta;
+        meta = rest;
+      }
+    }
+    for (let epoch = meta.epoch; epoch < config.epochs; epoch++) {
+      const t0 = performance.now();
+      const groups = chunk(epochOrder(train, config.seed, epoch), config.batchSize);
+      let step = 0;
+      let lastEmit = 0;
+      let seen = 0;
+      for await (const b of prefetch(groups, (g) => source.makeBatch(g, { seed: config.seed, epoch }))) {
+        if (signal.aborted) break;
+        const lr = learningRateAt(config.learningRate, meta.step, totalSteps);
+        const { x, targets } = batchTensors(b, cfg.imgSize, C, s.grid.size);
+        let loss: number;
+        try {
+          loss = await trainStep(s, x, targets, lr);
+        } finally {
+          tf.dispose([x, targets.cls, targets.box, targets.pos]);
+        }
+        if (!Number.isFinite(loss))
+          throw new Error(
+            `training diverged at epoch ${epoch + 1}, step ${step + 1} (loss ${loss}); lower the learning rate`,
+          );
+        meta.step++;
+        step++;
+        seen += b.size;
+        const now = performance.now();
+        if (now - lastEmit >= PROGRESS_INTERVAL_MS || step === groups.length) {
+          lastEmit = now;
+          emit({
+            type: 'progress',
+            epoch: epoch + 1,
+            step,
+            steps: groups.length,
+            loss,
+            imagesPerSecond: seen / ((now - t0) / 1000),
+          });
+        }
+      }
+      if (signal.aborted) {
+        emit({ type: 'cancelled', epoch: epoch + 1 });
+        return;
+      }
+      const metrics = await epochMetrics(
+        s,
+        source,
+        trainEval,
+        val,
+        manifest.classes,
+        config,
+        meta.step,
+        totalSteps,
+      );
+      const m: Omit<EpochMetrics, 'runId'> = {
+        epoch: epoch + 1,
+        ...metrics,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      meta.history.push(m);
+      const better =
+        m.mAP50_95 > meta.best.mAP50_95 ||
+        (m.mAP50_95 === meta.best.mAP50_95 && m.valDataLoss < meta.best.valDataLoss);
+      if (better) meta.best = { epoch: epoch + 1, mAP50_95: m.mAP50_95, valDataLoss: m.valDataLoss };
+      meta.epoch = epoch + 1;
+      meta.rng.dropoutCalls = dropoutLayers(s.model).map((l) => l.calls);
+      emit({ type: 'epoch', metrics: m });
+      const state = await s.opt.getState();
+      const last = checkpointDir(outDir, 'last');
+      await saveCheckpoint(last, meta, s.model, state);
+      if (better) {
+        const best = checkpointDir(outDir, 'best');
+        await rm(best, { recursive: true, force: true });
+        await cp(last, best, { recursive: true });
+      }
+      emit({ type: 'checkpoint', epoch: epoch + 1, path: last, best: better });
+      if (signal.aborted) {
+        emit({ type: 'cancelled', epoch: epoch + 1 });
+        return;
+      }
+    }
+    // Final: the best checkpoint, evaluated once on the test split, then exported.
+    const best = await loadCheckpoint(checkpointDir(outDir, 'best'));
+    if (best) setModelWeights(s.model, best.weights);
+    const testMetrics: Record<string, number> = {};
+    if (test.length > 0) {
+      const r = await evaluateImages(s.model, source, test, s.gridT, {
+        batchSize: config.batchSize,
+        detect: true,
+      });
+      Object.assign(testMetrics, cocoStats(manifest.classes, test, r.detections), { dataLoss: r.dataLoss });
+    }
+    const modelDir = path.join(outDir, 'model');
+    await exportModel(s.model, cfg, modelDir, {
+      classes: manifest.classes,
+      imgSize: cfg.imgSize,
+      widthMultiplier: cfg.widthMultiplier,
+      config,
+      bestEpoch: meta.best.epoch,
+    });
+    emit({ type: 'done', bestEpoch: meta.best.epoch, testMetrics, modelDir });
+  } finally {
+    disposeTrainState(s);
+  }
+}
+
+/** The eval-mode figures of an epoch (all but epoch and seconds). */
+async function epochMetrics(
+  s: ReturnType<typeof createTrainState>,
+  source: BatchSource,
+  trainEval: ManifestImage[],
+  val: ManifestImage[],
+  classes: string[],
+  config: RunConfig,
+  step: number,
+  totalSteps: number,
+): Promise<Omit<EpochMetrics, 'runId' | 'epoch' | 'seconds'>> {
+  const bs = Math.max(config.batchSize, 8);
+  const tr = await evaluateImages(s.model, source, trainEval, s.gridT, { batchSize: bs, detect: false });
+  const va = await evaluateImages(s.model, source, val, s.gridT, { batchSize: bs, detect: true });
+  const stats = cocoStats(classes, val, va.detections);
+  const regT = regularizationTerm(config.reg, config.lambda, s.kernels);
+  const reg = (await regT.data())[0]!;
+  regT.dispose();
+  return {
+    trainDataLoss: tr.dataLoss,
+    trainRegLoss: reg,
+    valDataLoss: va.dataLoss,
+    valRegLoss: reg,
+    mAP50: stats.AP50,
+    mAP50_95: stats.AP,
+    weightNorm: kernelNorm(s.kernels),
+    learningRate: learningRateAt(config.learningRate, Math.max(0, step - 1), totalSteps),
+  };
+}
+
+/** One prediction in source pixels of its image. */
+export interface Prediction {
+  imageId: number;
+  classIndex: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+
+/**
+ * Runs an exported model (outDir/model) on image files: letterbox, forward, decode with per-class NMS,
+ * boxes back in each image's (EXIF-rotated) pixels. The backend defaults to tfjs-node.
+ */
+export async function predictImages(
+  modelDir: string,
+  images: { id: number; file: string }[],
+  opts: { scoreThreshold?: number; backend?: BackendRequest } = {},
+): Promise<Prediction[]> {
+  const request = opts.backend ?? 'tfjs-node';
+  if (request === 'auto')
+    await selectBackend('auto', { modelKey: 'predict', measure: async () => 1, useCache: true }).catch(() =>
+      loadBackend('cpu'),
+    );
+  else await loadBackend(request);
+  const { model, meta } = await loadExportedModel(modelDir);
+  const S = meta.imgSize;
+  const C = meta.classes.length;
+  const grid = makeGrid(S);
+  const decode = { ...DEFAULT_DECODE, ...meta.decode, scoreThreshold: opts.scoreThreshold ?? 0.25 };
+  const out: Prediction[] = [];
+  try {
+    for (const group of chunk(images, 8, false)) {
+      const raws = await Promise.all(group.map((g) => decodeRgb(g.file)));
+      const placements = raws.map((r) => letterboxPlacement(r.width, r.height, S));
+      const x = new Float32Array(group.length * S * S * 3);
+      const canvases = await Promise.all(raws.map((r, i) => renderPlacement(r, placements[i]!, S)));
+      canvases.forEach((c, i) => writeFloat(c, S, false, null, x, i * S * S * 3));
+      const flat = tf.tidy(() =>
+        flattenOutputs(model.predict(tf.tensor4d(x, [group.length, S, S, 3])) as tf.Tensor[], C),
+      );
+      const all = (await flat.data()) as Float32Array;
+      flat.dispose();
+      const per = grid.size * (C + 4);
+      group.forEach((img, i) => {
+        for (const d of decodeImage(all.subarray(i * per, (i + 1) * per), grid, C, decode)) {
+          const [x1, y1, x2, y2] = untransformBox(d.x1, d.y1, d.x2, d.y2, placements[i]!, S);
+          if (x2 > x1 && y2 > y1)
+            out.push({
+              imageId: img.id,
+              classIndex: d.classIndex,
+              x: x1,
+              y: y1,
+              w: x2 - x1,
+              h: y2 - y1,
+              score: d.score,
+            });
+        }
+      });
+    }
+  } finally {
+    model.dispose();
+  }
+  return out;
+}

@@ -1,0 +1,94 @@
+// Export of a trained detector as a tfjs LayersModel (model.json + one weights shard), which a browser opens
+// with tf.loadLayersModel('.../model.json'), plus ridge-model.json describing classes, input and decoding.
+// The exported graph has no dropout layer (dropout is the identity at inference), so it needs no custom
+// layer class to load.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { RunConfig } from '../../shared/domain/runs';
+import { buildDetector, STRIDES, type DetectorConfig } from './model/detector';
+import { DEFAULT_DECODE, type DecodeSettings } from './model/decode';
+
+/** File name of the weights shard. */
+export const WEIGHTS_FILE = 'group1-shard1of1.bin';
+
+/** Contents of ridge-model.json: what a consumer needs beyond the graph. */
+export interface RidgeModelMeta {
+  format: 'ridge-detector';
+  version: 1;
+  classes: string[];
+  imgSize: number;
+  widthMultiplier: number;
+  /** Input: RGB in 0..1, letterboxed (longest side to imgSize, centred, padded with grey 114). */
+  input: { channels: 'rgb'; range: [0, 1]; letterbox: true; padValue: number };
+  /** Outputs: one per stride, [B, S/stride, S/stride, classes+4]; class logits then l,t,r,b logits (exp(x)*stride). */
+  strides: number[];
+  decode: DecodeSettings;
+  config: RunConfig;
+  bestEpoch: number;
+}
+
+/** Writes the inference model (weights copied from `trained`) and ridge-model.json into `dir`. */
+export async function exportModel(
+  trained: tf.LayersModel,
+  cfg: DetectorConfig,
+  dir: string,
+  meta: Omit<RidgeModelMeta, 'format' | 'version' | 'input' | 'strides' | 'decode'> & {
+    decode?: DecodeSettings;
+  },
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const inference = buildDetector({ ...cfg, dropoutRate: 0 });
+  try {
+    inference.setWeights(trained.getWeights());
+    await inference.save(
+      tf.io.withSaveHandler(async (art) => {
+        const data = art.weightData;
+        const bin = Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data!);
+        await writeFile(path.join(dir, WEIGHTS_FILE), bin);
+        const json = {
+          format: 'layers-model',
+          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+          convertedBy: null,
+          modelTopology: art.modelTopology,
+          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: art.weightSpecs }],
+        };
+        await writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+  } finally {
+    inference.dispose();
+  }
+  const full: RidgeModelMeta = {
+    format: 'ridge-detector',
+    version: 1,
+    classes: meta.classes,
+    imgSize: meta.imgSize,
+    widthMultiplier: meta.widthMultiplier,
+    input: { channels: 'rgb', range: [0, 1], letterbox: true, padValue: 114 },
+    strides: [...STRIDES],
+    decode: meta.decode ?? DEFAULT_DECODE,
+    config: meta.config,
+    bestEpoch: meta.bestEpoch,
+  };
+  await writeFile(path.join(dir, 'ridge-model.json'), JSON.stringify(full, null, 2));
+}
+
+/** Loads an exported model from disk on the active backend (the same files a browser would fetch). */
+export async function loadExportedModel(
+  dir: string,
+): Promise<{ model: tf.LayersModel; meta: RidgeModelMeta }> {
+  const meta = JSON.parse(await readFile(path.join(dir, 'ridge-model.json'), 'utf8')) as RidgeModelMeta;
+  const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const group = json.weightsManifest[0]!;
+  const bin = await readFile(path.join(dir, group.paths[0]!));
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+  const model = await tf.loadLayersModel(
+    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }),
+  );
+  return { model, meta };
+}

@@ -1,0 +1,90 @@
+// Turning head outputs into boxes: score threshold, top-k, per-class greedy NMS. Plain JS over arrays so
+// it is easy to test on hand-made maps and runs the same in a browser.
+import type { Grid } from './targets';
+
+/** Decoding settings, saved with an exported model. */
+export interface DecodeSettings {
+  scoreThreshold: number;
+  iouThreshold: number;
+  /** Candidates kept (by score) before NMS. */
+  preNmsTopK: number;
+  maxDetections: number;
+}
+
+/** Defaults: low threshold for mAP evaluation; the UI filters further. */
+export const DEFAULT_DECODE: DecodeSettings = {
+  scoreThreshold: 0.01,
+  iouThreshold: 0.6,
+  preNmsTopK: 1000,
+  maxDetections: 100,
+};
+
+/** One decoded detection in input pixels. */
+export interface Detection {
+  classIndex: number;
+  score: number;
+  x1: number;
+  y1: number;
+  x2: number;
+  y2: number;
+}
+
+/** IoU of two x1y1x2y2 boxes. */
+export function boxIou(a: Detection, b: Detection): number {
+  const iw = Math.max(0, Math.min(a.x2, b.x2) - Math.max(a.x1, b.x1));
+  const ih = Math.max(0, Math.min(a.y2, b.y2) - Math.max(a.y1, b.y1));
+  const inter = iw * ih;
+  const union = (a.x2 - a.x1) * (a.y2 - a.y1) + (b.x2 - b.x1) * (b.y2 - b.y1) - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/** Greedy NMS within each class; returns the kept detections by descending score, at most `max`. */
+export function nmsPerClass(dets: Detection[], iouThreshold: number, max: number): Detection[] {
+  const sorted = dets.slice().sort((a, b) => b.score - a.score);
+  const kept: Detection[] = [];
+  for (const d of sorted) {
+    if (kept.length >= max) break;
+    if (kept.some((k) => k.classIndex === d.classIndex && boxIou(k, d) > iouThreshold)) continue;
+    kept.push(d);
+  }
+  return kept;
+}
+
+/**
+ * Decodes one image's flat head output ([N, C+4]: class logits then distance logits) into detections in
+ * input pixels.
+ */
+export function decodeImage(
+  flat: Float32Array,
+  grid: Grid,
+  numClasses: number,
+  s: DecodeSettings = DEFAULT_DECODE,
+): Detection[] {
+  const width = numClasses + 4;
+  const logitThr = Math.log(s.scoreThreshold / (1 - s.scoreThreshold));
+  const cand: { k: number; c: number; logit: number }[] = [];
+  for (let k = 0; k < grid.size; k++) {
+    for (let c = 0; c < numClasses; c++) {
+      const logit = flat[k * width + c]!;
+      if (logit > logitThr) cand.push({ k, c, logit });
+    }
+  }
+  cand.sort((a, b) => b.logit - a.logit);
+  const dets: Detection[] = [];
+  for (const { k, c, logit } of cand.slice(0, s.preNmsTopK)) {
+    const o = k * width + numClasses;
+    const st = grid.stride[k]!;
+    const d = (i: number) => Math.exp(Math.min(8, Math.max(-8, flat[o + i]!))) * st;
+    const px = grid.px[k]!;
+    const py = grid.py[k]!;
+    dets.push({
+      classIndex: c,
+      score: 1 / (1 + Math.exp(-logit)),
+      x1: px - d(0),
+      y1: py - d(1),
+      x2: px + d(2),
+      y2: py + d(3),
+    });
+  }
+  return nmsPerClass(dets, s.iouThreshold, s.maxDetections);
+}

@@ -1,0 +1,87 @@
+// The detection loss: sigmoid focal loss on the class maps plus GIoU loss on the boxes of positive
+// locations, both normalised by the number of positives (as FCOS does).
+import * as tf from '@tensorflow/tfjs';
+import type { Grid } from './targets';
+
+/** Weight of the GIoU term relative to the focal term. */
+export const BOX_LOSS_WEIGHT = 2;
+const ALPHA = 0.25;
+const GAMMA = 2;
+
+/** The heads' outputs flattened to [B, N, C+4] in the grid's location order. */
+export function flattenOutputs(outputs: tf.Tensor[], numClasses: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const flat = outputs.map((o) => tf.reshape(o, [o.shape[0]!, -1, numClasses + 4]));
+    return tf.concat(flat, 1) as tf.Tensor3D;
+  });
+}
+
+/** Grid constants as tensors ([1, N, 1] each), made once per model. */
+export interface GridTensors {
+  px: tf.Tensor;
+  py: tf.Tensor;
+  stride: tf.Tensor;
+}
+
+/** Makes the grid tensors (kept across steps; dispose them with the model). */
+export function gridTensors(grid: Grid): GridTensors {
+  const t = (a: Float32Array) => tf.tensor3d(a, [1, grid.size, 1]);
+  return { px: t(grid.px), py: t(grid.py), stride: t(grid.stride) };
+}
+
+/** Predicted boxes x1, y1, x2, y2 ([B, N, 1] each) from distance logits: distance = exp(x) * stride. */
+export function decodeBoxes(reg: tf.Tensor, g: GridTensors): tf.Tensor[] {
+  const d = tf.mul(tf.exp(tf.clipByValue(reg, -8, 8)), g.stride);
+  const [l, t, r, b] = tf.split(d, 4, 2);
+  return [tf.sub(g.px, l!), tf.sub(g.py, t!), tf.add(g.px, r!), tf.add(g.py, b!)];
+}
+
+/** Generalised IoU of aligned boxes given as [x1, y1, x2, y2] tensors of equal shape. */
+export function giou(a: tf.Tensor[], b: tf.Tensor[]): tf.Tensor {
+  const [ax1, ay1, ax2, ay2] = a as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+  const [bx1, by1, bx2, by2] = b as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+  const areaA = tf.mul(tf.relu(tf.sub(ax2, ax1)), tf.relu(tf.sub(ay2, ay1)));
+  const areaB = tf.mul(tf.relu(tf.sub(bx2, bx1)), tf.relu(tf.sub(by2, by1)));
+  const iw = tf.relu(tf.sub(tf.minimum(ax2, bx2), tf.maximum(ax1, bx1)));
+  const ih = tf.relu(tf.sub(tf.minimum(ay2, by2), tf.maximum(ay1, by1)));
+  const inter = tf.mul(iw, ih);
+  const union = tf.add(tf.sub(tf.add(areaA, areaB), inter), 1e-7);
+  const cw = tf.sub(tf.maximum(ax2, bx2), tf.minimum(ax1, bx1));
+  const ch = tf.sub(tf.maximum(ay2, by2), tf.minimum(ay1, by1));
+  const hull = tf.add(tf.mul(cw, ch), 1e-7);
+  return tf.sub(tf.div(inter, union), tf.div(tf.sub(hull, union), hull));
+}
+
+/** Targets of a batch as tensors: cls [B,N,C], box [B,N,4] (x1,y1,x2,y2), pos [B,N,1]. */
+export interface BatchTargets {
+  cls: tf.Tensor;
+  box: tf.Tensor;
+  pos: tf.Tensor;
+}
+
+/** The data loss of a batch (a scalar): focal + BOX_LOSS_WEIGHT * GIoU, over max(1, positives). */
+export function detectionLoss(
+  outputs: tf.Tensor[],
+  targets: BatchTargets,
+  g: GridTensors,
+  numClasses: number,
+): tf.Scalar {
+  return tf.tidy(() => {
+    const flat = flattenOutputs(outputs, numClasses);
+    const logits = tf.slice(flat, [0, 0, 0], [-1, -1, numClasses]);
+    const reg = tf.slice(flat, [0, 0, numClasses], [-1, -1, 4]);
+    const z = targets.cls;
+    // Stable sigmoid cross-entropy: max(x,0) - x*z + log(1 + exp(-|x|)).
+    const ce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    const p = tf.sigmoid(logits);
+    const pt = tf.add(tf.mul(p, z), tf.mul(tf.sub(1, p), tf.sub(1, z)));
+    const alphaT = tf.add(tf.mul(z, ALPHA), tf.mul(tf.sub(1, z), 1 - ALPHA));
+    const focal = tf.sum(tf.mul(tf.mul(alphaT, tf.pow(tf.sub(1, pt), GAMMA)), ce));
+    const numPos = tf.maximum(tf.sum(targets.pos), 1);
+    const pred = decodeBoxes(reg, g);
+    const tgt = tf.split(targets.box, 4, 2);
+    const gi = giou(pred, tgt);
+    const boxLoss = tf.sum(tf.mul(targets.pos, tf.sub(1, gi)));
+    return tf.div(tf.add(focal, tf.mul(boxLoss, BOX_LOSS_WEIGHT)), numPos) as tf.Scalar;
+  });
+}

@@ -1,0 +1,121 @@
+// Training targets for the dense heads, computed in plain JS per image (a few thousand locations, a handful
+// of boxes): which locations are positives for which box, FCOS-style with centre sampling.
+import { STRIDES } from './detector';
+
+/** A box in model-input pixels (after letterbox and augmentation). */
+export interface InputBox {
+  classIndex: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Location layout of all levels, flattened level by level, row-major inside a level. */
+export interface Grid {
+  /** Total locations N. */
+  size: number;
+  /** Centre x, y of each location in input pixels. */
+  px: Float32Array;
+  py: Float32Array;
+  stride: Float32Array;
+  /** [start, side] of each level in the flat index. */
+  levels: { stride: number; start: number; side: number }[];
+}
+
+/** The location grid for an input side (cached by side). */
+export function makeGrid(imgSize: number): Grid {
+  const levels: Grid['levels'] = [];
+  let n = 0;
+  for (const stride of STRIDES) {
+    const side = imgSize / stride;
+    levels.push({ stride, start: n, side });
+    n += side * side;
+  }
+  const px = new Float32Array(n);
+  const py = new Float32Array(n);
+  const st = new Float32Array(n);
+  for (const { stride, start, side } of levels) {
+    for (let i = 0; i < side; i++)
+      for (let j = 0; j < side; j++) {
+        const k = start + i * side + j;
+        px[k] = (j + 0.5) * stride;
+        py[k] = (i + 0.5) * stride;
+        st[k] = stride;
+      }
+  }
+  return { size: n, px, py, stride: st, levels };
+}
+
+/** Object-size range (longest side, in input pixels at imgSize 320; scaled with imgSize) of each level. */
+const LEVEL_RANGES: Record<number, [number, number]> = { 8: [0, 80], 16: [48, Infinity] };
+/** Centre-sampling radius in strides: a location is positive only this close to the box centre. */
+const CENTER_RADIUS = 1.5;
+
+/** Per-image targets: one-hot classes [N*C], target boxes x1,y1,x2,y2 [N*4], positive mask [N]. */
+export interface ImageTargets {
+  cls: Float32Array;
+  box: Float32Array;
+  pos: Float32Array;
+}
+
+/**
+ * Assigns boxes to locations: a location of level l is positive for a box when the box's longest side is in
+ * l's size range, the location lies inside the box and within CENTER_RADIUS strides of its centre; when
+ * several boxes claim it, the smallest wins. A box that gets no location this way (tiny) takes the
+ * location nearest its centre on the finest level.
+ */
+export function assignTargets(
+  grid: Grid,
+  boxes: readonly InputBox[],
+  numClasses: number,
+  imgSize: number,
+): ImageTargets {
+  const n = grid.size;
+  const cls = new Float32Array(n * numClasses);
+  const box = new Float32Array(n * 4);
+  const pos = new Float32Array(n);
+  const owner = new Float32Array(n).fill(Infinity); // area of the box owning each location
+  const scale = imgSize / 320;
+  const claim = (k: number, b: InputBox, area: number) => {
+    if (area >= owner[k]!) return;
+    if (owner[k] !== Infinity) cls.fill(0, k * numClasses, (k + 1) * numClasses);
+    owner[k] = area;
+    pos[k] = 1;
+    cls[k * numClasses + b.classIndex] = 1;
+    box.set([b.x, b.y, b.x + b.w, b.y + b.h], k * 4);
+  };
+  for (const b of boxes) {
+    if (b.w <= 0 || b.h <= 0) continue;
+    const size = Math.max(b.w, b.h);
+    const area = b.w * b.h;
+    const cx = b.x + b.w / 2;
+    const cy = b.y + b.h / 2;
+    let claimed = false;
+    for (const { stride, start, side } of grid.levels) {
+      const [lo, hi] = LEVEL_RANGES[stride]!;
+      if (size < lo * scale || size > hi * scale) continue;
+      const r = CENTER_RADIUS * stride;
+      const j0 = Math.max(0, Math.floor(Math.max(b.x, cx - r) / stride - 0.5));
+      const j1 = Math.min(side - 1, Math.ceil(Math.min(b.x + b.w, cx + r) / stride - 0.5));
+      const i0 = Math.max(0, Math.floor(Math.max(b.y, cy - r) / stride - 0.5));
+      const i1 = Math.min(side - 1, Math.ceil(Math.min(b.y + b.h, cy + r) / stride - 0.5));
+      for (let i = i0; i <= i1; i++)
+        for (let j = j0; j <= j1; j++) {
+          const x = (j + 0.5) * stride;
+          const y = (i + 0.5) * stride;
+          if (x <= b.x || x >= b.x + b.w || y <= b.y || y >= b.y + b.h) continue;
+          if (Math.abs(x - cx) > r || Math.abs(y - cy) > r) continue;
+          claim(start + i * side + j, b, area);
+          claimed = true;
+        }
+    }
+    if (!claimed) {
+      const { stride, start, side } = grid.levels[0]!;
+      const j = Math.min(side - 1, Math.max(0, Math.floor(cx / stride)));
+      const i = Math.min(side - 1, Math.max(0, Math.floor(cy / stride)));
+      claim(start + i * side + j, b, area);
+    }
+  }
+  return { cls, box, pos };
+}

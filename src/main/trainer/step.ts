@@ -1,0 +1,106 @@
+// One optimisation step of the detector (forward in training mode, data loss + penalty, gradients, AdamW),
+// shared by the training loop, the backend timing probe and the benchmark.
+import * as tf from '@tensorflow/tfjs';
+import type { RegMode } from '../../shared/domain/runs';
+import { AdamW } from './optimizer';
+import { isKernelName, kernelVariables, regularizationTerm } from './regularizers';
+import { buildDetector, type DetectorConfig } from './model/detector';
+import { detectionLoss, gridTensors, type BatchTargets, type GridTensors } from './model/loss';
+import { makeGrid, type Grid } from './model/targets';
+
+/** A model with its optimizer, parameter groups and grid constants: what a step needs. */
+export interface TrainState {
+  cfg: DetectorConfig;
+  model: tf.LayersModel;
+  params: tf.Variable[];
+  kernels: tf.Variable[];
+  opt: AdamW;
+  grid: Grid;
+  gridT: GridTensors;
+  reg: RegMode;
+  lambda: number;
+}
+
+/** Builds model, optimizer (weight decay = lambda on kernels only when reg is 'wd') and grid tensors. */
+export function createTrainState(cfg: DetectorConfig, reg: RegMode, lambda: number): TrainState {
+  const model = buildDetector(cfg);
+  const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const decay = model.trainableWeights.map((w) => isKernelName(w.originalName));
+  const opt = new AdamW(params, decay, { weightDecay: reg === 'wd' ? lambda : 0 });
+  const grid = makeGrid(cfg.imgSize);
+  return {
+    cfg,
+    model,
+    params,
+    kernels: kernelVariables(model),
+    opt,
+    grid,
+    gridT: gridTensors(grid),
+    reg,
+    lambda,
+  };
+}
+
+/** Frees everything createTrainState made. */
+export function disposeTrainState(s: TrainState): void {
+  s.opt.dispose();
+  s.model.dispose();
+  tf.dispose([s.gridT.px, s.gridT.py, s.gridT.stride]);
+}
+
+/** One step; returns the total minibatch loss (data + penalty) as a number. */
+export async function trainStep(
+  s: TrainState,
+  x: tf.Tensor4D,
+  targets: BatchTargets,
+  lr: number,
+): Promise<number> {
+  const C = s.cfg.numClasses;
+  const value = tf.tidy(() => {
+    const { value: loss, grads } = tf.variableGrads(() => {
+      const outs = s.model.apply(x, { training: true }) as tf.Tensor[];
+      const data = detectionLoss(outs, targets, s.gridT, C);
+      return tf.add(data, regularizationTerm(s.reg, s.lambda, s.kernels)) as tf.Scalar;
+    }, s.params);
+    s.opt.apply(
+      s.params.map((p) => grads[p.name]),
+      lr,
+    );
+    return loss;
+  });
+  const v = (await value.data())[0]!;
+  value.dispose();
+  return v;
+}
+
+/** Random inputs with no objects: the backend probe and benchmarks time steps without decoding images. */
+export function syntheticBatch(s: TrainState, batch: number): { x: tf.Tensor4D; targets: BatchTargets } {
+  const S = s.cfg.imgSize;
+  const N = s.grid.size;
+  return tf.tidy(() => {
+    const pos = tf.cast(tf.less(tf.randomUniform([batch, N, 1], 0, 1, 'float32', 1), 0.02), 'float32');
+    return {
+      x: tf.randomUniform([batch, S, S, 3], 0, 1, 'float32', 2) as tf.Tensor4D,
+      targets: {
+        cls: tf.mul(tf.oneHot(tf.zeros([batch, N], 'int32'), s.cfg.numClasses), pos),
+        box: tf.tile(tf.tensor3d([[[S * 0.3, S * 0.3, S * 0.6, S * 0.6]]]), [batch, N, 1]),
+        pos,
+      },
+    };
+  });
+}
+
+/** Images/s of training steps of the actual model on the active backend (1 warm-up step + `steps` timed). */
+export async function measureTrainSpeed(cfg: DetectorConfig, batch: number, steps: number): Promise<number> {
+  const s = createTrainState(cfg, 'none', 0);
+  const { x, targets } = syntheticBatch(s, batch);
+  try {
+    await trainStep(s, x, targets, 1e-4);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) await trainStep(s, x, targets, 1e-4);
+    return (batch * steps) / ((performance.now() - t0) / 1000);
+  } finally {
+    tf.dispose([x, targets.cls, targets.box, targets.pos]);
+    disposeTrainState(s);
+  }
+}

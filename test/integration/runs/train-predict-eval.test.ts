@@ -1,0 +1,81 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ridge } from '../../helpers/cli';
+import { makeTmpDir } from '../../helpers/tmp';
+
+// The real engine end to end through the CLI: train in a child process, predict, and score with ridge eval.
+let tmp: ReturnType<typeof makeTmpDir>;
+let dir: string;
+beforeAll(() => {
+  tmp = makeTmpDir();
+  dir = path.join(tmp.dir, 'p');
+  expect(ridge(['sample', dir, '--images', '30', '--seed', '2']).code).toBe(0);
+});
+afterAll(() => tmp.cleanup());
+
+describe('ridge train -> predict -> eval on the native backend', () => {
+  it('trains a tiny run, exports its model, predicts on the test images and evaluates them', () => {
+    const t = ridge(['train', dir, '--epochs', '2', '--img-size', '96', '--backend', 'tfjs-node', '--json'], {
+      env: { TF_CPP_MIN_LOG_LEVEL: '2' },
+    });
+    expect(t.code, t.stderr).toBe(0);
+    const run = JSON.parse(t.stdout) as {
+      id: string;
+      status: string;
+      backend: string;
+      testMetrics: Record<string, number>;
+    };
+    expect(run).toMatchObject({ status: 'done', backend: 'tfjs-node' });
+    expect(Object.keys(run.testMetrics)).toEqual(expect.arrayContaining(['AP', 'AP50', 'AP75', 'AR100']));
+    expect(existsSync(path.join(dir, 'runs', run.id, 'model', 'model.json'))).toBe(true);
+    const rows = JSON.parse(ridge(['runs', dir, '--json']).stdout) as {
+      epochs: number;
+      bestEpoch: number;
+      weightNorm: number;
+    }[];
+    expect(rows[0]!.weightNorm).toBeGreaterThan(0);
+
+    const exp = path.join(tmp.dir, 'coco');
+    expect(ridge(['export', dir, '--format', 'coco', '--to', exp]).code).toBe(0);
+    const out = path.join(tmp.dir, 'dets.json');
+    const pr = ridge(
+      [
+        'predict',
+        dir,
+        '--run',
+        run.id,
+        '--images',
+        path.join(exp, 'images', 'test'),
+        '--out',
+        out,
+        '--score',
+        '0.01',
+      ],
+      {
+        env: { TF_CPP_MIN_LOG_LEVEL: '2' },
+      },
+    );
+    expect(pr.code, pr.stderr).toBe(0);
+    const dets = JSON.parse(readFileSync(out, 'utf8')) as {
+      image_id: number;
+      file_name: string;
+      bbox: number[];
+    }[];
+    const gt = JSON.parse(readFileSync(path.join(exp, 'annotations', 'instances_test.json'), 'utf8')) as {
+      images: { id: number; file_name: string }[];
+    };
+    const gtIds = new Set(gt.images.map((i) => i.id));
+    expect(dets.every((d) => gtIds.has(d.image_id) && d.bbox.length === 4)).toBe(true);
+    const ev = ridge([
+      'eval',
+      '--gt',
+      path.join(exp, 'annotations', 'instances_test.json'),
+      '--dets',
+      out,
+      '--json',
+    ]);
+    expect(ev.code, ev.stderr).toBe(0);
+    expect(JSON.parse(ev.stdout).AP50).toBeGreaterThanOrEqual(0);
+  }, 240_000);
+});

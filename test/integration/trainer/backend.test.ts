@@ -1,0 +1,61 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../src/main/trainer/backend';
+import { measureTrainSpeed } from '../../../src/main/trainer/step';
+
+const measure = () =>
+  measureTrainSpeed({ numClasses: 2, imgSize: 64, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 }, 2, 1);
+const opts = { measure, modelKey: 'test-64', useCache: false };
+
+describe('backend selection', () => {
+  const cacheDir = mkdtemp(path.join(os.tmpdir(), 'ridge-backend-'));
+  afterAll(async () => rm(await cacheDir, { recursive: true, force: true }));
+
+  it('refuses tfjs-node-gpu with the real missing-addon reason (never a silent fallback)', async () => {
+    await expect(selectBackend('tfjs-node-gpu', opts)).rejects.toThrow(
+      /tfjs-node-gpu cannot run: .*tfjs_binding\.node/,
+    );
+  });
+
+  it('refuses webgpu with the real reason: no adapter', async () => {
+    await expect(selectBackend('webgpu', opts)).rejects.toThrow(/webgpu cannot run: no WebGPU adapter/);
+  });
+
+  it('runs explicit tfjs-node on the native tensorflow backend', async () => {
+    const c = await selectBackend('tfjs-node', opts);
+    expect(c.backend).toBe('tfjs-node');
+    expect(tf.getBackend()).toBe('tensorflow');
+    expect(c.device).toMatch(/cores/);
+  });
+
+  it('auto loads all four, records every reason with a speed for those that ran, and caches the choice', async () => {
+    process.env.RIDGE_CACHE_DIR = await cacheDir;
+    const c = await selectBackend('auto', { ...opts, useCache: true });
+    expect(c.reasons.map((r) => r.backend)).toEqual(['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'cpu']);
+    const by = Object.fromEntries(c.reasons.map((r) => [r.backend, r]));
+    expect(by['tfjs-node-gpu']).toMatchObject({ ok: false });
+    expect(by['tfjs-node-gpu']!.reason).toMatch(/tfjs_binding\.node/);
+    expect(by.webgpu!.reason).toMatch(/no WebGPU adapter/);
+    expect(by['tfjs-node']!.ok).toBe(true);
+    expect(by.cpu!.ok).toBe(true);
+    expect(by['tfjs-node']!.imagesPerSecond).toBeGreaterThan(0);
+    expect(by.cpu!.imagesPerSecond).toBeGreaterThan(0);
+    expect(c.backend).toBe('tfjs-node'); // native beats pure JS by far on this model
+    expect(tf.getBackend()).toBe('tensorflow');
+    const cached = JSON.parse(
+      await readFile(path.join(await cacheDir, 'backend-choice.json'), 'utf8'),
+    ) as object;
+    expect(Object.keys(cached)).toHaveLength(1);
+    const again = await selectBackend('auto', {
+      ...opts,
+      useCache: true,
+      measure: () => Promise.reject(new Error('not re-measured')),
+    });
+    expect(again.backend).toBe('tfjs-node');
+    expect(again.reasons.find((r) => r.backend === 'tfjs-node')!.reason).toMatch(/cached/);
+    delete process.env.RIDGE_CACHE_DIR;
+  });
+});

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { decodeImage, nmsPerClass, type Detection } from '../../../src/main/trainer/model/decode';
+import { assignTargets, makeGrid } from '../../../src/main/trainer/model/targets';
+
+describe('decoding and NMS on hand-made maps', () => {
+  const S = 64;
+  const grid = makeGrid(S); // 8x8 at stride 8 + 4x4 at stride 16 = 80 locations
+  const C = 2;
+  const logit = (p: number) => Math.log(p / (1 - p));
+
+  function emptyMap(): Float32Array {
+    const flat = new Float32Array(grid.size * (C + 4));
+    for (let k = 0; k < grid.size; k++) for (let c = 0; c < C; c++) flat[k * (C + 4) + c] = -10;
+    return flat;
+  }
+  /** Puts a peak at stride-8 cell (i, j) for class c with distances l, t, r, b (pixels). */
+  function peak(
+    flat: Float32Array,
+    i: number,
+    j: number,
+    c: number,
+    p: number,
+    d: [number, number, number, number],
+  ) {
+    const k = i * 8 + j;
+    flat[k * (C + 4) + c] = logit(p);
+    d.forEach((v, n) => (flat[k * (C + 4) + C + n] = Math.log(v / 8)));
+  }
+
+  it('makes the grid of both levels', () => {
+    expect(grid.size).toBe(80);
+    expect(grid.px[0]).toBe(4);
+    expect(grid.stride[64]).toBe(16);
+    expect(grid.px[64]).toBe(8);
+  });
+
+  it('decodes a peak into its box and class, and keeps distinct objects', () => {
+    const flat = emptyMap();
+    peak(flat, 2, 3, 1, 0.9, [10, 6, 4, 8]); // centre (28, 20)
+    peak(flat, 6, 6, 0, 0.7, [5, 5, 5, 5]); // centre (52, 52)
+    const dets = decodeImage(flat, grid, C);
+    expect(dets).toHaveLength(2);
+    expect(dets[0]!.classIndex).toBe(1);
+    expect(dets[0]!.score).toBeCloseTo(0.9, 5);
+    expect(
+      [dets[0]!.x1, dets[0]!.y1, dets[0]!.x2, dets[0]!.y2].map((v) => Math.round(v * 1000) / 1000),
+    ).toEqual([18, 14, 32, 28]);
+    expect(dets[1]!.classIndex).toBe(0);
+  });
+
+  it('suppresses overlapping boxes of one class but not of different classes', () => {
+    const flat = emptyMap();
+    peak(flat, 3, 3, 0, 0.9, [12, 12, 12, 12]);
+    peak(flat, 3, 4, 0, 0.8, [20, 12, 4, 12]); // same box, neighbour cell
+    peak(flat, 4, 3, 1, 0.6, [12, 20, 12, 4]); // same box, other class
+    const dets = decodeImage(flat, grid, C);
+    expect(dets.map((d) => [d.classIndex, Math.round(d.score * 10) / 10])).toEqual([
+      [0, 0.9],
+      [1, 0.6],
+    ]);
+  });
+
+  it('greedy NMS keeps the highest and caps the count', () => {
+    const d = (score: number, x: number): Detection => ({
+      classIndex: 0,
+      score,
+      x1: x,
+      y1: 0,
+      x2: x + 10,
+      y2: 10,
+    });
+    expect(nmsPerClass([d(0.5, 0), d(0.9, 1), d(0.7, 30)], 0.5, 100).map((x) => x.score)).toEqual([0.9, 0.7]);
+    expect(nmsPerClass([d(0.5, 0), d(0.9, 100), d(0.7, 30)], 0.5, 2)).toHaveLength(2);
+  });
+
+  it('assigns targets near the centre, on the level of the object size', () => {
+    const t = assignTargets(grid, [{ classIndex: 1, x: 20, y: 20, w: 16, h: 16 }], C, 320);
+    const pos = Array.from(t.pos.keys()).filter((k) => t.pos[k] === 1);
+    expect(pos.length).toBeGreaterThan(0);
+    for (const k of pos) {
+      expect(grid.stride[k]).toBe(8);
+      expect(t.cls[k * C + 1]).toBe(1);
+      expect(Array.from(t.box.subarray(k * 4, k * 4 + 4))).toEqual([20, 20, 36, 36]);
+    }
+  });
+});
