@@ -121,5 +121,5 @@ describe("the README's main job", () => {
     const [, first, second] = r.stdout.split(/== .* ==\n/);
     expect(first).toMatch(/images\s+200 \(train 140, val 30, test 30\)/);
     expect(second!.replace("'reimported'", "'sample'").trim()).toBe(first!.trim());
-  });
+  }, 240_000);
 });
