@@ -210,7 +210,7 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
       reasons.push({
         backend: name,
         ok: true,
-        reason: `measured ${ips.toFixed(1)} img/s`,
+        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s`,
         imagesPerSecond: ips,
       });
     } catch (e) {
