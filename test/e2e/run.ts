@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ARTIFACTS, ROOT } from './harness';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
+import { TESTS as EXPERIMENTS } from './experiments.e2e';
 
 /** One end-to-end test. */
 export interface E2eTest {
@@ -14,7 +15,7 @@ export interface E2eTest {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const tests = [...FLOW, ...KEYS].filter((t) => !only || t.name.includes(only));
+  const tests = [...FLOW, ...KEYS, ...EXPERIMENTS].filter((t) => !only || t.name.includes(only));
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;
   let failed = 0;

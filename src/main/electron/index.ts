@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EventMap } from '../../shared/api/contract';
 import { eventChannel } from '../../shared/api/methods';
 import { createHandlers, StudioSession } from '../services/api/handlers';
+import { runsHub, withQueueOnOpen } from '../services/api/runs-handlers';
 import { Project } from '../services/project/project';
 import { registerIpcHandlers } from './ipc';
 import { MEDIA_SCHEME, registerMediaProtocol } from './media';
@@ -54,7 +55,8 @@ void app.whenReady().then(() => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
   );
   registerMediaProtocol(protocol, session);
-  const handlers = createHandlers(session);
+  const hub = runsHub(session);
+  const handlers = withQueueOnOpen(createHandlers(session), hub);
   const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));
   const win = createWindow();
   registerIpcHandlers(
@@ -64,11 +66,15 @@ void app.whenReady().then(() => {
   );
   const emit = <E extends keyof EventMap>(event: E, payload: EventMap[E]) =>
     win.webContents.send(eventChannel(event), payload);
+  hub.subscribe((event, payload) => {
+    if (!win.isDestroyed()) emit(event, payload);
+  });
   const opened = (p: Project) => {
     session.use(p);
     const info = p.info();
     recent.add({ dir: info.dir, name: info.name });
     buildMenu();
+    hub.attach();
     emit('project.changed', info);
   };
   const attempt = (fn: () => Project) => {

@@ -11,6 +11,7 @@ import type { StudioSession } from '../services/api/handlers';
 import { imageMedia } from '../services/api/media';
 import { exportDataset } from '../services/datasets/export';
 import { ImageReadError } from '../services/images/thumbnails';
+import { hasModel, modelDirOf } from '../services/runs/run-files';
 import { listTree, writeTar } from './tar';
 
 /** Folder inside a project where browser uploads wait for the normal import service. */
@@ -75,6 +76,8 @@ export async function handleApi(
       return json(res, 200, { ok: true });
     }
     if (p === '/api/export' && m === 'GET') return await exportTar(session, res, url);
+    const model = /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/model$/.exec(p);
+    if (model && m === 'GET') return await modelTar(session, res, model[1]!);
     json(res, 404, { message: `no such endpoint: ${m} ${p}` });
   } catch (err) {
     if (!res.headersSent) fail(res, err);
@@ -119,4 +122,17 @@ async function exportTar(session: StudioSession, res: ServerResponse, url: URL) 
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** A run's exported model (tfjs layers model + meta) as a tar download: "Export model" in the runs table. */
+async function modelTar(session: StudioSession, res: ServerResponse, runId: string) {
+  const p = session.project;
+  if (!hasModel(p, runId))
+    return json(res, 404, { code: 'user', message: `run ${runId} has no exported model` });
+  res.writeHead(200, {
+    'Content-Type': 'application/x-tar',
+    'Content-Disposition': `attachment; filename="ridge-model-${runId}.tar"`,
+    'Cache-Control': 'no-store',
+  });
+  await writeTar(listTree(modelDirOf(p, runId), 'model'), res);
 }

@@ -4,7 +4,9 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { EventMap } from '../../shared/api/contract';
 import { createHandlers, type Handlers, StudioSession } from '../services/api/handlers';
+import { runsHub, withQueueOnOpen } from '../services/api/runs-handlers';
 import { handleApi } from './http-api';
+import { enginePredictor } from './predictor';
 import { checkRequest, type GuardConfig, isLoopbackHost, loopbackHosts, newToken } from './security';
 import { serveStatic } from './static';
 import { broadcast, serveSocket } from './ws';
@@ -48,7 +50,9 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   if (!isLoopbackHost(opts.host) && !opts.allowRemote)
     throw new Error(`refusing to listen on ${opts.host} without --allow-remote`);
   const session = opts.session ?? new StudioSession();
-  const handlers = opts.handlers ?? createHandlers(session);
+  const hub = runsHub(session);
+  hub.predictor ??= enginePredictor;
+  const handlers = withQueueOnOpen(opts.handlers ?? createHandlers(session), hub);
   const token = opts.token ?? newToken();
   const guard: GuardConfig = { token, allowedHosts: null };
   const sockets = new Set<WebSocket>();
@@ -87,6 +91,9 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  // Training events reach every page; a project opened at start-up resumes its queued runs now.
+  const offRuns = hub.subscribe((event, payload) => broadcast(sockets, event, payload));
+  hub.attach();
   if (!opts.allowRemote) guard.allowedHosts = loopbackHosts(opts.host, port);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
@@ -96,6 +103,8 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     session,
     emit: (event, payload) => broadcast(sockets, event, payload),
     close: async () => {
+      offRuns();
+      await hub.dispose();
       for (const s of sockets) s.terminate();
       wss.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));

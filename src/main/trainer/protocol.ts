@@ -38,7 +38,7 @@ export type TrainerCommand =
 /** The final evaluation of the best checkpoint on the test split (reported apart from validation). */
 export type TestMetrics = Record<string, number>;
 
-/** Messages a trainer process sends back; main stores them in SQLite. */
+/** Messages a trainer process sends back; main stores them in SQLite. Epoch numbers count from 1. */
 export type TrainerEvent =
   | { type: 'backend'; backend: BackendName; reasons: BackendReason[]; device: string }
   | { type: 'progress'; epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number }

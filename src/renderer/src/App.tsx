@@ -5,6 +5,8 @@ import { Editor } from './features/annotate/core/editor';
 import { ImageListStore } from './features/annotate/image-list';
 import { Workspace } from './features/annotate/Workspace';
 import { DatasetView } from './features/dataset/DatasetView';
+import { ExperimentsView } from './features/experiments/ExperimentsView';
+import { TrainingPanel } from './features/training/TrainingPanel';
 import { ProjectHome } from './features/projects/ProjectHome';
 import { rememberProject } from './features/projects/recent';
 
@@ -26,7 +28,7 @@ function SaveIndicator({ editor }: { editor: Editor }) {
 
 /** An open project: the editor and image list live as long as it does. */
 function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectInfo; onClose(): void }) {
-  const [tab, setTab] = useState<'annotate' | 'dataset'>('annotate');
+  const [tab, setTab] = useState<'annotate' | 'dataset' | 'train' | 'experiments'>('annotate');
   const editor = useMemo(() => new Editor(conn.api), [conn]);
   const list = useMemo(() => new ImageListStore(conn.api, editor), [conn, editor]);
   const [ready, setReady] = useState(false);
@@ -43,11 +45,24 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
           {info.name}
         </span>
         <nav className="tabs">
-          <button className={tab === 'annotate' ? 'on' : ''} onClick={() => setTab('annotate')}>
+          <button
+            className={tab === 'annotate' ? 'on' : ''}
+            onClick={() => {
+              // Pre-label may have added pending boxes while another tab was open.
+              if (tab !== 'annotate') void list.setFilter(list.filter);
+              setTab('annotate');
+            }}
+          >
             Annotate
           </button>
           <button className={tab === 'dataset' ? 'on' : ''} onClick={() => setTab('dataset')}>
             Dataset
+          </button>
+          <button className={tab === 'train' ? 'on' : ''} onClick={() => setTab('train')}>
+            Train
+          </button>
+          <button className={tab === 'experiments' ? 'on' : ''} onClick={() => setTab('experiments')}>
+            Experiments
           </button>
         </nav>
         <span className="spacer" />
@@ -60,6 +75,15 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
         <div className="empty-state">Opening…</div>
       ) : tab === 'annotate' ? (
         <Workspace conn={conn} editor={editor} list={list} />
+      ) : tab === 'train' ? (
+        <TrainingPanel conn={conn} />
+      ) : tab === 'experiments' ? (
+        <ExperimentsView
+          conn={conn}
+          onPrelabeled={(ids) =>
+            void Promise.all(ids.map((id) => editor.loadImage(id))).then(() => list.setFilter(list.filter))
+          }
+        />
       ) : (
         <DatasetView
           conn={conn}

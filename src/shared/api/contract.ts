@@ -1,6 +1,17 @@
 import type { EpochMetrics, RunRecord } from '../domain/runs';
 import type { Annotation, ImageRecord, LabelClass, ProjectInfo, ProjectStats } from '../domain/types';
+import type {
+  ArmSummaryView,
+  PrelabelReport,
+  QueueState,
+  RunRowView,
+  RunsTable,
+  RunTestEval,
+  TrainPreflight,
+} from './runs-contract';
 import type { InputOf, MethodName } from './schemas';
+
+export type * from './runs-contract';
 
 /** An image with its boxes, as one page of the image list carries it. */
 export interface ImageWithBoxes extends ImageRecord {
@@ -65,6 +76,17 @@ export interface ResultMap {
   'annotations.forClass': Annotation[];
   'annotations.createMany': Annotation[];
   'annotations.setClassMany': { updated: number };
+  'runs.rows': RunsTable;
+  'runs.queue': QueueState;
+  'runs.preflight': TrainPreflight;
+  'runs.start': { runIds: string[] };
+  'runs.cancel': { cancelled: boolean };
+  'runs.resume': { queued: boolean };
+  'runs.rename': { name: string | null };
+  'runs.delete': { deleted: string[] };
+  'runs.compare': { arms: ArmSummaryView[]; verdict: string[]; rows: RunRowView[] };
+  'runs.testEval': RunTestEval;
+  'labeling.prelabel': PrelabelReport;
 }
 
 /** How many images each list filter holds, so the filter bar shows counts without loading pages. */
@@ -83,9 +105,12 @@ export type StudioApi = { [M in MethodName]: (args: InputOf<M>) => Promise<Resul
 /** Events the services push to the UI. */
 export interface EventMap {
   'import.progress': { done: number; total: number; phase: string };
+  /** A training step of the running run (throttled by the trainer to a few per second). */
   'run.progress': { runId: string; epoch: number; step: number; steps: number; loss: number };
   'run.epoch': EpochMetrics;
   'run.ended': { runId: string; status: RunRecord['status']; failReason: string | null };
+  /** The queue changed (a run was queued, started, progressed or ended): its whole state, ETA included. */
+  'runs.queue': QueueState;
   /** The open project changed outside the page (Electron menu, recent projects): the UI reloads. */
   'project.changed': ProjectInfo;
   /** A native menu item the renderer acts on (undo, redo, shortcuts overlay...). */

@@ -23,6 +23,17 @@ export const METHOD_NAMES = [
   'annotations.forClass',
   'annotations.createMany',
   'annotations.setClassMany',
+  'runs.rows',
+  'runs.queue',
+  'runs.preflight',
+  'runs.start',
+  'runs.cancel',
+  'runs.resume',
+  'runs.rename',
+  'runs.delete',
+  'runs.compare',
+  'runs.testEval',
+  'labeling.prelabel',
 ] as const;
 
 /** IPC channel of a method: one channel per method, so the main process can check each. */
@@ -39,6 +50,7 @@ export const EVENT_NAMES = [
   'run.progress',
   'run.epoch',
   'run.ended',
+  'runs.queue',
   'project.changed',
   'menu.command',
 ] as const;

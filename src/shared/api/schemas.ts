@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BACKEND_REQUESTS, REG_MODES } from '../domain/runs';
 
 /** Validators for every argument that crosses a transport (IPC or WebSocket); services trust only validated input. */
 export const splitSchema = z.enum(['train', 'val', 'test']);
@@ -26,6 +27,36 @@ export const imageFilterSchema = z
     split: splitSchema.optional(),
     classId: idSchema.optional(),
     hasPending: z.boolean().optional(),
+  })
+  .strict();
+
+/** A run id as the services make them (r<timestamp>-<hex>); nothing else reaches a path. */
+export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+/** Settings of one run to queue; every field falls back to the default a plain Train click uses. */
+export const runConfigInputSchema = z
+  .object({
+    reg: z.enum(REG_MODES as [string, ...string[]]).optional(),
+    lambda: finite.min(0).optional(),
+    epochs: z.number().int().min(1).max(10_000).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .optional(),
+    imgSize: z
+      .number()
+      .int()
+      .min(64)
+      .max(1280)
+      .refine((v) => v % 16 === 0, 'must be a multiple of 16')
+      .optional(),
+    batchSize: z.number().int().min(2).max(512).optional(),
+    learningRate: finite.gt(0).lt(1).optional(),
+    backend: z.enum(BACKEND_REQUESTS as [string, ...string[]]).optional(),
+    widthMultiplier: finite.gt(0).max(4).optional(),
+    arm: z.string().trim().min(1).max(100).optional(),
   })
   .strict();
 
@@ -121,6 +152,26 @@ export const argSchemas = {
     })
     .strict(),
   'annotations.setClassMany': z.object({ ids: z.array(idSchema).max(100_000), classId: idSchema }).strict(),
+  // Training and experiments (issue 5).
+  'runs.rows': z.object({}).strict(),
+  'runs.queue': z.object({}).strict(),
+  'runs.preflight': z.object({}).strict(),
+  'runs.start': z.object({ configs: z.array(runConfigInputSchema).min(1).max(200) }).strict(),
+  'runs.cancel': z.object({ runId: runIdSchema }).strict(),
+  'runs.resume': z.object({ runId: runIdSchema }).strict(),
+  'runs.rename': z.object({ runId: runIdSchema, name: z.string().trim().max(100) }).strict(),
+  'runs.delete': z.object({ runIds: z.array(runIdSchema).min(1).max(1000) }).strict(),
+  'runs.compare': z
+    .object({ runIds: z.array(runIdSchema).min(1).max(1000), baseline: z.string().optional() })
+    .strict(),
+  'runs.testEval': z.object({ runId: runIdSchema }).strict(),
+  'labeling.prelabel': z
+    .object({
+      runId: runIdSchema,
+      scoreThreshold: finite.min(0).max(1),
+      limit: z.number().int().min(1).max(100_000).optional(),
+    })
+    .strict(),
 } as const;
 
 /** Names of every contract method. */

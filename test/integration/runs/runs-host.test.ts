@@ -30,10 +30,10 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     expect(end).toMatchObject({
       status: 'done',
       backend: 'cpu',
-      bestEpoch: 1,
+      bestEpoch: 2,
       testMetrics: { AP: 0.4, AP50: 0.8 },
     });
-    expect(p.runs.epochs(run.id).map((e) => e.epoch)).toEqual([0, 1]);
+    expect(p.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1, 2]);
   });
 
   it('a trainer that crashes marks the run failed with its last words, and the caller lives on', async () => {

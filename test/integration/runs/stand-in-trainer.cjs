@@ -3,19 +3,19 @@
 const mode = process.env.RIDGE_STANDIN || 'ok';
 const metrics = (epoch) => ({
   epoch,
-  trainDataLoss: 1 / (epoch + 1),
+  trainDataLoss: 1 / epoch,
   trainRegLoss: 0,
-  valDataLoss: 1.2 / (epoch + 1),
+  valDataLoss: 1.2 / epoch,
   valRegLoss: 0,
-  mAP50: 0.1 * epoch,
-  mAP50_95: 0.05 * epoch,
-  weightNorm: 10 - epoch,
+  mAP50: 0.1 * (epoch - 1),
+  mAP50_95: 0.05 * (epoch - 1),
+  weightNorm: 11 - epoch,
   learningRate: 1e-3,
   seconds: 0.01,
 });
 process.on('message', (cmd) => {
   if (cmd.type === 'cancel') {
-    process.send({ type: 'cancelled', epoch: 0 }, () => process.exit(0));
+    process.send({ type: 'cancelled', epoch: 1 }, () => process.exit(0));
     return;
   }
   if (cmd.type !== 'start') return;
@@ -31,10 +31,11 @@ process.on('message', (cmd) => {
   }
   if (mode === 'sigkill') process.kill(process.pid, 'SIGKILL');
   if (mode === 'hang') return; // waits for cancel
-  process.send({ type: 'epoch', metrics: metrics(0) });
+  // epochs count from 1, as the engine reports them
   process.send({ type: 'epoch', metrics: metrics(1) });
+  process.send({ type: 'epoch', metrics: metrics(2) });
   process.send(
-    { type: 'done', bestEpoch: 1, testMetrics: { AP: 0.4, AP50: 0.8 }, modelDir: cmd.outDir + '/model' },
+    { type: 'done', bestEpoch: 2, testMetrics: { AP: 0.4, AP50: 0.8 }, modelDir: cmd.outDir + '/model' },
     () => process.exit(0),
   );
 });

@@ -154,6 +154,14 @@ describe('ridge serve: the contract over WebSocket', () => {
       'annotations.forClass': { classId: 1 },
       'annotations.createMany': { items: [] },
       'annotations.setClassMany': { ids: [1], classId: 2 },
+      'runs.start': { configs: [{}] },
+      'runs.cancel': { runId: 'r' },
+      'runs.resume': { runId: 'r' },
+      'runs.rename': { runId: 'r', name: 'x' },
+      'runs.delete': { runIds: ['r'] },
+      'runs.compare': { runIds: ['r'] },
+      'runs.testEval': { runId: 'r' },
+      'labeling.prelabel': { runId: 'r', scoreThreshold: 0.5 },
     };
     for (const m of METHOD_NAMES) {
       const r = await wsCall(ws as WebSocket, m, sample[m] ?? {});

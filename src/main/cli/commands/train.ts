@@ -55,10 +55,10 @@ export function runProgress(io: CliIo, label: string, epochs: number): (e: Train
       bar.update(e.epoch, epochs, `step ${e.step}/${e.steps} loss ${e.loss.toFixed(3)}`);
     if (e.type === 'epoch') {
       const m = e.metrics;
-      bar.update(m.epoch + 1, epochs, `val mAP50 ${m.mAP50.toFixed(3)}`);
+      bar.update(m.epoch, epochs, `val mAP50 ${m.mAP50.toFixed(3)}`); // epochs count from 1
     }
     if (e.type === 'done')
-      bar.done(`done, best epoch ${e.bestEpoch + 1}, test mAP50 ${(e.testMetrics.AP50 ?? NaN).toFixed(3)}`);
+      bar.done(`done, best epoch ${e.bestEpoch}, test mAP50 ${(e.testMetrics.AP50 ?? NaN).toFixed(3)}`);
     if (e.type === 'failed') bar.done(`failed: ${e.reason}`);
     if (e.type === 'cancelled') bar.done('cancelled');
   };

@@ -9,6 +9,7 @@ import { Project } from '../project/project';
 import type { Annotation } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
 import { deleteClass, mergeClasses } from '../labeling/classes';
+import { createRunsHandlers } from './runs-handlers';
 
 /** The project a front door (window, browser tab, CLI) is working on. */
 export class StudioSession {
@@ -128,6 +129,7 @@ export function createHandlers(session: StudioSession): Handlers {
         for (const id of a.ids) updateBox(p(), id, { classId: a.classId });
         return { updated: a.ids.length };
       }),
+    ...createRunsHandlers(session),
   };
 }
 

@@ -22,6 +22,8 @@ export interface Connection {
   ) => Promise<{ dir: string; discard(): Promise<void> }>;
   /** Web only: the URL that downloads an export as a tar archive. */
   exportUrl?: (format: string) => string;
+  /** Web only: the URL that downloads a run's exported model as a tar archive. */
+  modelUrl?: (runId: string) => string;
 }
 
 interface PreloadStudio {
@@ -58,6 +60,7 @@ function webConnection(token: string): Connection {
     imageUrl: (id) => `/api/images/${id}/file?${q}`,
     thumbUrl: (id, size = 128) => `/api/images/${id}/thumb?size=${size}&${q}`,
     exportUrl: (format) => `/api/export?format=${encodeURIComponent(format)}&${q}`,
+    modelUrl: (runId) => `/api/runs/${encodeURIComponent(runId)}/model?${q}`,
     upload: async (files, onProgress) => {
       const batch = Math.random().toString(36).slice(2, 12);
       let dir = '';

@@ -1,0 +1,127 @@
+import { useMemo, useState } from 'react';
+import { Image as KImage, Layer, Rect, Stage, Text } from 'react-konva';
+import type { EvalBox, RunTestEval } from '../../../../shared/api/runs-contract';
+import type { Connection } from '../../api/client';
+import { useHtmlImage } from '../annotate/canvas/use-image';
+import { PALETTE } from './UPlotChart';
+import { byDisagreement } from './view-model';
+
+const SIZE = 260;
+const SHOWN = 6;
+
+/** One test image on a Konva stage: ground truth dashed white, a run's boxes solid with their scores. */
+function EvalStage(p: {
+  url: string;
+  w: number;
+  h: number;
+  gt: EvalBox[];
+  preds: EvalBox[];
+  color: string;
+  classes: string[];
+}) {
+  const img = useHtmlImage(p.url);
+  const s = Math.min(SIZE / p.w, SIZE / p.h);
+  return (
+    <Stage width={SIZE} height={SIZE} listening={false}>
+      <Layer listening={false}>
+        {img && <KImage image={img} width={p.w * s} height={p.h * s} />}
+        {p.gt.map((b, i) => (
+          <Rect
+            key={`g${i}`}
+            x={b.x * s}
+            y={b.y * s}
+            width={b.w * s}
+            height={b.h * s}
+            stroke="#ffffff"
+            dash={[4, 3]}
+            strokeWidth={1.5}
+          />
+        ))}
+        {p.preds.map((b, i) => (
+          <Rect
+            key={`p${i}`}
+            x={b.x * s}
+            y={b.y * s}
+            width={b.w * s}
+            height={b.h * s}
+            stroke={p.color}
+            strokeWidth={2}
+          />
+        ))}
+        {p.preds.map((b, i) => (
+          <Text
+            key={`t${i}`}
+            x={b.x * s + 2}
+            y={Math.max(0, b.y * s - 13)}
+            text={`${p.classes[b.classIndex] ?? b.classIndex} ${(b.score ?? 0).toFixed(2)}`}
+            fontSize={11}
+            fill={p.color}
+          />
+        ))}
+      </Layer>
+    </Stage>
+  );
+}
+
+/** The same test images with ground truth and two runs' boxes; the images the runs disagree on most come first. */
+export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b: RunTestEval }) {
+  const [threshold, setThreshold] = useState(Math.max(0.25, a.minScore));
+  const boxesA = useMemo(() => new Map(a.images.map((i) => [i.id, i.predictions])), [a]);
+  const boxesB = useMemo(() => new Map(b.images.map((i) => [i.id, i.predictions])), [b]);
+  const order = byDisagreement(a.images, boxesA, boxesB, threshold).slice(0, SHOWN);
+  const cut = (xs: EvalBox[]) => xs.filter((x) => (x.score ?? 0) >= threshold);
+  return (
+    <div className="card" data-testid="side-by-side">
+      <div className="xrow">
+        <h2>Predictions side by side (test split)</h2>
+        <span className="spacer" />
+        <label className="hint">
+          score ≥ {threshold.toFixed(2)}{' '}
+          <input
+            type="range"
+            min={a.minScore}
+            max={1}
+            step={0.01}
+            value={threshold}
+            aria-label="score threshold"
+            onChange={(e) => setThreshold(Number(e.target.value))}
+          />
+        </label>
+      </div>
+      <p className="hint">
+        White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span> ·{' '}
+        <span style={{ color: PALETTE[1] }}>■ {b.runId}</span>. Images where the runs disagree most come first
+        (boxes one run has and the other lacks at IoU ≥ .5).
+      </p>
+      <div className="sbs">
+        {order.map(({ image, score }) => (
+          <div key={image.id} className="sbs-row" data-testid="sbs-row" data-disagreement={score}>
+            <div className="sbs-label">
+              image {image.id}
+              <br />
+              {score} disagreeing box{score === 1 ? '' : 'es'}
+            </div>
+            <EvalStage
+              url={conn.imageUrl(image.id)}
+              w={image.width}
+              h={image.height}
+              gt={image.gt}
+              preds={cut(boxesA.get(image.id) ?? [])}
+              color={PALETTE[0]!}
+              classes={a.classes}
+            />
+            <EvalStage
+              url={conn.imageUrl(image.id)}
+              w={image.width}
+              h={image.height}
+              gt={image.gt}
+              preds={cut(boxesB.get(image.id) ?? [])}
+              color={PALETTE[1]!}
+              classes={b.classes}
+            />
+          </div>
+        ))}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,259 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { TrainPreflight } from '../../../../shared/api/runs-contract';
+import {
+  BACKEND_REQUESTS,
+  REG_MODES,
+  type BackendRequest,
+  type RegMode,
+} from '../../../../shared/domain/runs';
+import type { Connection } from '../../api/client';
+import '../experiments/experiments.css';
+import { LiveProgress } from './LiveProgress';
+import {
+  type BaseSettings,
+  type CompareOptions,
+  DEFAULT_COMPARE,
+  DEFAULT_LAMBDA,
+  DEFAULT_SETTINGS,
+  FIELD_HELP,
+  planRuns,
+  type PresetName,
+  PRESETS,
+} from './presets';
+
+/** The Train tab: one click with presets, every setting under Advanced, a pre-flight check, live progress. */
+export function TrainingPanel({ conn }: { conn: Connection }) {
+  const [preset, setPreset] = useState<PresetName>('quick');
+  const [s, setS] = useState<BaseSettings>({ ...DEFAULT_SETTINGS, ...PRESETS.quick.base });
+  const [cmp, setCmp] = useState<CompareOptions>(DEFAULT_COMPARE);
+  const [pre, setPre] = useState<TrainPreflight | null>(null);
+  const [msg, setMsg] = useState<string | null>(null);
+  const refresh = useCallback(
+    () => void conn.api['runs.preflight']({}).then(setPre, (e: Error) => setMsg(e.message)),
+    [conn],
+  );
+  useEffect(refresh, [refresh]);
+  const pick = (p: PresetName) => {
+    setPreset(p);
+    setS((cur) => ({ ...cur, ...DEFAULT_SETTINGS, ...PRESETS[p].base, backend: cur.backend }));
+  };
+  const plan = planRuns(preset, s, cmp);
+  const start = async () => {
+    setMsg(null);
+    try {
+      const r = await conn.api['runs.start']({ configs: plan });
+      setMsg(`Queued ${r.runIds.length} run${r.runIds.length > 1 ? 's' : ''}.`);
+      refresh();
+    } catch (e) {
+      setMsg((e as Error).message);
+    }
+  };
+  const set = <K extends keyof BaseSettings>(k: K, v: BaseSettings[K]) => setS((cur) => ({ ...cur, [k]: v }));
+  const num = (
+    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'lambda',
+    step = 'any',
+  ) => (
+    <Field k={k}>
+      <input
+        type="number"
+        step={step}
+        aria-label={FIELD_HELP[k].label}
+        value={s[k]}
+        onChange={(e) => set(k, Number(e.target.value))}
+      />
+    </Field>
+  );
+  return (
+    <div className="training" data-testid="training">
+      <div className="col">
+        <div className="card">
+          <h2>Train a detector</h2>
+          <div className="presets" role="radiogroup" aria-label="preset">
+            {(Object.keys(PRESETS) as PresetName[]).map((p) => (
+              <button
+                key={p}
+                role="radio"
+                aria-checked={preset === p}
+                className={`preset ${preset === p ? 'on' : ''}`}
+                onClick={() => pick(p)}
+              >
+                <b>{PRESETS[p].title}</b>
+                <span>{PRESETS[p].blurb}</span>
+              </button>
+            ))}
+          </div>
+          {preset === 'compare' && (
+            <div className="compare-opts" data-testid="compare-options">
+              <label>
+                Seeds per arm{' '}
+                <input
+                  type="number"
+                  min={1}
+                  max={20}
+                  aria-label="seeds per arm"
+                  value={cmp.seeds}
+                  onChange={(e) => setCmp({ ...cmp, seeds: Math.max(1, Number(e.target.value) || 1) })}
+                />
+              </label>
+              {(['wd', 'l1', 'dropout'] as const).map((k) => (
+                <label key={k}>
+                  <input
+                    type="checkbox"
+                    checked={cmp[k]}
+                    onChange={(e) => setCmp({ ...cmp, [k]: e.target.checked })}
+                  />{' '}
+                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (λ{' '}
+                  {DEFAULT_LAMBDA[k]})
+                </label>
+              ))}
+              <label>
+                <input
+                  type="checkbox"
+                  checked={cmp.sweep}
+                  onChange={(e) => setCmp({ ...cmp, sweep: e.target.checked })}
+                />{' '}
+                sweep L2 strength (1e-4, 5e-4, 2e-3)
+              </label>
+            </div>
+          )}
+          <details className="advanced">
+            <summary>Advanced: every setting (defaults in brackets)</summary>
+            <div className="fields">
+              {num('epochs', '1')}
+              {num('imgSize', '16')}
+              {num('batchSize', '1')}
+              {num('learningRate')}
+              <Field k="backend">
+                <select
+                  aria-label="Backend"
+                  value={s.backend}
+                  onChange={(e) => set('backend', e.target.value as BackendRequest)}
+                >
+                  {BACKEND_REQUESTS.map((b) => (
+                    <option key={b}>{b}</option>
+                  ))}
+                </select>
+              </Field>
+              {num('widthMultiplier')}
+              {preset !== 'compare' && (
+                <>
+                  {num('seed', '1')}
+                  <Field k="reg">
+                    <select
+                      aria-label="Regularization"
+                      value={s.reg}
+                      onChange={(e) => {
+                        const reg = e.target.value as RegMode;
+                        setS({ ...s, reg, lambda: DEFAULT_LAMBDA[reg] });
+                      }}
+                    >
+                      {REG_MODES.map((r) => (
+                        <option key={r}>{r}</option>
+                      ))}
+                    </select>
+                  </Field>
+                  {s.reg !== 'none' && num('lambda')}
+                </>
+              )}
+            </div>
+          </details>
+          <div className="train-row">
+            <button
+              className="primary big"
+              data-testid="train"
+              disabled={!pre || pre.blocked}
+              onClick={() => void start()}
+            >
+              Train {plan.length > 1 ? `${plan.length} runs` : ''}
+            </button>
+            <span className="hint">
+              {plan.length} run{plan.length > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, Adam
+            </span>
+          </div>
+          {msg && (
+            <p className="hint" data-testid="train-msg">
+              {msg}
+            </p>
+          )}
+        </div>
+        <Preflight pre={pre} backend={s.backend} />
+      </div>
+      <div className="col wide">
+        <LiveProgress conn={conn} onEnded={refresh} />
+      </div>
+    </div>
+  );
+}
+
+function Field({ k, children }: { k: keyof BaseSettings; children: React.ReactNode }) {
+  return (
+    <label className="field">
+      <span>
+        {FIELD_HELP[k].label} <em>[{String(DEFAULT_SETTINGS[k])}]</em>
+      </span>
+      {children}
+      <small>{FIELD_HELP[k].help}</small>
+    </label>
+  );
+}
+
+function Preflight({ pre, backend }: { pre: TrainPreflight | null; backend: BackendRequest }) {
+  if (!pre) return <div className="card">Checking the data…</div>;
+  const last = pre.lastBackend;
+  return (
+    <div className="card" data-testid="preflight">
+      <h2>Before training</h2>
+      <table className="mini">
+        <thead>
+          <tr>
+            <th>split</th>
+            <th>images</th>
+            <th>boxes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(['train', 'val', 'test'] as const).map((k) => (
+            <tr key={k}>
+              <td>{k}</td>
+              <td>{pre.splits[k].images}</td>
+              <td>{pre.splits[k].boxes}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="hint" data-testid="backend-info">
+        {backend !== 'auto' ? (
+          <>
+            Backend: <b>{backend}</b> (chosen in Advanced).
+          </>
+        ) : last ? (
+          <>
+            Backend: <b>auto</b>; the last run ({last.runId}) measured and ran on <b>{last.backend}</b>
+            {last.device ? ` (${last.device})` : ''}. Shown from that run's record: measuring now would take
+            as long as starting a run.
+          </>
+        ) : (
+          <>
+            Backend: <b>auto</b>; the first run measures every backend on this model ({pre.cpus} CPU threads
+            here).
+          </>
+        )}
+      </p>
+      {backend === 'auto' && last && (
+        <ul className="reasons">
+          {last.reasons.map((r) => (
+            <li key={r.backend} className={r.ok ? 'ok' : 'no'}>
+              {r.backend}: {r.reason}
+              {r.imagesPerSecond ? ` (${r.imagesPerSecond.toFixed(1)} img/s)` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
+      {pre.warnings.map((w) => (
+        <p key={w} className="err" data-testid="preflight-warning">
+          ⚠ {w}
+        </p>
+      ))}
+    </div>
+  );
+}

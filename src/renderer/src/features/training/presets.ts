@@ -1,0 +1,127 @@
+// The training panel's presets and settings, turned into the run configs `runs.start` queues (unit-tested).
+import type { InputOf } from '../../../../shared/api/schemas';
+import type { BackendRequest, RegMode } from '../../../../shared/domain/runs';
+
+/** One run's settings as the panel sends them. */
+export type RunInput = InputOf<'runs.start'>['configs'][number];
+
+/** The one-click choices. */
+export type PresetName = 'quick' | 'standard' | 'compare';
+
+/** Settings every run of a click shares (the Advanced section edits these). */
+export interface BaseSettings {
+  epochs: number;
+  imgSize: number;
+  batchSize: number;
+  learningRate: number;
+  backend: BackendRequest;
+  widthMultiplier: number;
+  seed: number;
+  reg: RegMode;
+  lambda: number;
+}
+
+/** Each config field, its default and one line on what it does (the Advanced section shows these). */
+export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: string }> = {
+  epochs: { label: 'Epochs', help: 'Passes over the training images; the best epoch on val is kept.' },
+  imgSize: {
+    label: 'Image size (px)',
+    help: 'Images are letterboxed to this square; larger finds small objects, costs time.',
+  },
+  batchSize: { label: 'Batch size', help: 'Images per step; cancel stops within one batch.' },
+  learningRate: { label: 'Learning rate', help: 'Adam step size (cosine decay over the run).' },
+  backend: { label: 'Backend', help: 'auto measures each backend on this model and picks the fastest.' },
+  widthMultiplier: {
+    label: 'Width multiplier',
+    help: 'Scales channels of every layer: 0.5 is faster, 2 has more capacity.',
+  },
+  seed: { label: 'Seed', help: 'Initialisation and shuffling; the same seed and data give the same run.' },
+  reg: { label: 'Regularization', help: 'none, L2 penalty, decoupled weight decay (wd), L1, or dropout.' },
+  lambda: { label: 'Strength λ', help: 'Penalty weight for l2/wd/l1, drop probability for dropout.' },
+};
+
+/** What a plain Train click uses (the services' DEFAULT_RUN_CONFIG). */
+export const DEFAULT_SETTINGS: BaseSettings = {
+  epochs: 30,
+  imgSize: 320,
+  batchSize: 16,
+  learningRate: 2e-3,
+  backend: 'auto',
+  widthMultiplier: 1,
+  seed: 0,
+  reg: 'none',
+  lambda: 0,
+};
+
+/** Default strengths per mode (the CLI's --arms defaults). */
+export const DEFAULT_LAMBDA: Record<RegMode, number> = {
+  none: 0,
+  l2: 5e-4,
+  wd: 5e-2,
+  l1: 1e-5,
+  dropout: 0.2,
+};
+/** Strengths of the optional L2 lambda sweep. */
+export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
+
+/** What each preset sets on top of the defaults. */
+export const PRESETS: Record<PresetName, { title: string; blurb: string; base: Partial<BaseSettings> }> = {
+  quick: {
+    title: 'Quick',
+    blurb: '1 run, 10 epochs at 160 px: a first look in minutes.',
+    base: { epochs: 10, imgSize: 160 },
+  },
+  standard: { title: 'Standard', blurb: '1 run, 30 epochs at 320 px: the default detector.', base: {} },
+  compare: {
+    title: 'Compare regularization',
+    blurb: 'none vs L2 over several seeds on the same frozen data, judged on the test split.',
+    base: { epochs: 20, imgSize: 224 },
+  },
+};
+
+/** Options of the compare preset. */
+export interface CompareOptions {
+  seeds: number;
+  wd: boolean;
+  l1: boolean;
+  dropout: boolean;
+  sweep: boolean;
+}
+
+/** Default compare options: none vs L2, 3 seeds. */
+export const DEFAULT_COMPARE: CompareOptions = {
+  seeds: 3,
+  wd: false,
+  l1: false,
+  dropout: false,
+  sweep: false,
+};
+
+/** The arms of a comparison: none, L2 (or an L2 sweep) and the optional modes. */
+export function compareArms(o: CompareOptions): { reg: RegMode; lambda: number }[] {
+  const arms: { reg: RegMode; lambda: number }[] = [{ reg: 'none', lambda: 0 }];
+  if (o.sweep) for (const l of L2_SWEEP) arms.push({ reg: 'l2', lambda: l });
+  else arms.push({ reg: 'l2', lambda: DEFAULT_LAMBDA.l2 });
+  if (o.wd) arms.push({ reg: 'wd', lambda: DEFAULT_LAMBDA.wd });
+  if (o.l1) arms.push({ reg: 'l1', lambda: DEFAULT_LAMBDA.l1 });
+  if (o.dropout) arms.push({ reg: 'dropout', lambda: DEFAULT_LAMBDA.dropout });
+  return arms;
+}
+
+/** The runs one click queues: one run for Quick/Standard, arms x seeds (seed-major) for a comparison. */
+export function planRuns(preset: PresetName, s: BaseSettings, o: CompareOptions): RunInput[] {
+  const shared = {
+    epochs: s.epochs,
+    imgSize: s.imgSize,
+    batchSize: s.batchSize,
+    learningRate: s.learningRate,
+    backend: s.backend,
+    widthMultiplier: s.widthMultiplier,
+  };
+  if (preset !== 'compare')
+    return [{ ...shared, seed: s.seed, reg: s.reg, lambda: s.reg === 'none' ? 0 : s.lambda }];
+  const out: RunInput[] = [];
+  for (let seed = 0; seed < o.seeds; seed++)
+    for (const a of compareArms(o)) out.push({ ...shared, seed, reg: a.reg, lambda: a.lambda });
+  return out;
+}

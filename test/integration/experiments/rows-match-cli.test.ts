@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatch } from '../../../src/main/services/api/dispatch';
+import { createHandlers, StudioSession } from '../../../src/main/services/api/handlers';
+import { runsHub } from '../../../src/main/services/api/runs-handlers';
+import { Project } from '../../../src/main/services/project/project';
+import { ridge } from '../../helpers/cli';
+import { REPO_ROOT } from '../../helpers/paths';
+import { makeTmpDir } from '../../helpers/tmp';
+
+// The numbers the views get (runs.rows, runs.compare) are those `ridge runs --json` prints for the same project.
+const STANDIN = path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs');
+const env = { RIDGE_TRAINER_ENTRY: STANDIN };
+let tmp: ReturnType<typeof makeTmpDir>;
+let dir: string;
+beforeAll(() => {
+  tmp = makeTmpDir();
+  dir = path.join(tmp.dir, 'p');
+  expect(ridge(['sample', dir, '--images', '20']).code).toBe(0);
+  expect(ridge(['compare', dir, '--arms', 'none,l2', '--seeds', '2', '--epochs', '2'], { env }).code).toBe(0);
+});
+afterAll(() => tmp.cleanup());
+
+describe('runs rows in the views equal `ridge runs --json`', () => {
+  it('runs.rows over the API returns exactly the CLI rows, and runs.start queues runs that the queue trains', async () => {
+    const session = new StudioSession();
+    const h = createHandlers(session);
+    await dispatch(h, 'project.open', { dir });
+    const cli = JSON.parse(ridge(['runs', dir, '--json']).stdout) as unknown[];
+    const api = await dispatch(h, 'runs.rows', {});
+    expect(api.ok).toBe(true);
+    const table = (api as { value: { rows: unknown[] } }).value;
+    expect(cli).toHaveLength(4);
+    expect(table.rows).toEqual(cli);
+
+    const cmp = await dispatch(h, 'runs.compare', { runIds: (cli as { id: string }[]).map((r) => r.id) });
+    expect(cmp.ok).toBe(true);
+    const v = (cmp as { value: { verdict: string[]; arms: { arm: string; runs: number }[] } }).value;
+    expect(v.arms.map((a) => [a.arm, a.runs])).toEqual([
+      ['none', 2],
+      ['l2=0.0005', 2],
+    ]);
+    expect(v.verdict[0]).toMatch(/^l2=0.0005 vs none: no claim/);
+
+    process.env.RIDGE_TRAINER_ENTRY = STANDIN;
+    try {
+      const started = await dispatch(h, 'runs.start', { configs: [{ reg: 'l2', lambda: 1e-3, epochs: 2 }] });
+      expect(started.ok).toBe(true);
+      await runsHub(session).q.idle();
+      const after = JSON.parse(ridge(['runs', dir, '--json']).stdout) as { arm: string; status: string }[];
+      expect(after).toHaveLength(5);
+      expect(after[4]).toMatchObject({ arm: 'l2=0.001', status: 'done' });
+      const rows2 = await dispatch(h, 'runs.rows', {});
+      expect((rows2 as { value: { rows: unknown[] } }).value.rows).toEqual(after);
+    } finally {
+      delete process.env.RIDGE_TRAINER_ENTRY;
+      await runsHub(session).dispose();
+      session.close();
+    }
+  });
+
+  it('refuses a bad config before it reaches a service', async () => {
+    const session = new StudioSession();
+    session.use(Project.open(dir));
+    const r = await dispatch(createHandlers(session), 'runs.start', { configs: [{ imgSize: 100 }] });
+    expect(r.ok).toBe(false);
+    session.close();
+  });
+});

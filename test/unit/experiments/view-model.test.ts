@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import {
+  band,
+  byDisagreement,
+  differingKeys,
+  disagreement,
+  smooth,
+  sortRows,
+} from '../../../src/renderer/src/features/experiments/view-model';
+import {
+  compareArms,
+  planRuns,
+  DEFAULT_COMPARE,
+  DEFAULT_SETTINGS,
+} from '../../../src/renderer/src/features/training/presets';
+
+describe('experiment view-model', () => {
+  it('smoothing 0 is the raw series; debiased EMA keeps the first value and skips nulls', () => {
+    expect(smooth([1, 2, null, 4], 0)).toEqual([1, 2, null, 4]);
+    const s = smooth([2, 4], 0.5);
+    expect(s[0]).toBeCloseTo(2);
+    expect(s[1]).toBeCloseTo((0.5 * 0.5 * 2 + 0.5 * 4) / (1 - 0.25));
+  });
+
+  it('bands are mean +- sample sd per epoch over the seeds that reached it', () => {
+    const b = band([
+      [1, 2, 3],
+      [3, 4, null],
+    ]);
+    expect(b.mean).toEqual([2, 3, 3]);
+    expect(b.hi[0]).toBeCloseTo(2 + Math.SQRT2);
+    expect(b.lo[1]).toBeCloseTo(3 - Math.SQRT2);
+    expect(b.hi[2]).toBe(3);
+  });
+
+  it('keeps only the settings that differ', () => {
+    expect(
+      differingKeys([
+        { reg: 'none', seed: 0, epochs: 2 },
+        { reg: 'l2', seed: 0, epochs: 2 },
+        { reg: 'l2', seed: 1, epochs: 2 },
+      ]),
+    ).toEqual(['reg', 'seed']);
+  });
+
+  it('sorts with nulls last in both directions', () => {
+    const rows = [{ v: 2 }, { v: null }, { v: 1 }, { v: 3 }];
+    expect(sortRows(rows, 'v', 1).map((r) => r.v)).toEqual([1, 2, 3, null]);
+    expect(sortRows(rows, 'v', -1).map((r) => r.v)).toEqual([3, 2, 1, null]);
+  });
+
+  it('orders images so those two runs disagree on most come first, at the chosen score', () => {
+    const box = (x: number, score: number, classIndex = 0) => ({ classIndex, x, y: 0, w: 10, h: 10, score });
+    expect(disagreement([box(0, 0.9)], [box(1, 0.8)], 0.5)).toBe(0);
+    expect(disagreement([box(0, 0.9)], [box(0, 0.8, 1)], 0.5)).toBe(2);
+    expect(disagreement([box(0, 0.9)], [box(50, 0.3)], 0.5)).toBe(1);
+    const a = new Map([
+      [1, [box(0, 0.9)]],
+      [2, [box(0, 0.9), box(30, 0.9)]],
+      [3, [box(0, 0.9)]],
+    ]);
+    const b = new Map([
+      [1, [box(0, 0.9)]],
+      [2, []],
+      [3, [box(60, 0.9)]],
+    ]);
+    const order = byDisagreement([{ id: 1 }, { id: 2 }, { id: 3 }], a, b, 0.5);
+    expect(order.map((o) => [o.image.id, o.score])).toEqual([
+      [2, 2],
+      [3, 2],
+      [1, 0],
+    ]);
+  });
+});
+
+describe('training presets', () => {
+  it('compare regularization is none vs L2 over 3 seeds by default, with optional modes and an L2 sweep', () => {
+    const plan = planRuns('compare', DEFAULT_SETTINGS, DEFAULT_COMPARE);
+    expect(plan.map((r) => `${r.reg}:${r.seed}`)).toEqual([
+      'none:0',
+      'l2:0',
+      'none:1',
+      'l2:1',
+      'none:2',
+      'l2:2',
+    ]);
+    expect(
+      compareArms({ ...DEFAULT_COMPARE, wd: true, l1: true, dropout: true, sweep: true }).map((a) => a.reg),
+    ).toEqual(['none', 'l2', 'l2', 'l2', 'wd', 'l1', 'dropout']);
+  });
+
+  it('a single run takes the Advanced settings and zeroes lambda for none', () => {
+    const [r] = planRuns('quick', { ...DEFAULT_SETTINGS, epochs: 3, lambda: 0.5 }, DEFAULT_COMPARE);
+    expect(r).toMatchObject({ epochs: 3, reg: 'none', lambda: 0 });
+  });
+});
