@@ -1,11 +1,8 @@
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../db/errors';
 import type { Project } from '../project/project';
 import { runDir } from './runs';
-
-/** File in a run's folder holding the display name a person gave it (the database keeps the run's facts only). */
-export const NAME_FILE = 'name.txt';
 
 /** The exported model of a run (written by the trainer when the run is done). */
 export function modelDirOf(p: Project, runId: string): string {
@@ -19,20 +16,15 @@ export function hasModel(p: Project, runId: string): boolean {
 
 /** The display name of a run, or null when it has none. */
 export function runName(p: Project, runId: string): string | null {
-  const f = path.join(runDir(p, runId), NAME_FILE);
-  return existsSync(f) ? readFileSync(f, 'utf8').trim() || null : null;
+  return p.runs.name(runId);
 }
 
-/** Give a run a display name (an empty name clears it). */
+/** Give a run a display name, stored in the project database like every other edit (an empty name clears it). */
 export function renameRun(p: Project, runId: string, name: string): string | null {
   if (!p.runs.byId(runId)) throw new UserError(`no run ${runId} in this project`);
-  const f = path.join(runDir(p, runId), NAME_FILE);
-  if (!name.trim()) {
-    rmSync(f, { force: true });
-    return null;
-  }
-  writeFileSync(f, name.trim());
-  return name.trim();
+  const next = name.trim() || null;
+  p.tx(() => p.runs.rename(runId, next));
+  return next;
 }
 
 /** Delete a run: its row, its metrics and its folder. A running run must be cancelled first. */

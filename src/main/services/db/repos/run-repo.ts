@@ -101,6 +101,8 @@ export class RunRepo {
       ),
       epochs: db.prepare('SELECT * FROM epoch_metric WHERE run_id = ? ORDER BY epoch'),
       remove: db.prepare('DELETE FROM run WHERE id = ?'),
+      name: db.prepare('SELECT name FROM run WHERE id = ?'),
+      rename: db.prepare('UPDATE run SET name = ? WHERE id = ?'),
     };
   }
 
@@ -159,6 +161,16 @@ export class RunRepo {
   /** A run's epochs in order. */
   epochs(runId: string): EpochMetrics[] {
     return (this.q.epochs.all(runId) as EpochRow[]).map(toEpoch);
+  }
+
+  /** The display name a person gave a run, or null. */
+  name(id: string): string | null {
+    return (this.q.name.get(id) as { name: string | null } | undefined)?.name ?? null;
+  }
+
+  /** Set or clear (null) a run's display name. */
+  rename(id: string, name: string | null): void {
+    this.q.rename.run(name, id);
   }
 
   /** Delete a run and its metrics. */
