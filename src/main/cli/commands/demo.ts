@@ -11,7 +11,7 @@ import { formatStats } from './stats';
 
 /** Settings of the demo: `--quick` fits in about 3 minutes on 2 cores after set-up; the full one shows more. */
 export const DEMO_SETTINGS = {
-  quick: { images: 160, epochs: '8', imgSize: '128', seeds: 2 },
+  quick: { images: 160, epochs: '7', imgSize: '112', seeds: 2 },
   full: { images: 300, epochs: '25', imgSize: '256', seeds: 3 },
 } as const;
 

@@ -12,14 +12,14 @@ import { spawnTrainer, type TrainerHandle } from './trainer-host';
 export const DEFAULT_RUN_CONFIG: RunConfig = {
   reg: 'none',
   lambda: 0,
-  epochs: 30,
+  epochs: 50,
   seed: 0,
-  imgSize: 320,
-  batchSize: 16,
-  learningRate: 2e-3,
+  imgSize: 224,
+  batchSize: 8,
+  learningRate: 4e-3,
   optimizer: 'adam',
   backend: 'auto',
-  widthMultiplier: 1,
+  widthMultiplier: 0.5,
   arm: 'none',
 };
 

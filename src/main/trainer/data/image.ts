@@ -83,12 +83,12 @@ export interface AugmentOptions {
 
 /** Defaults tuned for small datasets of rigid objects. */
 export const DEFAULT_AUGMENT: AugmentOptions = {
-  scale: [0.7, 1.3],
-  translate: 0.12,
+  scale: [0.85, 1.15],
+  translate: 0.06,
   flipProbability: 0.5,
-  contrast: 0.25,
-  brightness: 25,
-  saturation: 0.3,
+  contrast: 0.15,
+  brightness: 15,
+  saturation: 0.2,
 };
 
 /** A random placement (scale + translate jitter, horizontal flip) and colour jitter drawn from `rng`. */

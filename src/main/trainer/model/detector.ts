@@ -87,11 +87,60 @@ function convBnRelu(x: tf.SymbolicTensor, filters: number, kernel: number, strid
   return tf.layers.reLU({ name: `${name}_relu` }).apply(bn) as tf.SymbolicTensor;
 }
 
+function bnRelu(x: tf.SymbolicTensor, name: string) {
+  const bn = tf.layers
+    .batchNormalization({ name: `${name}_bn`, momentum: 0.9, epsilon: 1e-3 })
+    .apply(x) as tf.SymbolicTensor;
+  return tf.layers.reLU({ name: `${name}_relu` }).apply(bn) as tf.SymbolicTensor;
+}
+
+/** Nearest 2x upsampling of a coarse map to a finer map's side (cropping one row/column when it is odd). */
+function upsampleTo(x: tf.SymbolicTensor, side: number, name: string): tf.SymbolicTensor {
+  const up = tf.layers.upSampling2d({ size: [2, 2], name }).apply(x) as tf.SymbolicTensor;
+  const extra = (up.shape[1] as number) - side;
+  if (extra <= 0) return up;
+  return tf.layers
+    .cropping2D({
+      cropping: [
+        [0, extra],
+        [0, extra],
+      ],
+      name: `${name}_crop`,
+    })
+    .apply(up) as tf.SymbolicTensor;
+}
+
+/**
+ * SPPF (YOLOv5's fast spatial pyramid pooling): a 1x1 reduction, three chained 5x5 stride-1 max pools
+ * (windows 5, 9, 13) concatenated with their input, and a 1x1 fusion. Cheap at stride 32, and it gives
+ * every location a view of nearly the whole image, which telling large shapes apart needs.
+ */
+function sppf(x: tf.SymbolicTensor, hidden: number, filters: number, name: string): tf.SymbolicTensor {
+  const a = convBnRelu(x, hidden, 1, 1, `${name}_in`);
+  const pools = [a];
+  for (let k = 1; k <= 3; k++)
+    pools.push(
+      tf.layers
+        .maxPooling2d({ poolSize: 5, strides: 1, padding: 'same', name: `${name}_pool${k}` })
+        .apply(pools[k - 1]!) as tf.SymbolicTensor,
+    );
+  const cat = tf.layers.concatenate({ axis: -1, name: `${name}_cat` }).apply(pools) as tf.SymbolicTensor;
+  return convBnRelu(cat, filters, 1, 1, `${name}_out`);
+}
+
+/** Convolutions of the head towers, shared by both levels (each level keeps its own batch norm). */
+const CLS_TOWER = 2;
+const REG_TOWER = 1;
+
 /**
  * Builds the detector. Output i (one per STRIDES entry) is [B, S/stride, S/stride, numClasses + 4]:
  * class logits, then l/t/r/b distance logits (decoded as exp(x) * stride).
- * Backbone: strided 3x3 conv-BN-ReLU stages to stride 16; neck: a two-level FPN (1x1 laterals, nearest
- * upsampling, 3x3 smoothing); heads: [spatial dropout] + 3x3 conv-BN-ReLU + 1x1 prediction conv per level.
+ * Backbone: strided 3x3 conv-BN-ReLU stages to stride 32 plus an SPPF block (the stride-32 map only feeds
+ * context into the stride-16 level: large objects need a receptive field beyond what stride 16 gives);
+ * neck: a top-down FPN (1x1 laterals, nearest upsampling, 3x3 smoothing) with outputs at strides 8, 16; heads:
+ * [spatial dropout] + decoupled towers: CLS_TOWER 3x3 convs then a 1x1 class conv, REG_TOWER 3x3 convs then
+ * a 1x1 distance conv. Tower and prediction convs are shared across levels (twice the training signal per
+ * weight on small datasets); batch norms stay per level, as feature statistics differ between levels.
  */
 export function buildDetector(cfg: DetectorConfig): tf.LayersModel {
   if (cfg.imgSize % 16 !== 0) throw new Error(`imgSize must be a multiple of 16, got ${cfg.imgSize}`);
@@ -105,13 +154,38 @@ export function buildDetector(cfg: DetectorConfig): tf.LayersModel {
   x = convBnRelu(c3, c(128), 3, 2, 's4a'); // /16
   x = convBnRelu(x, c(128), 3, 1, 's4b');
   const c4 = convBnRelu(x, c(128), 3, 1, 's4c');
+  x = convBnRelu(c4, c(256), 3, 2, 's5a'); // /32
+  x = convBnRelu(x, c(256), 3, 1, 's5b');
+  const c5 = sppf(x, c(128), c(256), 'spp5');
 
+  const side16 = cfg.imgSize / 16;
+  const lat5 = convBnRelu(c5, c(64), 1, 1, 'lat5');
   const lat4 = convBnRelu(c4, c(64), 1, 1, 'lat4');
   const lat3 = convBnRelu(c3, c(64), 1, 1, 'lat3');
-  const up = tf.layers.upSampling2d({ size: [2, 2], name: 'up4' }).apply(lat4) as tf.SymbolicTensor;
-  const p3in = tf.layers.add({ name: 'fuse3' }).apply([lat3, up]) as tf.SymbolicTensor;
+  const p4in = tf.layers
+    .add({ name: 'fuse4' })
+    .apply([lat4, upsampleTo(lat5, side16, 'up5')]) as tf.SymbolicTensor;
+  const p3in = tf.layers
+    .add({ name: 'fuse3' })
+    .apply([lat3, upsampleTo(p4in, side16 * 2, 'up4')]) as tf.SymbolicTensor;
   const p3 = convBnRelu(p3in, c(64), 3, 1, 'p3');
-  const p4 = convBnRelu(lat4, c(64), 3, 1, 'p4');
+  const p4 = convBnRelu(p4in, c(64), 3, 1, 'p4');
+
+  const towerConv = (name: string) =>
+    tf.layers.conv2d({
+      filters: c(64),
+      kernelSize: 3,
+      padding: 'same',
+      useBias: false,
+      name: `${name}_conv`,
+      kernelInitializer: 'heNormal',
+    });
+  const clsConvs = Array.from({ length: CLS_TOWER }, (_, k) => towerConv(`cls${k}`));
+  const regConvs = Array.from({ length: REG_TOWER }, (_, k) => towerConv(`reg${k}`));
+  const pred = (filters: number, name: string) =>
+    tf.layers.conv2d({ filters, kernelSize: 1, padding: 'same', name, kernelInitializer: 'zeros' });
+  const clsPred = pred(cfg.numClasses, 'cls_pred');
+  const regPred = pred(4, 'reg_pred');
 
   const outputs = [p3, p4].map((p, i) => {
     const level = `l${STRIDES[i]}`;
@@ -120,17 +194,20 @@ export function buildDetector(cfg: DetectorConfig): tf.LayersModel {
       h = new SpatialDropout2D({ rate: cfg.dropoutRate, seed: cfg.seed + i, name: `${level}_drop` }).apply(
         h,
       ) as tf.SymbolicTensor;
-    h = convBnRelu(h, c(64), 3, 1, `${level}_head`);
+    let hc = h;
+    clsConvs.forEach((conv, k) => {
+      hc = bnRelu(conv.apply(hc) as tf.SymbolicTensor, `${level}_cls${k}`);
+    });
+    let hr = h;
+    regConvs.forEach((conv, k) => {
+      hr = bnRelu(conv.apply(hr) as tf.SymbolicTensor, `${level}_reg${k}`);
+    });
     return tf.layers
-      .conv2d({
-        filters: cfg.numClasses + 4,
-        kernelSize: 1,
-        padding: 'same',
-        name: `${level}_pred`,
-        kernelInitializer: 'zeros',
-        biasInitializer: tf.initializers.constant({ value: 0 }),
-      })
-      .apply(h) as tf.SymbolicTensor;
+      .concatenate({ axis: -1, name: `${level}_out` })
+      .apply([
+        clsPred.apply(hc) as tf.SymbolicTensor,
+        regPred.apply(hr) as tf.SymbolicTensor,
+      ]) as tf.SymbolicTensor;
   });
   const model = tf.model({ inputs: input, outputs, name: 'ridge_detector' });
   initWeights(model, cfg);
@@ -148,6 +225,7 @@ export function initWeights(model: tf.LayersModel, cfg: DetectorConfig): void {
     const [k] = layer.getWeights();
     const [kh, kw, cin] = k!.shape as number[];
     const pred = layer.name.endsWith('_pred');
+    const classes = layer.name === 'cls_pred';
     const std = pred ? 0.01 : Math.sqrt(2 / (kh! * kw! * cin!));
     const rng = new SeededRng(hashInts(cfg.seed, li, 0x1a17));
     const values = new Float32Array(k!.size);
@@ -159,8 +237,8 @@ export function initWeights(model: tf.LayersModel, cfg: DetectorConfig): void {
     }
     const ts = [tf.tensor(values, k!.shape)];
     if (pred) {
-      const bias = new Float32Array(cfg.numClasses + 4);
-      bias.fill(PRIOR_BIAS, 0, cfg.numClasses);
+      const bias = new Float32Array(k!.shape[3]!);
+      if (classes) bias.fill(PRIOR_BIAS);
       ts.push(tf.tensor1d(bias));
     }
     layer.setWeights(ts);
@@ -178,10 +256,13 @@ export function forwardFlops(model: tf.LayersModel): number {
   let flops = 0;
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'Conv2D') continue;
-    const out = layer.outputShape as number[];
+    // A layer shared across levels has one call (inbound node) per level, each with its own output shape.
+    const nodes = (layer as unknown as { inboundNodes: { outputShapes: number[] | number[][] }[] })
+      .inboundNodes;
+    const outs = nodes.map((n) => (Array.isArray(n.outputShapes[0]) ? n.outputShapes[0] : n.outputShapes));
     const k = layer.getWeights()[0]!;
     const [kh, kw, cin, cout] = k.shape as number[];
-    flops += 2 * out[1]! * out[2]! * kh! * kw! * cin! * cout!;
+    for (const out of outs as number[][]) flops += 2 * out[1]! * out[2]! * kh! * kw! * cin! * cout!;
   }
   return flops;
 }

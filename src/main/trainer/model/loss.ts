@@ -1,10 +1,17 @@
 // The detection loss: sigmoid focal loss on the class maps plus GIoU loss on the boxes of positive
-// locations, both normalised by the number of positives (as FCOS does).
+// locations, both normalised by the number of positives (as FCOS does), plus an auxiliary softmax
+// cross-entropy over the classes at positive locations.
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from './targets';
 
 /** Weight of the GIoU term relative to the focal term. */
 export const BOX_LOSS_WEIGHT = 2;
+/**
+ * Weight of the auxiliary softmax cross-entropy over the class logits at positive locations. The sigmoid
+ * focal term mostly teaches "object here" (every class logit rises at objects); this term only compares
+ * the classes at objects, which makes the shapes separate in far fewer steps on small datasets.
+ */
+export const CLASS_AUX_WEIGHT = 2;
 const ALPHA = 0.25;
 const GAMMA = 2;
 
@@ -59,7 +66,10 @@ export interface BatchTargets {
   pos: tf.Tensor;
 }
 
-/** The data loss of a batch (a scalar): focal + BOX_LOSS_WEIGHT * GIoU, over max(1, positives). */
+/**
+ * The data loss of a batch (a scalar): focal + BOX_LOSS_WEIGHT * GIoU + CLASS_AUX_WEIGHT * softmax CE at
+ * positives, over max(1, positives).
+ */
 export function detectionLoss(
   outputs: tf.Tensor[],
   targets: BatchTargets,
@@ -82,6 +92,10 @@ export function detectionLoss(
     const tgt = tf.split(targets.box, 4, 2);
     const gi = giou(pred, tgt);
     const boxLoss = tf.sum(tf.mul(targets.pos, tf.sub(1, gi)));
-    return tf.div(tf.add(focal, tf.mul(boxLoss, BOX_LOSS_WEIGHT)), numPos) as tf.Scalar;
+    // Softmax cross-entropy at positives (z is one-hot there): logsumexp(x) - x[class].
+    const softCe = tf.sub(tf.logSumExp(logits, 2, true), tf.sum(tf.mul(logits, z), 2, true));
+    const aux = tf.sum(tf.mul(targets.pos, softCe));
+    const total = tf.addN([focal, tf.mul(boxLoss, BOX_LOSS_WEIGHT), tf.mul(aux, CLASS_AUX_WEIGHT)]);
+    return tf.div(total, numPos) as tf.Scalar;
   });
 }
