@@ -1,30 +1,8 @@
-import type { BackendReason, EpochMetrics, RunRecord } from '../../../shared/domain/runs';
+import type { RunRowView } from '../../../shared/api/runs-contract';
+import type { EpochMetrics, RunRecord } from '../../../shared/domain/runs';
 
-/** One run as `ridge runs --json` and the runs table show it: one definition, so the two always agree. */
-export interface RunRow {
-  id: string;
-  status: RunRecord['status'];
-  arm: string;
-  reg: RunRecord['config']['reg'];
-  lambda: number;
-  seed: number;
-  epochs: number;
-  imgSize: number;
-  backend: string | null;
-  backendReasons: BackendReason[];
-  manifestHash: string;
-  startedAt: string | null;
-  endedAt: string | null;
-  durationS: number | null;
-  bestEpoch: number | null;
-  mAP50: number | null;
-  mAP50_95: number | null;
-  testMAP50: number | null;
-  testMAP50_95: number | null;
-  gap: number | null;
-  weightNorm: number | null;
-  failReason: string | null;
-}
+/** One run as `ridge runs --json` and the runs table show it: the shared contract type, so the two always agree. */
+export type RunRow = RunRowView;
 
 /** Build the row of a run from its record and epochs: val numbers at the best epoch, weight norm at the end. */
 export function toRunRow(r: RunRecord, epochs: EpochMetrics[]): RunRow {
