@@ -2,6 +2,7 @@
 // Run with `npx tsx test/bench/metrics.bench.ts`; prints timings, asserts nothing (budget: COCO under 1 s).
 
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../../src/main/services/sample/prng';
 import {
   evaluateCoco,
   evaluateVoc,
@@ -13,17 +14,6 @@ import {
 const IMAGES = 5000;
 const DETS_PER_IMAGE = 100;
 const CLASSES = 20;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A detector-like workload: ~7 gt per image, most found with jitter, the rest of the 100 slots noise. */
 function makeWorkload(seed: number): { gt: CocoGroundTruth; dets: CocoDetection[] } {

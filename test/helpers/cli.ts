@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { expect } from 'vitest';
 import { REPO_ROOT } from './paths';
+import { makeTmpDir } from './tmp';
 
 /** What one `ridge` run printed and returned. */
 export interface RidgeRun {
@@ -20,6 +22,17 @@ export function ridge(args: string[], opts: { cwd?: string; env?: Record<string,
     timeout: 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `ridge sample` into <fresh temp folder>/p, checked: the CLI-driven run tests each start from one. */
+export function ridgeSampleProject(...sampleArgs: string[]): {
+  tmp: ReturnType<typeof makeTmpDir>;
+  dir: string;
+} {
+  const tmp = makeTmpDir();
+  const dir = path.join(tmp.dir, 'p');
+  expect(ridge(['sample', dir, ...sampleArgs]).code).toBe(0);
+  return { tmp, dir };
 }
 
 function listFiles(dir: string, base = dir): string[] {

@@ -4,6 +4,9 @@ import path from 'node:path';
 /** The repository root, for tests that spawn the CLI or read configs. */
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
+/** The stand-in trainer (the real protocol, no tfjs) that run, queue and CLI tests train with. */
+export const STANDIN_TRAINER = path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs');
+
 /** The shared folder beside the clone (CI lays it there); RIDGE_SHARED overrides. */
 export const SHARED_DIR = process.env.RIDGE_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
 

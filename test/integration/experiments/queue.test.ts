@@ -6,21 +6,17 @@ import type { EventMap } from '../../../src/shared/api/contract';
 import { Project } from '../../../src/main/services/project/project';
 import { INTERRUPTED_PREFIX, OWNER_FILE, RunQueue } from '../../../src/main/services/runs/queue';
 import { createRun, DEFAULT_RUN_CONFIG, runDir } from '../../../src/main/services/runs/runs';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
-import { REPO_ROOT } from '../../helpers/paths';
-import { makeTmpDir } from '../../helpers/tmp';
+import { STANDIN_TRAINER } from '../../helpers/paths';
+import { makeSampleProject } from '../../helpers/sample-project';
+import type { makeTmpDir } from '../../helpers/tmp';
 
 // The run queue with the stand-in trainer (real protocol, real child processes, real SQLite; no tfjs).
-const entry = path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs');
 let tmp: ReturnType<typeof makeTmpDir>;
 let p: Project;
 let dir: string;
 
 beforeEach(async () => {
-  tmp = makeTmpDir();
-  dir = path.join(tmp.dir, 'p');
-  p = Project.init(dir);
-  await fillSampleProject(p, { count: 20, seed: 3 });
+  ({ tmp, dir, p } = await makeSampleProject(3));
 });
 afterEach(() => {
   p.close();
@@ -39,7 +35,7 @@ describe('the run queue', () => {
   it('runs queued runs one at a time, in order, pushing epoch, queue and end events', async () => {
     const a = createRun(p, { ...DEFAULT_RUN_CONFIG, seed: 0 });
     const b = createRun(p, { ...DEFAULT_RUN_CONFIG, seed: 1 });
-    const q = new RunQueue(p, { entry });
+    const q = new RunQueue(p, { entry: STANDIN_TRAINER });
     let maxRunning = 0;
     q.subscribe(() => {
       maxRunning = Math.max(maxRunning, p.runs.list().filter((r) => r.status === 'running').length);
@@ -68,7 +64,7 @@ describe('the run queue', () => {
     process.env.RIDGE_STANDIN = 'hang';
     const a = createRun(p, DEFAULT_RUN_CONFIG);
     const b = createRun(p, DEFAULT_RUN_CONFIG);
-    const q = new RunQueue(p, { entry });
+    const q = new RunQueue(p, { entry: STANDIN_TRAINER });
     const started = new Promise<void>((resolve) =>
       q.subscribe((e, s) => {
         if (e === 'runs.queue' && (s as EventMap['runs.queue']).running === a.id) resolve();
@@ -92,7 +88,7 @@ describe('the run queue', () => {
   it('a crashing run fails and the queue moves on to the next', async () => {
     process.env.RIDGE_STANDIN = 'crash';
     const a = createRun(p, DEFAULT_RUN_CONFIG);
-    const q = new RunQueue(p, { entry });
+    const q = new RunQueue(p, { entry: STANDIN_TRAINER });
     const seen = record(q);
     q.kick();
     await q.idle();
@@ -119,7 +115,7 @@ describe('the run queue', () => {
 
     // "Restart": a new process opens the project and its queue.
     p = Project.open(dir);
-    const q = new RunQueue(p, { entry });
+    const q = new RunQueue(p, { entry: STANDIN_TRAINER });
     expect(q.recover()).toEqual([orphan.id]);
     await q.idle();
     expect(p.runs.byId(queued.id)!.status).toBe('done');
@@ -136,7 +132,7 @@ describe('the run queue', () => {
     const r = createRun(p, DEFAULT_RUN_CONFIG);
     p.runs.markStarted(r.id, 'cpu', [], 'test');
     writeFileSync(path.join(runDir(p, r.id), OWNER_FILE), JSON.stringify({ pid: process.ppid }));
-    const q = new RunQueue(p, { entry });
+    const q = new RunQueue(p, { entry: STANDIN_TRAINER });
     expect(q.recover()).toEqual([]);
     expect(p.runs.byId(r.id)!.status).toBe('running');
   });

@@ -1,22 +1,18 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src/main/services/api/dispatch';
 import { createHandlers, StudioSession } from '../../../src/main/services/api/handlers';
 import { runsHub } from '../../../src/main/services/api/runs-handlers';
 import { Project } from '../../../src/main/services/project/project';
-import { ridge } from '../../helpers/cli';
-import { REPO_ROOT } from '../../helpers/paths';
-import { makeTmpDir } from '../../helpers/tmp';
+import { ridge, ridgeSampleProject } from '../../helpers/cli';
+import { STANDIN_TRAINER } from '../../helpers/paths';
+import type { makeTmpDir } from '../../helpers/tmp';
 
 // The numbers the views get (runs.rows, runs.compare) are those `ridge runs --json` prints for the same project.
-const STANDIN = path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs');
-const env = { RIDGE_TRAINER_ENTRY: STANDIN };
+const env = { RIDGE_TRAINER_ENTRY: STANDIN_TRAINER };
 let tmp: ReturnType<typeof makeTmpDir>;
 let dir: string;
 beforeAll(() => {
-  tmp = makeTmpDir();
-  dir = path.join(tmp.dir, 'p');
-  expect(ridge(['sample', dir, '--images', '20']).code).toBe(0);
+  ({ tmp, dir } = ridgeSampleProject('--images', '20'));
   expect(ridge(['compare', dir, '--arms', 'none,l2', '--seeds', '2', '--epochs', '2'], { env }).code).toBe(0);
 });
 afterAll(() => tmp.cleanup());
@@ -42,7 +38,7 @@ describe('runs rows in the views equal `ridge runs --json`', () => {
     ]);
     expect(v.verdict[0]).toMatch(/^l2=0.0005 vs none: no claim/);
 
-    process.env.RIDGE_TRAINER_ENTRY = STANDIN;
+    process.env.RIDGE_TRAINER_ENTRY = STANDIN_TRAINER;
     try {
       const started = await dispatch(h, 'runs.start', { configs: [{ reg: 'l2', lambda: 1e-3, epochs: 2 }] });
       expect(started.ok).toBe(true);

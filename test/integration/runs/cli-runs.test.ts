@@ -1,18 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ridge } from '../../helpers/cli';
-import { REPO_ROOT } from '../../helpers/paths';
-import { makeTmpDir } from '../../helpers/tmp';
+import { ridge, ridgeSampleProject } from '../../helpers/cli';
+import { STANDIN_TRAINER } from '../../helpers/paths';
+import type { makeTmpDir } from '../../helpers/tmp';
 
 // The CLI plumbing of train / compare / runs, with the stand-in trainer (the real engine has its own tests).
-const env = { RIDGE_TRAINER_ENTRY: path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs') };
+const env = { RIDGE_TRAINER_ENTRY: STANDIN_TRAINER };
 let tmp: ReturnType<typeof makeTmpDir>;
 let dir: string;
 beforeAll(() => {
-  tmp = makeTmpDir();
-  dir = path.join(tmp.dir, 'p');
-  expect(ridge(['sample', dir, '--images', '20']).code).toBe(0);
+  ({ tmp, dir } = ridgeSampleProject('--images', '20'));
 });
 afterAll(() => tmp.cleanup());
 

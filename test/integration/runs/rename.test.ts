@@ -3,15 +3,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
 import { renameRun, runName } from '../../../src/main/services/runs/run-files';
 import { createRun, DEFAULT_RUN_CONFIG } from '../../../src/main/services/runs/runs';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
-import { makeTmpDir } from '../../helpers/tmp';
+import { makeSampleProject } from '../../helpers/sample-project';
+import type { makeTmpDir } from '../../helpers/tmp';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let p: Project;
 beforeEach(async () => {
-  tmp = makeTmpDir();
-  p = Project.init(path.join(tmp.dir, 'p'));
-  await fillSampleProject(p, { count: 20, seed: 1 });
+  ({ tmp, p } = await makeSampleProject(1));
 });
 afterEach(() => {
   p.close();

@@ -2,18 +2,15 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
 import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../../src/main/services/runs/runs';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
-import { REPO_ROOT } from '../../helpers/paths';
-import { makeTmpDir } from '../../helpers/tmp';
+import { STANDIN_TRAINER } from '../../helpers/paths';
+import { makeSampleProject } from '../../helpers/sample-project';
+import type { makeTmpDir } from '../../helpers/tmp';
 
-const STANDIN = path.join(REPO_ROOT, 'test/integration/runs/stand-in-trainer.cjs');
 let tmp: ReturnType<typeof makeTmpDir>;
 let p: Project;
 
 beforeEach(async () => {
-  tmp = makeTmpDir();
-  p = Project.init(path.join(tmp.dir, 'p'));
-  await fillSampleProject(p, { count: 20, seed: 1 });
+  ({ tmp, p } = await makeSampleProject(1));
 });
 afterEach(() => {
   p.close();
@@ -26,7 +23,7 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     const run = createRun(p, DEFAULT_RUN_CONFIG);
     expect(run.status).toBe('queued');
     expect(run.manifestHash).toMatch(/^[0-9a-f]{64}$/);
-    const end = await executeRun(p, run.id, { entry: STANDIN });
+    const end = await executeRun(p, run.id, { entry: STANDIN_TRAINER });
     expect(end).toMatchObject({
       status: 'done',
       backend: 'cpu',
@@ -39,7 +36,7 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
   it('a trainer that crashes marks the run failed with its last words, and the caller lives on', async () => {
     process.env.RIDGE_STANDIN = 'crash';
     const run = createRun(p, DEFAULT_RUN_CONFIG);
-    const end = await executeRun(p, run.id, { entry: STANDIN });
+    const end = await executeRun(p, run.id, { entry: STANDIN_TRAINER });
     expect(end.status).toBe('failed');
     expect(end.failReason).toMatch(/exited with code 3: Error: native library exploded/);
   });
@@ -47,7 +44,7 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
   it('a trainer killed by the OS marks the run failed with the signal', async () => {
     process.env.RIDGE_STANDIN = 'sigkill';
     const run = createRun(p, DEFAULT_RUN_CONFIG);
-    const end = await executeRun(p, run.id, { entry: STANDIN });
+    const end = await executeRun(p, run.id, { entry: STANDIN_TRAINER });
     expect(end.status).toBe('failed');
     expect(end.failReason).toMatch(/killed by SIGKILL/);
   });
@@ -57,7 +54,7 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     const run = createRun(p, DEFAULT_RUN_CONFIG);
     const abort = new AbortController();
     const pending = executeRun(p, run.id, {
-      entry: STANDIN,
+      entry: STANDIN_TRAINER,
       signal: abort.signal,
       onEvent: (e) => {
         if (e.type === 'backend') abort.abort();

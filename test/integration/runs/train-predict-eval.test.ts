@@ -1,16 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ridge } from '../../helpers/cli';
-import { makeTmpDir } from '../../helpers/tmp';
+import { ridge, ridgeSampleProject } from '../../helpers/cli';
+import type { makeTmpDir } from '../../helpers/tmp';
 
 // The real engine end to end through the CLI: train in a child process, predict, and score with ridge eval.
 let tmp: ReturnType<typeof makeTmpDir>;
 let dir: string;
 beforeAll(() => {
-  tmp = makeTmpDir();
-  dir = path.join(tmp.dir, 'p');
-  expect(ridge(['sample', dir, '--images', '30', '--seed', '2']).code).toBe(0);
+  ({ tmp, dir } = ridgeSampleProject('--images', '30', '--seed', '2'));
 });
 afterAll(() => tmp.cleanup());
 

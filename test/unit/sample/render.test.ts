@@ -18,6 +18,11 @@ function flat(color: Rgb, width = W, height = H): Float32Array {
   return bg;
 }
 
+/** A flat-coloured object whose label is its shape: the occlusion tests stack two of these. */
+function solid(label: SampleClass, cx: number, cy: number, size: number, color: Rgb): SceneObject {
+  return { label, shape: makeShape(label, cx, cy, size, size), color };
+}
+
 /** Bounding box (x, y, w, h) of pixels where `pick` says yes, or null. */
 function boundsWhere(raw: Uint8Array, pick: (r: number, g: number, b: number) => boolean) {
   let [x0, y0, x1, y1] = [Infinity, Infinity, -1, -1];
@@ -98,16 +103,8 @@ describe('renderScene boxes', () => {
 
   it('boxes only the visible part of an occluded object', () => {
     // Red circle, half covered by a blue square drawn on top; black background.
-    const bottom: SceneObject = {
-      label: 'circle',
-      shape: makeShape('circle', 60, 60, 50, 50),
-      color: [255, 0, 0],
-    };
-    const top: SceneObject = {
-      label: 'square',
-      shape: makeShape('square', 92.3, 60, 50, 50),
-      color: [0, 0, 255],
-    };
+    const bottom = solid('circle', 60, 60, 50, [255, 0, 0]);
+    const top = solid('square', 92.3, 60, 50, [0, 0, 255]);
     const out = renderScene(W, H, flat([0, 0, 0]), [bottom, top]);
     const red = boundsWhere(out.raw, (r) => r > 0);
     const blue = boundsWhere(out.raw, (_r, _g, b) => b > 0);
@@ -122,16 +119,8 @@ describe('renderScene boxes', () => {
   });
 
   it('drops the label of an object that is mostly hidden', () => {
-    const hidden: SceneObject = {
-      label: 'cross',
-      shape: makeShape('cross', 60, 60, 30, 30),
-      color: [255, 0, 0],
-    };
-    const cover: SceneObject = {
-      label: 'square',
-      shape: makeShape('square', 66, 60, 34, 34),
-      color: [0, 0, 255],
-    };
+    const hidden = solid('cross', 60, 60, 30, [255, 0, 0]);
+    const cover = solid('square', 66, 60, 34, [0, 0, 255]);
     const out = renderScene(W, H, flat([0, 0, 0]), [hidden, cover]);
     expect(out.visibility[0]).toBeGreaterThan(0);
     expect(out.visibility[0]).toBeLessThan(0.5);

@@ -2,17 +2,10 @@ import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, writeFileSync 
 import path from 'node:path';
 import type { ImageStatus, Split } from '../../../shared/domain/types';
 import type { Project } from '../project/project';
+import type { LabeledBox } from './formats/types';
 
-/** A box ready to store: pixels, clipped, with a class name. */
-export interface PreparedBox {
-  label: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  difficult: boolean;
-  truncated: boolean;
-}
+/** A box ready to store: pixels, clipped, with a class name (the same shape an export writes). */
+export type PreparedBox = LabeledBox;
 
 /** An image ready to store: where its bytes come from, where they go, and its boxes. */
 export interface PreparedImage {

@@ -1,15 +1,9 @@
 import type { Split } from '../../../../shared/domain/types';
 import { SPLITS } from '../../../../shared/domain/types';
-import {
-  checkDuplicate,
-  ImageLocator,
-  type ImagesOption,
-  mergeParsed,
-  Problems,
-  readTextOrReport,
-} from './common';
+import { checkDuplicate, ImageLocator, type ImagesOption, mergeParsed, readTextOrReport } from './common';
 import { isFiniteNumber, isRecord, jsonType, parseJson } from './json';
 import { baseOf, dirOf, isAbsolutePath, joinRel, splitFromFileName, splitFromPath, stemOf } from './paths';
+import { startParse } from './start';
 import type {
   DatasetBox,
   DatasetImage,
@@ -47,8 +41,7 @@ export function parseCoco(
   annotationFile: string,
   imagesDir?: ImagesOption,
 ): ParsedDataset {
-  const problems = new Problems();
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
+  const { problems, out } = startParse();
   const file = annotationFile;
   const text = readTextOrReport(source, file, problems);
   if (text === null) return out;

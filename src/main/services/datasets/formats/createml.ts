@@ -1,23 +1,8 @@
 import { SPLITS } from '../../../../shared/domain/types';
-import {
-  checkDuplicate,
-  type FolderOptions,
-  ImageLocator,
-  orderClasses,
-  Problems,
-  readNameList,
-  readTextOrReport,
-} from './common';
+import { checkDuplicate, type FolderOptions, ImageLocator, orderClasses, readTextOrReport } from './common';
 import { isFiniteNumber, isRecord, jsonType, parseJson } from './json';
-import {
-  dirOf,
-  isAbsolutePath,
-  joinRel,
-  normalizeRel,
-  splitFromFileName,
-  splitFromPath,
-  splitFromWord,
-} from './paths';
+import { dirOf, isAbsolutePath, joinRel, splitFromFileName, splitFromPath, splitFromWord } from './paths';
+import { readStatedClasses, startFolderParse } from './start';
 import type {
   DatasetBox,
   DatasetImage,
@@ -51,16 +36,13 @@ function findFiles(source: DatasetSource, dir: string): string[] {
 
 /** Parse Create ML annotation JSON files. */
 export function parseCreateml(source: DatasetSource, options: CreatemlOptions = {}): ParsedDataset {
-  const problems = new Problems();
-  const dir = normalizeRel(options.dir ?? '') ?? '';
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
+  const { problems, dir, out } = startFolderParse(options.dir);
   const files = options.file !== undefined ? [options.file] : findFiles(source, dir);
   if (files.length === 0) {
     problems.error(dir || '.', 'no Create ML JSON file found');
     return out;
   }
-  const listFile = joinRel(dir, 'classes.txt') ?? 'classes.txt';
-  const stated = source.exists(listFile) ? readNameList(source, listFile, problems) : [];
+  const stated = readStatedClasses(source, dir, ['classes.txt'], problems).classes;
   const locator = new ImageLocator(source, options.images, problems);
   const seen = new Set<string>();
   const used = new Set<string>();

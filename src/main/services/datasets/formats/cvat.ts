@@ -4,10 +4,10 @@ import {
   ImageLocator,
   orderClasses,
   parseNumber,
-  Problems,
   readTextOrReport,
 } from './common';
-import { dirOf, isAbsolutePath, joinRel, normalizeRel, splitFromPath, splitFromWord } from './paths';
+import { dirOf, isAbsolutePath, joinRel, splitFromPath, splitFromWord } from './paths';
+import { startFolderParse } from './start';
 import type { DatasetBox, DatasetImage, DatasetSource, ParsedDataset } from './types';
 import { parseXml, xmlFlag, xmlList, xmlNode, xmlText } from './xml';
 
@@ -38,9 +38,7 @@ function declaredLabels(meta: Record<string, unknown> | null): string[] {
 
 /** Parse a CVAT for images 1.1 XML file. */
 export function parseCvat(source: DatasetSource, options: CvatOptions = {}): ParsedDataset {
-  const problems = new Problems();
-  const dir = normalizeRel(options.dir ?? '') ?? '';
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
+  const { problems, dir, out } = startFolderParse(options.dir);
   const inDir = source.list(dir).filter((f) => f.toLowerCase().endsWith('.xml'));
   const name = inDir.includes('annotations.xml') ? 'annotations.xml' : inDir[0];
   const file = options.file ?? (name === undefined ? undefined : (joinRel(dir, name) ?? name));

@@ -1,16 +1,8 @@
 import type { Split } from '../../../../shared/domain/types';
 import { ImageLocator, Problems, readTextOrReport } from './common';
-import {
-  baseOf,
-  dirOf,
-  joinRel,
-  normalizeRel,
-  pathSuffixes,
-  splitFromPath,
-  splitFromWord,
-  withExt,
-} from './paths';
+import { baseOf, dirOf, joinRel, pathSuffixes, splitFromPath, splitFromWord, withExt } from './paths';
 import { walkFiles } from './source';
+import { startFolderParse } from './start';
 import type { DatasetImage, DatasetSource, ParsedDataset } from './types';
 import type { YoloOptions } from './yolo';
 import { parseYoloLabelText, yoloLabelPath } from './yolo-labels';
@@ -46,9 +38,7 @@ function readClassNames(source: DatasetSource, file: string, problems: Problems)
 
 /** Parse the darknet YOLO layout (obj.data / obj.names / train.txt). Boxes stay normalized. */
 export function parseYoloDarknet(source: DatasetSource, options: YoloOptions = {}): ParsedDataset {
-  const problems = new Problems();
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
-  const dir = normalizeRel(options.dir ?? '') ?? '';
+  const { problems, dir, out } = startFolderParse(options.dir);
   const at = (name: string): string => joinRel(dir, name) ?? name;
   const inDir = source.list(dir);
   const resolve = (stated: string): string | undefined =>

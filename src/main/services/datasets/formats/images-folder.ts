@@ -1,6 +1,6 @@
-import { Problems } from './common';
-import { isImageFile, normalizeRel, splitFromPath } from './paths';
+import { isImageFile, splitFromPath } from './paths';
 import { walkFiles } from './source';
+import { startFolderParse } from './start';
 import type { DatasetImage, DatasetSource, ParsedDataset } from './types';
 
 /** Options for a plain images folder: which folder of the source to walk. */
@@ -14,15 +14,13 @@ export interface ImagesFolderOptions {
  * from a train/val/test (or valid/validation/testing) folder below `dir`, e.g. train/cats/a.jpg -> train.
  */
 export function parseImagesFolder(source: DatasetSource, options: ImagesFolderOptions = {}): ParsedDataset {
-  const problems = new Problems();
-  const dir = normalizeRel(options.dir ?? '') ?? '';
-  const images: DatasetImage[] = [];
+  const { problems, dir, out } = startFolderParse(options.dir);
   for (const file of walkFiles(source, dir).filter(isImageFile)) {
     const image: DatasetImage = { file, units: 'pixels', boxes: [] };
     const split = splitFromPath(dir === '' ? file : file.slice(dir.length + 1));
     if (split) image.split = split;
-    images.push(image);
+    out.images.push(image);
   }
-  if (images.length === 0) problems.error(dir || '.', 'no image files found');
-  return { classes: [], images, problems: problems.list };
+  if (out.images.length === 0) problems.error(dir || '.', 'no image files found');
+  return out;
 }

@@ -1,15 +1,8 @@
-import {
-  checkDuplicate,
-  type FolderOptions,
-  ImageLocator,
-  orderClasses,
-  Problems,
-  readNameList,
-  readTextOrReport,
-} from './common';
+import { checkDuplicate, type FolderOptions, ImageLocator, orderClasses, readTextOrReport } from './common';
 import { isFiniteNumber, isRecord, jsonType, parseJson } from './json';
-import { dirOf, isAbsolutePath, joinRel, normalizeRel, splitFromPath } from './paths';
+import { dirOf, isAbsolutePath, joinRel, splitFromPath } from './paths';
 import { walkFiles } from './source';
+import { readStatedClasses, startFolderParse } from './start';
 import type { DatasetImage, DatasetSource, ParsedDataset } from './types';
 
 // LabelMe JSON: one .json per image (anywhere below the folder), with imagePath relative to the JSON's folder,
@@ -22,18 +15,14 @@ const RESERVED = new Set(['__ignore__', '_background_']);
 
 /** Parse a folder of LabelMe JSON files. */
 export function parseLabelme(source: DatasetSource, options: FolderOptions = {}): ParsedDataset {
-  const problems = new Problems();
-  const dir = normalizeRel(options.dir ?? '') ?? '';
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
+  const { problems, dir, out } = startFolderParse(options.dir);
   const files = walkFiles(source, dir).filter((f) => f.toLowerCase().endsWith('.json'));
   if (files.length === 0) {
     problems.error(dir || '.', 'no LabelMe JSON files found');
     return out;
   }
-  const listFile = ['labels.txt', 'classes.txt']
-    .map((f) => joinRel(dir, f) ?? f)
-    .find((f) => source.exists(f));
-  const stated = listFile ? readNameList(source, listFile, problems).filter((c) => !RESERVED.has(c)) : [];
+  const listed = readStatedClasses(source, dir, ['labels.txt', 'classes.txt'], problems).classes;
+  const stated = listed.filter((c) => !RESERVED.has(c));
   const locator = new ImageLocator(source, options.images, problems);
   const seen = new Set<string>();
   const used = new Set<string>();

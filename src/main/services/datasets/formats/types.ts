@@ -1,4 +1,4 @@
-import type { Split } from '../../../../shared/domain/types';
+import type { Box, Split } from '../../../../shared/domain/types';
 
 /** Dataset formats Ridge Studio reads; `images` is a plain folder with no labels. */
 export type ImportFormat = 'coco' | 'yolo' | 'voc' | 'createml' | 'labelme' | 'cvat' | 'images';
@@ -65,6 +65,13 @@ export interface DatasetSource {
   readText(rel: string): string;
 }
 
+/** A pixel box with its class name and flags: one shape for what an import stores and what an export writes. */
+export interface LabeledBox extends Box {
+  label: string;
+  difficult: boolean;
+  truncated: boolean;
+}
+
 /** A dataset ready to be written: pixel boxes, known sizes, splits. */
 export interface ExportDataset {
   classes: string[];
@@ -81,15 +88,7 @@ export interface ExportImage {
   width: number;
   height: number;
   split: Split;
-  boxes: {
-    label: string;
-    x: number;
-    y: number;
-    w: number;
-    h: number;
-    difficult: boolean;
-    truncated: boolean;
-  }[];
+  boxes: LabeledBox[];
 }
 
 /** The files an exporter wants written: text files and image copies, both relative to the output folder. */

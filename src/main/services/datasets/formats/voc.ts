@@ -7,10 +7,10 @@ import {
   orderClasses,
   parseNumber,
   Problems,
-  readNameList,
   readTextOrReport,
 } from './common';
 import { dirOf, isAbsolutePath, joinRel, normalizeRel, splitFromPath, stemOf } from './paths';
+import { readStatedClasses, startFolderParse } from './start';
 import type {
   DatasetBox,
   DatasetImage,
@@ -47,9 +47,7 @@ function readSplits(source: DatasetSource, dir: string, problems: Problems): Map
 
 /** Parse a Pascal VOC folder. */
 export function parseVoc(source: DatasetSource, options: FolderOptions = {}): ParsedDataset {
-  const problems = new Problems();
-  const dir = normalizeRel(options.dir ?? '') ?? '';
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
+  const { problems, dir, out } = startFolderParse(options.dir);
   const annDir =
     source.list(joinRel(dir, 'Annotations') ?? '').length > 0 ? (joinRel(dir, 'Annotations') ?? '') : dir;
   const files = source.list(annDir).filter((f) => f.toLowerCase().endsWith('.xml'));
@@ -57,10 +55,8 @@ export function parseVoc(source: DatasetSource, options: FolderOptions = {}): Pa
     problems.error(annDir || '.', 'no VOC XML files found (Annotations/*.xml or *.xml)');
     return out;
   }
-  const listFile = ['classes.txt', 'labels.txt']
-    .map((f) => joinRel(dir, f) ?? f)
-    .find((f) => source.exists(f));
-  const stated = listFile ? readNameList(source, listFile, problems) : [];
+  const listed = readStatedClasses(source, dir, ['classes.txt', 'labels.txt'], problems);
+  const stated = listed.classes;
   const splits = readSplits(source, dir, problems);
   const locator = new ImageLocator(source, options.images, problems);
   const seen = new Set<string>();
@@ -167,9 +163,9 @@ export function parseVoc(source: DatasetSource, options: FolderOptions = {}): Pa
     out.images.push(image);
   }
   out.classes = orderClasses(stated, used);
-  if (listFile) {
+  if (listed.file) {
     for (const c of out.classes.slice(stated.length))
-      problems.warn(listFile, `label "${c}" is not in the class list`);
+      problems.warn(listed.file, `label "${c}" is not in the class list`);
   }
   return out;
 }

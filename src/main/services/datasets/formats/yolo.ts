@@ -6,6 +6,7 @@ import { parseYoloDarknet } from './darknet';
 import { isRecord } from './json';
 import { dirOf, isAbsolutePath, isImageFile, joinRel, normalizeRel, pathSuffixes, withExt } from './paths';
 import { walkFiles } from './source';
+import { startParse } from './start';
 import type { DatasetImage, DatasetSource, ExportDataset, ExportPlan, ParsedDataset } from './types';
 import { formatYoloLine, parseYoloLabelText, yoloLabelPath } from './yolo-labels';
 
@@ -61,8 +62,7 @@ export function parseYoloUltralytics(
   yamlFile: string,
   options: YoloOptions = {},
 ): ParsedDataset {
-  const problems = new Problems();
-  const out: ParsedDataset = { classes: [], images: [], problems: problems.list };
+  const { problems, out } = startParse();
   const text = readTextOrReport(source, yamlFile, problems);
   if (text === null) return out;
   const doc = parseDocument(text);

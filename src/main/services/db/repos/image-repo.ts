@@ -2,16 +2,8 @@ import type Database from 'better-sqlite3';
 import type { ImageRecord, ImageStatus, Split } from '../../../../shared/domain/types';
 import { type ImageRow, nowIso, toImage } from './rows';
 
-/** What an import or the sample generator hands over to create an image row. */
-export interface NewImage {
-  sha256: string;
-  path: string;
-  linked: boolean;
-  width: number;
-  height: number;
-  split: Split;
-  status: ImageStatus;
-}
+/** What an import or the sample generator hands over to create an image row: the record but for id and time. */
+export type NewImage = Omit<ImageRecord, 'id' | 'createdAt'>;
 
 /** Filters the image list offers. */
 export interface ImageFilter {

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ImportReport, ProjectHealth } from '../../../../shared/api/contract';
 import type { LabelClass } from '../../../../shared/domain/types';
 import type { Connection } from '../../api/client';
+import { SelectField, TextField } from '../../ui/Field';
 import { Bars } from './Bars';
 
 const IMPORT_FORMATS = ['images', 'coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat'] as const;
@@ -106,18 +107,13 @@ function ImportCard({ conn, onDone }: { conn: Connection; onDone(): void }) {
   return (
     <div className="card" data-testid="import">
       <h2>Import</h2>
-      <label className="field">
-        Format
-        <select
-          value={format}
-          onChange={(e) => setFormat(e.target.value as ImportFormat)}
-          aria-label="import format"
-        >
-          {IMPORT_FORMATS.map((f) => (
-            <option key={f}>{f}</option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Format"
+        value={format}
+        options={IMPORT_FORMATS}
+        onChange={setFormat}
+        ariaLabel="import format"
+      />
       {conn.upload ? (
         <label className="field">
           Files (images and annotation files; pick several)
@@ -129,15 +125,7 @@ function ImportCard({ conn, onDone }: { conn: Connection; onDone(): void }) {
           />
         </label>
       ) : (
-        <label className="field">
-          File or folder
-          <input
-            type="text"
-            value={path}
-            onChange={(e) => setPath(e.target.value)}
-            aria-label="import path"
-          />
-        </label>
+        <TextField label="File or folder" value={path} onChange={setPath} ariaLabel="import path" />
       )}
       <button
         className="primary"
@@ -177,33 +165,20 @@ function ExportCard({ conn }: { conn: Connection }) {
   return (
     <div className="card" data-testid="export">
       <h2>Export</h2>
-      <label className="field">
-        Format
-        <select
-          value={format}
-          onChange={(e) => setFormat(e.target.value as typeof format)}
-          aria-label="export format"
-        >
-          {EXPORT_FORMATS.map((f) => (
-            <option key={f}>{f}</option>
-          ))}
-        </select>
-      </label>
+      <SelectField
+        label="Format"
+        value={format}
+        options={EXPORT_FORMATS}
+        onChange={setFormat}
+        ariaLabel="export format"
+      />
       {conn.exportUrl ? (
         <a href={conn.exportUrl(format)} download>
           <button className="primary">Download {format} (.tar)</button>
         </a>
       ) : (
         <>
-          <label className="field">
-            To folder
-            <input
-              type="text"
-              value={to}
-              onChange={(e) => setTo(e.target.value)}
-              aria-label="export folder"
-            />
-          </label>
+          <TextField label="To folder" value={to} onChange={setTo} ariaLabel="export folder" />
           <button
             className="primary"
             disabled={!to}

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ProjectInfo } from '../../../../shared/domain/types';
 import type { Connection } from '../../api/client';
+import { TextField } from '../../ui/Field';
 import { recentProjects } from './recent';
 
 /** Project home when nothing is open: create a project, open one by folder, or pick a recent one. */
@@ -46,25 +47,8 @@ export function ProjectHome(props: {
           }}
         >
           <h2>New project</h2>
-          <label className="field">
-            Folder
-            <input
-              type="text"
-              value={dir}
-              onChange={(e) => setDir(e.target.value)}
-              placeholder="/data/my-project"
-              aria-label="new project folder"
-            />
-          </label>
-          <label className="field">
-            Name (optional)
-            <input
-              type="text"
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              aria-label="new project name"
-            />
-          </label>
+          <FolderField value={dir} onChange={setDir} ariaLabel="new project folder" />
+          <TextField label="Name (optional)" value={name} onChange={setName} ariaLabel="new project name" />
           <button className="primary" disabled={!dir || busy} type="submit">
             Create project
           </button>
@@ -77,16 +61,7 @@ export function ProjectHome(props: {
           }}
         >
           <h2>Open project</h2>
-          <label className="field">
-            Folder
-            <input
-              type="text"
-              value={openDir}
-              onChange={(e) => setOpenDir(e.target.value)}
-              placeholder="/data/my-project"
-              aria-label="open project folder"
-            />
-          </label>
+          <FolderField value={openDir} onChange={setOpenDir} ariaLabel="open project folder" />
           <button className="primary" disabled={!openDir || busy} type="submit">
             Open
           </button>
@@ -107,4 +82,9 @@ export function ProjectHome(props: {
       )}
     </div>
   );
+}
+
+/** The project-folder field both forms share (same label and example path). */
+function FolderField(props: { value: string; onChange(value: string): void; ariaLabel: string }) {
+  return <TextField label="Folder" placeholder="/data/my-project" {...props} />;
 }

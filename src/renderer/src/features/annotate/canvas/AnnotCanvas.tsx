@@ -35,6 +35,16 @@ export interface CanvasProbe {
   toScreen(x: number, y: number): { x: number; y: number };
 }
 
+/** The two crosshair lines look alike; pointer moves place and show them. */
+const CROSSHAIR = {
+  stroke: 'rgba(255,255,255,0.55)',
+  strokeWidth: 1,
+  strokeScaleEnabled: false,
+  dash: [4, 4],
+  listening: false,
+  visible: false,
+};
+
 function nodeBox(n: Konva.Node): Box {
   return { x: n.x(), y: n.y(), w: n.width() * n.scaleX(), h: n.height() * n.scaleY() };
 }
@@ -298,24 +308,8 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
             ))}
         </Layer>
         <Layer ref={uiLayer}>
-          <Line
-            ref={hRef}
-            stroke="rgba(255,255,255,0.55)"
-            strokeWidth={1}
-            strokeScaleEnabled={false}
-            dash={[4, 4]}
-            listening={false}
-            visible={false}
-          />
-          <Line
-            ref={vRef}
-            stroke="rgba(255,255,255,0.55)"
-            strokeWidth={1}
-            strokeScaleEnabled={false}
-            dash={[4, 4]}
-            listening={false}
-            visible={false}
-          />
+          <Line ref={hRef} {...CROSSHAIR} />
+          <Line ref={vRef} {...CROSSHAIR} />
           <Rect
             ref={draftRef}
             stroke={p.drawColor}

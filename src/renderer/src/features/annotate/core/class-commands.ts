@@ -1,5 +1,5 @@
 import type { Editor } from './editor';
-import type { Annotation, EditorApi, LabelClass } from './types';
+import { type Annotation, boxContent, type EditorApi, type LabelClass } from './types';
 
 /** Run one store call through the save queue (after earlier writes; retried like any write) and wait for it. */
 export async function storeCall(
@@ -17,6 +17,14 @@ async function refresh(ed: Editor): Promise<void> {
   ed.doc.invalidate();
 }
 
+/** One side of a class-level history entry: the store call through the queue, then classes and boxes re-read. */
+function classStep(ed: Editor, label: string, run: (api: EditorApi) => Promise<void>): () => Promise<void> {
+  return async () => {
+    await storeCall(ed, label, run);
+    await refresh(ed);
+  };
+}
+
 async function recreate(api: EditorApi, c: LabelClass): Promise<LabelClass> {
   const made = await api['classes.create']({ name: c.name, color: c.color, hotkey: c.hotkey });
   return api['classes.update']({ id: made.id, order: c.order });
@@ -27,22 +35,16 @@ export async function mergeClasses(ed: Editor, fromId: number, toId: number): Pr
   const from = ed.doc.classes.find((c) => c.id === fromId);
   if (!from || fromId === toId) return 0;
   const st = { fromId, moved: [] as number[] };
-  const redo = async () => {
-    await storeCall(ed, 'merge classes', async (api) => {
-      st.moved = (await api['annotations.forClass']({ classId: st.fromId })).map((b) => b.id);
-      await api['classes.merge']({ fromId: st.fromId, toId });
-    });
-    await refresh(ed);
-  };
-  const undo = async () => {
-    await storeCall(ed, 'undo merge', async (api) => {
-      const c = await recreate(api, from);
-      ed.queue.aliasClass(st.fromId, c.id);
-      st.fromId = c.id;
-      if (st.moved.length) await api['annotations.setClassMany']({ ids: st.moved, classId: c.id });
-    });
-    await refresh(ed);
-  };
+  const redo = classStep(ed, 'merge classes', async (api) => {
+    st.moved = (await api['annotations.forClass']({ classId: st.fromId })).map((b) => b.id);
+    await api['classes.merge']({ fromId: st.fromId, toId });
+  });
+  const undo = classStep(ed, 'undo merge', async (api) => {
+    const c = await recreate(api, from);
+    ed.queue.aliasClass(st.fromId, c.id);
+    st.fromId = c.id;
+    if (st.moved.length) await api['annotations.setClassMany']({ ids: st.moved, classId: c.id });
+  });
   await ed.serial(redo);
   ed.record({ label: `merge ${from.name}`, imageId: null, redo, undo });
   return st.moved.length;
@@ -53,38 +55,18 @@ export async function deleteClass(ed: Editor, classId: number): Promise<number> 
   const cls = ed.doc.classes.find((c) => c.id === classId);
   if (!cls) return 0;
   const st = { id: classId, boxes: [] as Annotation[] };
-  const redo = async () => {
-    await storeCall(ed, 'delete class', async (api) => {
-      st.boxes = await api['annotations.forClass']({ classId: st.id });
-      await api['classes.delete']({ id: st.id });
-    });
-    await refresh(ed);
-  };
-  const undo = async () => {
-    await storeCall(ed, 'undo delete class', async (api) => {
-      const c = await recreate(api, cls);
-      ed.queue.aliasClass(st.id, c.id);
-      st.id = c.id;
-      const made = await api['annotations.createMany']({
-        items: st.boxes.map((b) => ({
-          imageId: b.imageId,
-          classId: c.id,
-          x: b.x,
-          y: b.y,
-          w: b.w,
-          h: b.h,
-          difficult: b.difficult,
-          truncated: b.truncated,
-          source: b.source,
-          score: b.score,
-          state: b.state,
-        })),
-      });
-      made.forEach((m, i) => ed.queue.rebindId(st.boxes[i]!.id, m.id));
-      st.boxes = made;
-    });
-    await refresh(ed);
-  };
+  const redo = classStep(ed, 'delete class', async (api) => {
+    st.boxes = await api['annotations.forClass']({ classId: st.id });
+    await api['classes.delete']({ id: st.id });
+  });
+  const undo = classStep(ed, 'undo delete class', async (api) => {
+    const c = await recreate(api, cls);
+    ed.queue.aliasClass(st.id, c.id);
+    st.id = c.id;
+    const made = await api['annotations.createMany']({ items: st.boxes.map((b) => boxContent(b, c.id)) });
+    made.forEach((m, i) => ed.queue.rebindId(st.boxes[i]!.id, m.id));
+    st.boxes = made;
+  });
   await ed.serial(redo);
   const n = st.boxes.length;
   ed.record({ label: `delete ${cls.name}`, imageId: null, redo, undo });

@@ -1,5 +1,12 @@
 import type { Annotation } from '../../../../../shared/domain/types';
-import type { DocBox, EditorApi, ImageStatus, SaveState } from './types';
+import {
+  boxContent,
+  type DocBox,
+  type EditorApi,
+  type ImageStatus,
+  manualBoxFields,
+  type SaveState,
+} from './types';
 
 /** One write to the store, in the order the person made the changes. */
 export type SaveOp =
@@ -134,35 +141,8 @@ export class SaveQueue {
         const b = op.box;
         const a: Annotation =
           b.source === 'manual' && b.state === 'accepted'
-            ? await api['annotations.create']({
-                imageId: b.imageId,
-                classId: this.classId(b.classId),
-                x: b.x,
-                y: b.y,
-                w: b.w,
-                h: b.h,
-                difficult: b.difficult,
-                truncated: b.truncated,
-              })
-            : (
-                await api['annotations.createMany']({
-                  items: [
-                    {
-                      imageId: b.imageId,
-                      classId: this.classId(b.classId),
-                      x: b.x,
-                      y: b.y,
-                      w: b.w,
-                      h: b.h,
-                      difficult: b.difficult,
-                      truncated: b.truncated,
-                      source: b.source,
-                      score: b.score,
-                      state: b.state,
-                    },
-                  ],
-                })
-              )[0]!;
+            ? await api['annotations.create'](manualBoxFields(b, this.classId(b.classId)))
+            : (await api['annotations.createMany']({ items: [boxContent(b, this.classId(b.classId))] }))[0]!;
         this.ids.set(b.key, a.id);
         return;
       }

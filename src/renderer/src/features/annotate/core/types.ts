@@ -51,18 +51,27 @@ export function newKey(): string {
 
 /** A store annotation as a DocBox. */
 export function fromAnnotation(a: Annotation): DocBox {
+  return { key: storedKey(a.id), ...boxContent(a, a.classId) };
+}
+
+/** What `annotations.create` takes for a box (a manual, accepted one), under the class id to store it with. */
+export function manualBoxFields(
+  b: Omit<DocBox, 'key'>,
+  classId: number,
+): Omit<DocBox, 'key' | 'source' | 'score' | 'state'> {
   return {
-    key: storedKey(a.id),
-    imageId: a.imageId,
-    classId: a.classId,
-    x: a.x,
-    y: a.y,
-    w: a.w,
-    h: a.h,
-    difficult: a.difficult,
-    truncated: a.truncated,
-    source: a.source,
-    score: a.score,
-    state: a.state,
+    imageId: b.imageId,
+    classId,
+    x: b.x,
+    y: b.y,
+    w: b.w,
+    h: b.h,
+    difficult: b.difficult,
+    truncated: b.truncated,
   };
+}
+
+/** Everything a box holds but its key and id, as `annotations.createMany` takes it (re-creates after undo too). */
+export function boxContent(b: Omit<DocBox, 'key'>, classId: number): Omit<DocBox, 'key'> {
+  return { ...manualBoxFields(b, classId), source: b.source, score: b.score, state: b.state };
 }
