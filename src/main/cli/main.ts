@@ -26,6 +26,12 @@ export function helpText(): string {
   ].join('\n');
 }
 
+/** Whether a command's arguments ask for its usage (--help or -h anywhere before a `--`). */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 /** Errors that carry a list of problems (imports) print every one; others print one line. */
 export interface ProblemCarrier {
   problems: { severity: string; file: string; line?: number; field?: string; message: string }[];
@@ -45,13 +51,20 @@ export function formatProblem(p: ProblemCarrier['problems'][number]): string {
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   const json = rest.includes('--json');
-  if (!name || name === 'help' || name === '--help' || name === '-h') {
+  const helpFor = name === 'help' && rest[0] ? rest[0] : null;
+  if (!name || ((name === 'help' || name === '--help' || name === '-h') && !helpFor)) {
     io.stdout.write(helpText() + '\n');
     return 0;
   }
-  const cmd = COMMANDS[name];
+  const key = helpFor ?? name;
+  const cmd = Object.hasOwn(COMMANDS, key) ? COMMANDS[key] : undefined;
   try {
-    if (!cmd) throw new UserError(`unknown command '${name}' (see 'ridge help')`);
+    if (!cmd) throw new UserError(`unknown command '${key}' (see 'ridge help')`);
+    // `ridge <command> --help` and `ridge help <command>`: the command's line of `ridge help`, nothing run.
+    if (helpFor || asksForHelp(rest)) {
+      io.stdout.write(cmd.usage + '\n');
+      return 0;
+    }
     return await cmd.run(rest, io);
   } catch (err) {
     if (err instanceof UserError) {

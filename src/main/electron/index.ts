@@ -10,6 +10,7 @@ import { registerIpcHandlers } from './ipc';
 import { MEDIA_SCHEME, registerMediaProtocol } from './media';
 import { menuTemplate } from './menu';
 import { RecentProjects } from './recent';
+import { wirePredictions } from './trainer-process';
 
 const RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
 const CSP =
@@ -56,6 +57,7 @@ void app.whenReady().then(() => {
   );
   registerMediaProtocol(protocol, session);
   const hub = runsHub(session);
+  wirePredictions(hub);
   const handlers = withQueueOnOpen(createHandlers(session), hub);
   const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));
   const win = createWindow();

@@ -1,10 +1,14 @@
-// The trainer process: receives one 'start' command, trains, streams events, exits. Runs under Node's
-// child_process.fork (CLI, `ridge serve`) or Electron's utilityProcess (same messages through parentPort).
+// The trainer process: receives one job, runs it, sends messages back, exits. Jobs: 'start' trains a run and
+// streams its events; 'predict' runs an exported model on images and answers 'predictions' (or 'failed'), so
+// large pre-label and evaluation passes never block the caller. Runs under Node's child_process.fork (CLI,
+// `ridge serve`) or Electron's utilityProcess (same messages through parentPort).
 import { readFileSync } from 'node:fs';
-import type { Manifest, TrainerCommand, TrainerEvent } from './protocol';
+import type { Manifest, TrainerCommand, TrainerMessage } from './protocol';
 
 interface Port {
-  send(e: TrainerEvent): void;
+  send(e: TrainerMessage): void;
+  /** Resolves once every message sent so far has left this process (a large reply must not be cut by exit). */
+  flushed(): Promise<void>;
   onMessage(fn: (c: TrainerCommand) => void): void;
 }
 
@@ -20,13 +24,32 @@ function port(): Port {
   if (pp)
     return {
       send: (e) => pp.postMessage(e),
+      flushed: () => Promise.resolve(),
       onMessage: (fn) => pp.on('message', (e) => fn(e.data as TrainerCommand)),
     };
   if (!process.send) throw new Error('the trainer must be started by Ridge Studio (no IPC channel)');
+  let last = Promise.resolve();
   return {
-    send: (e) => void process.send!(e),
+    send: (e) => {
+      // Messages leave in order, so the last one's callback means all of them are out.
+      last = new Promise((resolve) => void process.send!(e, undefined, {}, () => resolve()));
+    },
+    flushed: () => last,
     onMessage: (fn) => process.on('message', (m) => fn(m as TrainerCommand)),
   };
+}
+
+/** Run one job: a thrown error becomes a 'failed' message; then exit once the messages are out. */
+async function runJob(io: Port, job: () => Promise<void>): Promise<void> {
+  try {
+    await job();
+  } catch (err) {
+    io.send({ type: 'failed', reason: err instanceof Error ? err.message : String(err) });
+    process.exitCode = 1;
+  } finally {
+    await io.flushed();
+    setTimeout(() => process.exit(), 50);
+  }
 }
 
 async function main(): Promise<void> {
@@ -35,27 +58,34 @@ async function main(): Promise<void> {
   let started = false;
   io.onMessage((cmd) => {
     if (cmd.type === 'cancel') abort.abort();
-    if (cmd.type !== 'start' || started) return;
+    if (cmd.type === 'cancel' || started) return;
     started = true;
-    void (async () => {
-      try {
-        const manifest = JSON.parse(readFileSync(cmd.manifestPath, 'utf8')) as Manifest;
-        const { runTraining } = await import('./engine');
-        await runTraining({
-          manifest,
-          config: cmd.config,
-          outDir: cmd.outDir,
-          resume: cmd.resume,
-          signal: abort.signal,
-          emit: io.send,
+    if (cmd.type === 'predict') {
+      // Nobody left to answer (the host died or gave up): stop predicting.
+      process.on('disconnect', () => process.exit(1));
+      void runJob(io, async () => {
+        const { predictImages } = await import('./engine');
+        const { scoreThreshold, backend } = cmd;
+        const predictions = await predictImages(cmd.modelDir, cmd.images, {
+          ...(scoreThreshold !== undefined ? { scoreThreshold } : {}),
+          ...(backend !== undefined ? { backend } : {}),
         });
-      } catch (err) {
-        io.send({ type: 'failed', reason: err instanceof Error ? err.message : String(err) });
-        process.exitCode = 1;
-      } finally {
-        setTimeout(() => process.exit(), 50);
-      }
-    })();
+        io.send({ type: 'predictions', predictions });
+      });
+      return;
+    }
+    void runJob(io, async () => {
+      const manifest = JSON.parse(readFileSync(cmd.manifestPath, 'utf8')) as Manifest;
+      const { runTraining } = await import('./engine');
+      await runTraining({
+        manifest,
+        config: cmd.config,
+        outDir: cmd.outDir,
+        resume: cmd.resume,
+        signal: abort.signal,
+        emit: io.send,
+      });
+    });
   });
 }
 

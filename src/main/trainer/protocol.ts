@@ -1,4 +1,10 @@
-import type { BackendName, BackendReason, EpochMetrics, RunConfig } from '../../shared/domain/runs';
+import type {
+  BackendName,
+  BackendReason,
+  BackendRequest,
+  EpochMetrics,
+  RunConfig,
+} from '../../shared/domain/runs';
 import type { Split } from '../../shared/domain/types';
 
 /** One image of a frozen training manifest: an absolute file path, its size and its accepted boxes. */
@@ -33,7 +39,33 @@ export type TrainerCommand =
       /** Continue from the last checkpoint in outDir instead of starting over. */
       resume: boolean;
     }
+  | {
+      /** Run an exported model on image files (pre-label, test evaluation) away from the caller's process. */
+      type: 'predict';
+      /** The exported model's folder (a run's model/). */
+      modelDir: string;
+      images: { id: number; file: string }[];
+      /** Keep boxes scoring at least this (the engine's default when absent). */
+      scoreThreshold?: number;
+      /** The engine's default (tfjs-node) when absent. */
+      backend?: BackendRequest;
+    }
   | { type: 'cancel' };
+
+/** One predicted box in its image's source pixels (what the engine's predictImages returns). */
+export interface PredictedBox {
+  imageId: number;
+  classIndex: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  score: number;
+}
+
+/** The answer to a 'predict' command: every box of every image, or why there are none. */
+export type PredictReply =
+  { type: 'predictions'; predictions: PredictedBox[] } | { type: 'failed'; reason: string };
 
 /** The final evaluation of the best checkpoint on the test split (reported apart from validation). */
 export type TestMetrics = Record<string, number>;
@@ -47,3 +79,6 @@ export type TrainerEvent =
   | { type: 'done'; bestEpoch: number; testMetrics: TestMetrics; modelDir: string }
   | { type: 'failed'; reason: string }
   | { type: 'cancelled'; epoch: number };
+
+/** Anything a trainer process sends: training events, or the reply to a predict job. */
+export type TrainerMessage = TrainerEvent | PredictReply;

@@ -11,6 +11,11 @@ export type BackendRequest = BackendName | 'auto';
 /** Lifecycle of a training run. */
 export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
+/** Backbone choices of the detector (see RunConfig.backbone). */
+export const BACKBONES = ['scratch', 'mobilenetv2'] as const;
+/** One of BACKBONES. */
+export type BackboneName = (typeof BACKBONES)[number];
+
 /** Everything that decides what a run computes; stored whole with the run. */
 export interface RunConfig {
   reg: RegMode;
@@ -23,9 +28,32 @@ export interface RunConfig {
   optimizer: 'adam';
   backend: BackendRequest;
   widthMultiplier: number;
+  /**
+   * 'scratch' (default): our own backbone from random init; 'mobilenetv2': the pretrained MobileNetV2 trunk
+   * shipped inside the nsfwjs npm package. Absent on runs made before the choice existed (= scratch).
+   */
+  backbone?: BackboneName;
   /** Free-form group label so compare views can gather arms (e.g. "l2=5e-4"). */
   arm: string;
 }
+
+/**
+ * Defaults a person gets when they just click Train (or run `ridge train` with no options). In shared so the
+ * services, the CLI and the renderer's presets read one set of values.
+ */
+export const DEFAULT_RUN_CONFIG: RunConfig = {
+  reg: 'none',
+  lambda: 0,
+  epochs: 50,
+  seed: 0,
+  imgSize: 224,
+  batchSize: 8,
+  learningRate: 4e-3,
+  optimizer: 'adam',
+  backend: 'auto',
+  widthMultiplier: 0.5,
+  arm: 'none',
+};
 
 /** Why a backend did or did not run, recorded on the run. */
 export interface BackendReason {

@@ -69,6 +69,19 @@ describe('errors and exit codes', () => {
     }
   });
 
+  it("`ridge <command> --help` prints that command's line of `ridge help`, exit 0", () => {
+    const help = ridge(['help']).stdout;
+    for (const args of [
+      ['train', '--help'],
+      ['import', '-h'],
+    ]) {
+      const r = ridge(args);
+      expect(r.code, args.join(' ')).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^ridge ${args[0]} <dir> `));
+      expect(help).toContain(`  ${r.stdout.trim()}\n`);
+    }
+  });
+
   it('--json errors are one JSON document on stdout with the file', () => {
     const r = ridge(['stats', path.join(tmp.dir, 'nothing-here'), '--json']);
     expect(r.code).toBe(1);

@@ -7,20 +7,19 @@ import { freezeManifest } from '../../../src/main/services/runs/manifest';
 import { runDir } from '../../../src/main/services/runs/runs';
 import { runTestEval, TEST_EVAL_FILE, type Predictor } from '../../../src/main/services/runs/test-eval';
 import { enginePredictor } from '../../../src/main/server/predictor';
-import { ridge } from '../../helpers/cli';
-import { makeTmpDir } from '../../helpers/tmp';
+import { ridge, ridgeSampleProject } from '../../helpers/cli';
+import type { makeTmpDir } from '../../helpers/tmp';
 
 // A real tiny model: `ridge train` for 1 epoch at 96 px on tfjs-node (a few seconds), then pre-label and the
-// test-split evaluation with the engine's predictImages; plus an injected predictor for exact assertions.
+// test-split evaluation with the server's predictor (predictImages in a trainer process); plus an injected
+// predictor for exact assertions.
 let tmp: ReturnType<typeof makeTmpDir>;
 let dir: string;
 let runId: string;
 let p: Project;
 let unlabeled: number[];
 beforeAll(() => {
-  tmp = makeTmpDir();
-  dir = path.join(tmp.dir, 'p');
-  expect(ridge(['sample', dir, '--images', '24']).code).toBe(0);
+  ({ tmp, dir } = ridgeSampleProject('--images', '24'));
   const t = ridge(['train', dir, '--epochs', '1', '--img-size', '96', '--backend', 'tfjs-node', '--json'], {
     env: { TF_CPP_MIN_LOG_LEVEL: '2' },
   });

@@ -1,5 +1,7 @@
 // A stand-in trainer process speaking the real protocol, so the host's handling of success, cancel, crash and
-// kill is tested apart from the (slow) real engine. Behaviour from RIDGE_STANDIN: ok | hang | crash | sigkill.
+// kill is tested apart from the (slow) real engine. Behaviour from RIDGE_STANDIN: ok | hang | crash | sigkill |
+// fail (a predict job answers 'failed'). A predict job answers one box per image (score 0.5 + id/100, kept when
+// at least scoreThreshold), or fails, crashes or hangs as the mode says.
 const mode = process.env.RIDGE_STANDIN || 'ok';
 const metrics = (epoch) => ({
   epoch,
@@ -18,6 +20,7 @@ process.on('message', (cmd) => {
     process.send({ type: 'cancelled', epoch: 1 }, () => process.exit(0));
     return;
   }
+  if (cmd.type === 'predict') return predict(cmd);
   if (cmd.type !== 'start') return;
   process.send({
     type: 'backend',
@@ -39,3 +42,20 @@ process.on('message', (cmd) => {
     () => process.exit(0),
   );
 });
+
+function predict(cmd) {
+  if (mode === 'crash') {
+    process.stderr.write('Error: native library exploded while predicting\n');
+    process.exit(3);
+  }
+  if (mode === 'sigkill') process.kill(process.pid, 'SIGKILL');
+  if (mode === 'hang') return; // never answers: the host's timeout or abort must kill it
+  if (mode === 'fail') {
+    process.send({ type: 'failed', reason: `no exported model in ${cmd.modelDir}` }, () => process.exit(1));
+    return;
+  }
+  const predictions = cmd.images
+    .map((img) => ({ imageId: img.id, classIndex: 0, x: 1, y: 2, w: 3, h: 4, score: 0.5 + img.id / 100 }))
+    .filter((d) => d.score >= (cmd.scoreThreshold ?? 0.25));
+  process.send({ type: 'predictions', predictions }, () => process.exit(0));
+}

@@ -1,11 +1,33 @@
-import { describe, expect, it, vi } from 'vitest';
+import { EventEmitter } from 'node:events';
+import { PassThrough } from 'node:stream';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { menuTemplate } from '../../../src/main/electron/menu';
 import { RecentProjects } from '../../../src/main/electron/recent';
+import { wirePredictions } from '../../../src/main/electron/trainer-process';
+import type { Predictor } from '../../../src/main/services/runs/test-eval';
+import type { TrainerCommand } from '../../../src/main/trainer/protocol';
 import { makeTmpDir } from '../../helpers/tmp';
 import path from 'node:path';
 
-vi.mock('electron', () => ({}));
+// The electron module cannot load here: utilityProcess.fork is a stand-in that records what it was asked.
+const fork = vi.hoisted(() => vi.fn());
+vi.mock('electron', () => ({ utilityProcess: { fork } }));
+
+/** A stand-in UtilityProcess: records posted commands; the test plays the trainer's side. */
+class FakeUtility extends EventEmitter {
+  pid = 4242;
+  stderr = new PassThrough();
+  posted: TrainerCommand[] = [];
+  killed = false;
+  postMessage(m: TrainerCommand): void {
+    this.posted.push(m);
+  }
+  kill(): boolean {
+    this.killed = true;
+    return true;
+  }
+}
 
 function items(t: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return t.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? items(i.submenu) : [])]);
@@ -44,5 +66,64 @@ describe('Electron shell (menus, recent projects) without the binary', () => {
     r.add({ dir: '/d', name: 'd' });
     expect(r.list().map((e) => e.dir)).toEqual(['/d', '/c', '/a']);
     tmp.cleanup();
+  });
+});
+
+describe('Electron predictions in a trainer utility process (stand-in utilityProcess)', () => {
+  afterEach(() => {
+    fork.mockReset();
+    delete process.env.RIDGE_TRAINER_ENTRY;
+  });
+
+  function wired(): { predict: Predictor; child: FakeUtility } {
+    process.env.RIDGE_TRAINER_ENTRY = '/app/out/trainer/trainer.cjs';
+    const child = new FakeUtility();
+    fork.mockReturnValue(child);
+    const hub: { predictor: Predictor | null } = { predictor: null };
+    wirePredictions(hub);
+    return { predict: hub.predictor!, child };
+  }
+
+  it('pre-label and test evaluation get a predictor that posts a predict job and resolves with the reply', async () => {
+    const { predict, child } = wired();
+    const pending = predict('/p/runs/r1/model', [{ id: 3, file: '/p/images/a.jpg' }], {
+      scoreThreshold: 0.4,
+    });
+    expect(fork).toHaveBeenCalledTimes(1);
+    const [entry, args, opts] = fork.mock.calls[0]!;
+    expect(entry).toBe('/app/out/trainer/trainer.cjs');
+    expect(args).toEqual([]);
+    expect(opts).toMatchObject({ stdio: ['ignore', 'ignore', 'pipe'], env: { TF_CPP_MIN_LOG_LEVEL: '2' } });
+    expect(child.posted).toEqual([
+      {
+        type: 'predict',
+        modelDir: '/p/runs/r1/model',
+        images: [{ id: 3, file: '/p/images/a.jpg' }],
+        scoreThreshold: 0.4,
+      },
+    ]);
+    const box = { imageId: 3, classIndex: 1, x: 1, y: 2, w: 3, h: 4, score: 0.8 };
+    child.emit('message', { type: 'predictions', predictions: [box] });
+    await expect(pending).resolves.toEqual([box]);
+  });
+
+  it("rejects with the trainer's reason, or with the exit and last stderr lines of a crash", async () => {
+    const a = wired();
+    const failed = a.predict('/m', [], {});
+    a.child.emit('message', { type: 'failed', reason: 'no model.json' });
+    await expect(failed).rejects.toThrow('prediction failed: no model.json');
+
+    const b = wired();
+    const crashed = b.predict('/m', [], {});
+    b.child.stderr.write('Error: out of memory\n');
+    await new Promise((r) => setImmediate(r));
+    b.child.emit('exit', 134);
+    await expect(crashed).rejects.toThrow(/exited with code 134: Error: out of memory/);
+
+    const c = wired();
+    const fatal = c.predict('/m', [], {});
+    c.child.emit('error', 'FatalError', 'v8::Heap', '{}');
+    c.child.emit('exit', 133);
+    await expect(fatal).rejects.toThrow(/ended with a FatalError at v8::Heap/);
   });
 });

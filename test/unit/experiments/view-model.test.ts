@@ -12,7 +12,9 @@ import {
   planRuns,
   DEFAULT_COMPARE,
   DEFAULT_SETTINGS,
+  PRESETS,
 } from '../../../src/renderer/src/features/training/presets';
+import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
 
 describe('experiment view-model', () => {
   it('smoothing 0 is the raw series; debiased EMA keeps the first value and skips nulls', () => {
@@ -92,5 +94,15 @@ describe('training presets', () => {
   it('a single run takes the Advanced settings and zeroes lambda for none', () => {
     const [r] = planRuns('quick', { ...DEFAULT_SETTINGS, epochs: 3, lambda: 0.5 }, DEFAULT_COMPARE);
     expect(r).toMatchObject({ epochs: 3, reg: 'none', lambda: 0 });
+  });
+
+  it('a plain Train click is the shared DEFAULT_RUN_CONFIG, and each blurb states its own values', () => {
+    const [r] = planRuns('standard', { ...DEFAULT_SETTINGS, ...PRESETS.standard.base }, DEFAULT_COMPARE);
+    const { arm: _arm, optimizer: _optimizer, ...settings } = DEFAULT_RUN_CONFIG;
+    expect(r).toEqual(settings);
+    const { epochs, imgSize } = DEFAULT_RUN_CONFIG;
+    expect(PRESETS.standard.blurb).toContain(`${epochs} epochs at ${imgSize} px`);
+    expect(PRESETS.quick.blurb).toContain('10 epochs at 160 px');
+    expect(PRESETS.compare.blurb).toContain('20 epochs at 224 px');
   });
 });

@@ -23,17 +23,14 @@ export class RunsHub {
   private readonly listeners = new Set<QueueListener>();
   private queue: { project: Project; q: RunQueue; off: () => void } | null = null;
   /**
-   * The engine's inference, supplied by the front door that bundles the engine (`ridge serve`): keeping the
-   * import out of services keeps tfjs out of bundles that cannot carry it yet (the Electron main build).
+   * The engine's inference, supplied by each front door: a trainer process started its own way (`ridge serve`
+   * forks one, the Electron app starts a utilityProcess; see services/runs/predict-host.ts).
    */
   predictor: Predictor | null = null;
 
   /** The predictor, or a user error saying this front door cannot predict. */
   predict(): Predictor {
-    if (!this.predictor)
-      throw new UserError(
-        'predictions are not available in this app build yet; use `ridge serve` (web mode)',
-      );
+    if (!this.predictor) throw new UserError('predictions are not available in this front door');
     return this.predictor;
   }
 

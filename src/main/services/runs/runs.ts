@@ -8,20 +8,8 @@ import { type Project, RUNS_DIR } from '../project/project';
 import { freezeManifest, manifestHash, manifestSummary } from './manifest';
 import { spawnTrainer, type TrainerHandle } from './trainer-host';
 
-/** Defaults a person gets when they just click Train (or run `ridge train` with no options). */
-export const DEFAULT_RUN_CONFIG: RunConfig = {
-  reg: 'none',
-  lambda: 0,
-  epochs: 50,
-  seed: 0,
-  imgSize: 224,
-  batchSize: 8,
-  learningRate: 4e-3,
-  optimizer: 'adam',
-  backend: 'auto',
-  widthMultiplier: 0.5,
-  arm: 'none',
-};
+/** Re-exported where services, the CLI and tests have always imported it; the values live in shared/domain. */
+export { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
 
 /** The minimum a split needs before training makes sense. */
 const MIN_TRAIN_IMAGES = 4;

@@ -3,22 +3,14 @@ import path from 'node:path';
 import type { EvalBox, RunTestEval } from '../../../shared/api/runs-contract';
 import { evaluateCoco } from '../../trainer/metrics';
 import type { CocoDetection, CocoGroundTruth } from '../../trainer/metrics';
-import type { Manifest } from '../../trainer/protocol';
+import type { Manifest, PredictedBox as TrainerPredictedBox } from '../../trainer/protocol';
 import { UserError } from '../db/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from './run-files';
 import { runDir } from './runs';
 
-/** One predicted box (the engine's predictImages result shape). */
-export interface PredictedBox {
-  imageId: number;
-  classIndex: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
+/** One predicted box (the engine's predictImages result shape, as the trainer process's reply carries it). */
+export type PredictedBox = TrainerPredictedBox;
 
 /** The engine's inference entry point, injectable so tests and the pre-label service need no real model. */
 export type Predictor = (

@@ -1,7 +1,7 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { TrainerCommand, TrainerEvent } from '../../trainer/protocol';
+import type { TrainerCommand, TrainerEvent, TrainerMessage } from '../../trainer/protocol';
 
 /** How a trainer process ended, from main's point of view. */
 export type TrainerOutcome =
@@ -15,6 +15,25 @@ export interface TrainerHandle {
   cancel(): void;
   readonly outcome: Promise<TrainerOutcome>;
 }
+
+/**
+ * A started trainer process as the host sees it, whoever started it (Node's fork here, Electron's utilityProcess
+ * in the app), so training and prediction share one handling of messages, crashes and kills.
+ */
+export interface TrainerChild {
+  readonly pid: number | undefined;
+  /** False once the process is gone and no message can reach it. */
+  readonly connected: boolean;
+  send(c: TrainerCommand): void;
+  onMessage(fn: (m: TrainerMessage) => void): void;
+  /** Called once when the process has ended, with how ("the trainer process exited with code 3: ..."). */
+  onExit(fn: (how: string) => void): void;
+  /** Stop it now (SIGKILL where there are signals). */
+  kill(): void;
+}
+
+/** Starts a trainer process from its entry file; a front door may bring its own (Electron: utilityProcess). */
+export type TrainerSpawner = (entry: string) => TrainerChild;
 
 /**
  * Where the bundled trainer entry lives (out/trainer/trainer.cjs, built with the CLI); RIDGE_TRAINER_ENTRY
@@ -36,6 +55,63 @@ export function trainerEntry(): string {
 const STDERR_TAIL = 4000;
 const CANCEL_GRACE_MS = 60_000;
 
+/** The environment a trainer process starts with (TensorFlow's C++ chatter off unless asked for). */
+export function trainerEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' };
+}
+
+/** Keep the end of a process's stderr while it runs, so its exit can quote what it printed last. */
+export function stderrTail(stream: NodeJS.ReadableStream | null | undefined): () => string {
+  let tail = '';
+  stream?.on('data', (d: Buffer | string) => {
+    tail = (tail + d.toString()).slice(-STDERR_TAIL);
+  });
+  return () => tail;
+}
+
+/** How a trainer process that sent no final word ended, with the last lines it printed. */
+export function exitReason(code: number | null, signal: string | null, stderr: string): string {
+  const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+  const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+  return `the trainer process ${how}${tail ? `: ${tail}` : ''}`;
+}
+
+/** Start a trainer as a Node child process (CLI, `ridge serve`, and training in the app). */
+export const forkTrainer: TrainerSpawner = (entry) => {
+  const child = fork(entry, [], {
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    env: trainerEnv(),
+    serialization: 'advanced',
+  });
+  const stderr = stderrTail(child.stderr);
+  let startError: string | null = null;
+  let ended: string | null = null;
+  const exits: ((how: string) => void)[] = [];
+  const end = (how: string) => {
+    if (ended !== null) return;
+    ended = how;
+    for (const fn of exits) fn(how);
+  };
+  child.on('error', (err) => {
+    startError ??= `could not start the trainer: ${err.message}`;
+    // A process that never started sends no 'exit'.
+    if (child.pid === undefined) end(startError);
+  });
+  child.on('exit', (code, signal) => end(startError ?? exitReason(code, signal, stderr())));
+  return {
+    get pid() {
+      return child.pid;
+    },
+    get connected() {
+      return child.connected;
+    },
+    send: (c) => void child.send(c),
+    onMessage: (fn) => void child.on('message', (m) => fn(m as TrainerMessage)),
+    onExit: (fn) => (ended !== null ? fn(ended) : void exits.push(fn)),
+    kill: () => void child.kill('SIGKILL'),
+  };
+};
+
 /**
  * Start a trainer in its own process and relay its events. A crash, an out-of-memory kill or a native library
  * failure in the trainer becomes a 'failed' outcome with the reason; the caller keeps running.
@@ -43,21 +119,14 @@ const CANCEL_GRACE_MS = 60_000;
 export function spawnTrainer(
   start: Extract<TrainerCommand, { type: 'start' }>,
   onEvent: (e: TrainerEvent) => void,
-  opts: { entry?: string } = {},
+  opts: { entry?: string; spawn?: TrainerSpawner } = {},
 ): TrainerHandle {
-  const child: ChildProcess = fork(opts.entry ?? trainerEntry(), [], {
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' },
-    serialization: 'advanced',
-  });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-STDERR_TAIL);
-  });
+  const child = (opts.spawn ?? forkTrainer)(opts.entry ?? trainerEntry());
   let terminal: TrainerOutcome | null = null;
   let killTimer: NodeJS.Timeout | null = null;
   const outcome = new Promise<TrainerOutcome>((resolve) => {
-    child.on('message', (msg: TrainerEvent) => {
+    child.onMessage((msg) => {
+      if (msg.type === 'predictions') return; // the answer to a predict job, never part of a run
       try {
         onEvent(msg);
       } catch (err) {
@@ -65,21 +134,15 @@ export function spawnTrainer(
           status: 'failed',
           reason: `could not store a trainer event: ${(err as Error).message}`,
         };
-        child.kill('SIGKILL');
+        child.kill();
       }
       if (msg.type === 'done') terminal ??= { status: 'done', event: msg };
       if (msg.type === 'cancelled') terminal ??= { status: 'cancelled' };
       if (msg.type === 'failed') terminal ??= { status: 'failed', reason: msg.reason };
     });
-    child.on('error', (err) => {
-      terminal ??= { status: 'failed', reason: `could not start the trainer: ${err.message}` };
-    });
-    child.on('exit', (code, signal) => {
+    child.onExit((how) => {
       if (killTimer) clearTimeout(killTimer);
-      if (terminal) return resolve(terminal);
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-      resolve({ status: 'failed', reason: `the trainer process ${how}${tail ? `: ${tail}` : ''}` });
+      resolve(terminal ?? { status: 'failed', reason: how });
     });
   });
   child.send(start);
@@ -88,7 +151,7 @@ export function spawnTrainer(
     cancel() {
       if (!child.connected) return;
       child.send({ type: 'cancel' } satisfies TrainerCommand);
-      killTimer ??= setTimeout(() => child.kill('SIGKILL'), CANCEL_GRACE_MS);
+      killTimer ??= setTimeout(() => child.kill(), CANCEL_GRACE_MS);
     },
     outcome,
   };

@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type uPlot from 'uplot';
 import type { RunRowView } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
+import { bandEdge, bandsFollowMeans } from './band-legend';
 import { alpha, AXES, UPlotChart } from './UPlotChart';
 import { band, epochAxis, type MetricKey, seriesOf, smooth } from './view-model';
 
@@ -36,6 +37,7 @@ export function ArmCharts(p: {
         const series: uPlot.Series[] = [{ label: 'epoch' }];
         const data: (number | null)[][] = [];
         const bands: uPlot.Band[] = [];
+        const links = new Map<number, number[]>();
         for (const arm of p.arms) {
           const runs = p.rows.filter((r) => r.arm === arm);
           c.keys.forEach((key, ki) => {
@@ -65,16 +67,15 @@ export function ArmCharts(p: {
             });
             data.push(b.mean);
             if (ki === 0 && runs.length > 1) {
-              series.push({ label: `${arm} +sd`, stroke: 'transparent', points: { show: false } });
-              data.push(b.hi);
-              series.push({ label: `${arm} -sd`, stroke: 'transparent', points: { show: false } });
-              data.push(b.lo);
-              const hi = series.length - 2;
-              bands.push({ series: [hi, hi + 1], fill: alpha(p.color(arm), 0.18) });
+              const mean = series.length - 1;
+              series.push(bandEdge(`${arm} +sd`), bandEdge(`${arm} -sd`));
+              data.push(b.hi, b.lo);
+              links.set(mean, [mean + 1, mean + 2]);
+              bands.push({ series: [mean + 1, mean + 2], fill: alpha(p.color(arm), 0.18) });
             }
           });
         }
-        return { ...c, series, data: [xs, ...data] as uPlot.AlignedData, bands };
+        return { ...c, series, data: [xs, ...data] as uPlot.AlignedData, bands, links };
       }),
     [p.arms, p.rows, p.epochs, p.color, n, xs, weight, perRun],
   );
@@ -109,7 +110,13 @@ export function ArmCharts(p: {
             <UPlotChart
               testId={`chart-${c.keys[0]}`}
               data={c.data}
-              options={{ scales: { x: { time: false } }, axes: AXES, series: c.series, bands: c.bands }}
+              options={{
+                scales: { x: { time: false } },
+                axes: AXES,
+                series: c.series,
+                bands: c.bands,
+                hooks: { setSeries: [bandsFollowMeans(c.links)] },
+              }}
             />
           </div>
         ))}

@@ -16,6 +16,7 @@ import {
   DEFAULT_LAMBDA,
   DEFAULT_SETTINGS,
   FIELD_HELP,
+  L2_SWEEP,
   planRuns,
   type PresetName,
   PRESETS,
@@ -112,7 +113,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                   checked={cmp.sweep}
                   onChange={(e) => setCmp({ ...cmp, sweep: e.target.checked })}
                 />{' '}
-                sweep L2 strength (1e-4, 5e-4, 2e-3)
+                sweep L2 strength ({L2_SWEEP.map((l) => l.toExponential()).join(', ')})
               </label>
             </div>
           )}

@@ -1,6 +1,6 @@
 // The training panel's presets and settings, turned into the run configs `runs.start` queues (unit-tested).
 import type { InputOf } from '../../../../shared/api/schemas';
-import type { BackendRequest, RegMode } from '../../../../shared/domain/runs';
+import { type BackendRequest, DEFAULT_RUN_CONFIG, type RegMode } from '../../../../shared/domain/runs';
 
 /** One run's settings as the panel sends them. */
 export type RunInput = InputOf<'runs.start'>['configs'][number];
@@ -40,17 +40,19 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
   lambda: { label: 'Strength λ', help: 'Penalty weight for l2/wd/l1, drop probability for dropout.' },
 };
 
-/** What a plain Train click uses (the services' DEFAULT_RUN_CONFIG). */
+const { epochs, imgSize, batchSize, learningRate, backend, widthMultiplier, seed, reg, lambda } =
+  DEFAULT_RUN_CONFIG;
+/** What a plain Train click uses: the shared DEFAULT_RUN_CONFIG, so the panel and `ridge train` agree. */
 export const DEFAULT_SETTINGS: BaseSettings = {
-  epochs: 30,
-  imgSize: 320,
-  batchSize: 16,
-  learningRate: 2e-3,
-  backend: 'auto',
-  widthMultiplier: 1,
-  seed: 0,
-  reg: 'none',
-  lambda: 0,
+  epochs,
+  imgSize,
+  batchSize,
+  learningRate,
+  backend,
+  widthMultiplier,
+  seed,
+  reg,
+  lambda,
 };
 
 /** Default strengths per mode (the CLI's --arms defaults). */
@@ -64,18 +66,23 @@ export const DEFAULT_LAMBDA: Record<RegMode, number> = {
 /** Strengths of the optional L2 lambda sweep. */
 export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
 
+const QUICK: Partial<BaseSettings> = { epochs: 10, imgSize: 160 };
+const COMPARE: Partial<BaseSettings> = { epochs: 20, imgSize: 224 };
+
+/** "N epochs at P px" of a preset (defaults filled in), written from the values so the text cannot drift. */
+export function epochsAt(base: Partial<BaseSettings>): string {
+  const s = { ...DEFAULT_SETTINGS, ...base };
+  return `${s.epochs} epochs at ${s.imgSize} px`;
+}
+
 /** What each preset sets on top of the defaults. */
 export const PRESETS: Record<PresetName, { title: string; blurb: string; base: Partial<BaseSettings> }> = {
-  quick: {
-    title: 'Quick',
-    blurb: '1 run, 10 epochs at 160 px: a first look in minutes.',
-    base: { epochs: 10, imgSize: 160 },
-  },
-  standard: { title: 'Standard', blurb: '1 run, 30 epochs at 320 px: the default detector.', base: {} },
+  quick: { title: 'Quick', blurb: `1 run, ${epochsAt(QUICK)}: a first look in minutes.`, base: QUICK },
+  standard: { title: 'Standard', blurb: `1 run, ${epochsAt({})}: the default detector.`, base: {} },
   compare: {
     title: 'Compare regularization',
-    blurb: 'none vs L2 over several seeds on the same frozen data, judged on the test split.',
-    base: { epochs: 20, imgSize: 224 },
+    blurb: `none vs L2 over several seeds, ${epochsAt(COMPARE)}, on the same frozen data, judged on the test split.`,
+    base: COMPARE,
   },
 };
 

@@ -1,0 +1,86 @@
+import type { PredictedBox, TrainerCommand } from '../../trainer/protocol';
+import { UserError } from '../db/errors';
+import type { Predictor } from './test-eval';
+import { forkTrainer, type TrainerChild, trainerEntry, type TrainerSpawner } from './trainer-host';
+
+/** What a predict job carries: the trainer protocol's 'predict' command without its tag. */
+export type PredictJob = Omit<Extract<TrainerCommand, { type: 'predict' }>, 'type'>;
+
+/** How to run a predict job: which process, and when to give up on it. */
+export interface PredictProcessOptions {
+  /** A different trainer entry (tests use the stand-in trainer). */
+  entry?: string;
+  /** Who starts the process: Node's fork by default, Electron's utilityProcess in the app. */
+  spawn?: TrainerSpawner;
+  /** Kill the process and reject when it has not answered within this many ms (no limit when absent). */
+  timeoutMs?: number;
+  /** Aborting kills the process and rejects. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Run the engine's predictImages in a trainer process, so a large pre-label or test evaluation never blocks the
+ * caller (the server's event loop, Electron's main process) and a crash in native code fails only this call.
+ * Resolves with the boxes; rejects (a UserError) with the trainer's reason, its exit, a timeout or an abort.
+ */
+export function predictInTrainerProcess(
+  job: PredictJob,
+  opts: PredictProcessOptions = {},
+): Promise<PredictedBox[]> {
+  return new Promise((resolve, reject) => {
+    const fail = (reason: string) => reject(new UserError(`prediction failed: ${reason}`));
+    if (opts.signal?.aborted) return fail('cancelled');
+    let child: TrainerChild;
+    try {
+      child = (opts.spawn ?? forkTrainer)(opts.entry ?? trainerEntry());
+    } catch (err) {
+      return fail((err as Error).message);
+    }
+    let timer: NodeJS.Timeout | undefined;
+    let settled = false;
+    const settle = (fn: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      fn();
+    };
+    const stop = (reason: string) =>
+      settle(() => {
+        child.kill();
+        fail(reason);
+      });
+    const onAbort = () => stop('cancelled; the trainer process was stopped');
+    child.onMessage((m) => {
+      if (m.type === 'predictions') settle(() => resolve(m.predictions));
+      else if (m.type === 'failed') settle(() => fail(m.reason));
+    });
+    child.onExit((how) => settle(() => fail(how)));
+    if (opts.timeoutMs !== undefined)
+      timer = setTimeout(
+        () => stop(`no answer within ${opts.timeoutMs} ms; the trainer process was stopped`),
+        opts.timeoutMs,
+      );
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.send({ type: 'predict', ...job });
+  });
+}
+
+/** A generous limit for a hung trainer: two minutes to start, plus five seconds per image. */
+export function predictTimeoutMs(images: number): number {
+  return 120_000 + 5_000 * images;
+}
+
+/**
+ * The Predictor every front door hands to the services (pre-label, test evaluation): predictions in a trainer
+ * process started by `spawn` (Node's fork unless given), killed if it hangs past predictTimeoutMs.
+ */
+export function trainerProcessPredictor(
+  opts: Omit<PredictProcessOptions, 'signal' | 'timeoutMs'> = {},
+): Predictor {
+  return (modelDir, images, o) =>
+    predictInTrainerProcess(
+      { modelDir, images, ...(o.scoreThreshold !== undefined ? { scoreThreshold: o.scoreThreshold } : {}) },
+      { ...opts, timeoutMs: predictTimeoutMs(images.length) },
+    );
+}
