@@ -9,7 +9,7 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
-  external: ['better-sqlite3', 'sharp', '@tensorflow/*', 'webgpu', 'electron', 'uplot'],
+  external: ['better-sqlite3', 'sharp', '@tensorflow/*', 'webgpu', 'electron', 'uplot', 'nsfwjs'],
 };
 
 await Promise.all([

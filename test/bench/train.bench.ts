@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   );
   const ceiling = await matmulCeiling();
   const cfg = { numClasses: 6, imgSize, widthMultiplier: width, dropoutRate: 0, seed: 1 };
-  const s = createTrainState(cfg, 'none', 0);
+  const s = await createTrainState(cfg, 'none', 0);
   const fwd = forwardFlops(s.model);
   const trainFlops = 3 * fwd; // forward + backward (~2x forward)
   console.log(`matmul ceiling: ${ceiling.toFixed(1)} GFLOP/s fp32 (2048x2048)`);

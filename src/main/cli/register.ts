@@ -26,12 +26,12 @@ registerCommand(
 registerCommand(
   'train',
   trainCommand,
-  'ridge train <dir> [--reg none|l2|wd|l1|dropout] [--lambda X] [--epochs N] [--seed S] [--img-size P] [--backend auto|tfjs-node-gpu|webgpu|tfjs-node|cpu] [--resume RUN]',
+  'ridge train <dir> [--reg none|l2|wd|l1|dropout] [--lambda X] [--epochs N] [--seed S] [--img-size P] [--batch-size N] [--lr X] [--width W] [--backbone scratch|mobilenetv2] [--backend auto|tfjs-node-gpu|webgpu|tfjs-node|cpu] [--resume RUN]',
 );
 registerCommand(
   'compare',
   compareCommand,
-  'ridge compare <dir> --arms none,l2=5e-4,l2=1e-3,wd=5e-2,l1=1e-5,dropout=0.2 [--seeds N] [--epochs N] [--img-size P] [--backend B]',
+  'ridge compare <dir> --arms none,l2=5e-4,l2=1e-3,wd=5e-2,l1=1e-5,dropout=0.2 [--seeds N] [--epochs N] [--img-size P] [--backbone B] [--backend B]',
 );
 registerCommand('runs', runsCommand, 'ridge runs <dir> [--json]');
 registerCommand(

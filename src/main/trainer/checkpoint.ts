@@ -19,6 +19,8 @@ export interface CheckpointMeta {
   rng: { seed: number; dropoutCalls: number[] };
   weights: { shape: number[]; length: number }[];
   optimizer: { step: number; shapes: number[][] };
+  /** The weight average (ema.ts), stored after the optimizer moments; absent in checkpoints made before it. */
+  ema?: { updates: number };
 }
 
 /** A checkpoint read back. */
@@ -26,6 +28,8 @@ export interface Checkpoint {
   meta: CheckpointMeta;
   weights: Float32Array[];
   optimizer: AdamState;
+  /** The averaged weights (model.getWeights() order) and their update count, when the checkpoint has them. */
+  ema: { values: Float32Array[]; updates: number } | null;
 }
 
 /** Folder of the named checkpoint ('last' or 'best') in a run folder. */
@@ -36,9 +40,10 @@ export function checkpointDir(outDir: string, name: 'last' | 'best'): string {
 /** Writes a checkpoint: into a temp folder, then swapped in by rename. */
 export async function saveCheckpoint(
   dir: string,
-  meta: Omit<CheckpointMeta, 'weights' | 'optimizer'>,
+  meta: Omit<CheckpointMeta, 'weights' | 'optimizer' | 'ema'>,
   model: tf.LayersModel,
   opt: AdamState,
+  ema?: { values: Float32Array[]; updates: number },
 ): Promise<void> {
   const tensors = model.getWeights();
   const weights = await Promise.all(tensors.map(async (t) => (await t.data()) as Float32Array));
@@ -46,8 +51,9 @@ export async function saveCheckpoint(
     ...meta,
     weights: tensors.map((t, i) => ({ shape: t.shape, length: weights[i]!.length })),
     optimizer: { step: opt.step, shapes: opt.m.map((m) => [m.length]) },
+    ...(ema ? { ema: { updates: ema.updates } } : {}),
   };
-  const parts = [...weights, ...opt.m, ...opt.v];
+  const parts = [...weights, ...opt.m, ...opt.v, ...(ema?.values ?? [])];
   const bin = Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
   const tmp = `${dir}.tmp`;
   const old = `${dir}.old`;
@@ -80,8 +86,11 @@ export async function loadCheckpoint(dir: string): Promise<Checkpoint | null> {
   const weights = meta.weights.map((w) => take(w.length));
   const m = meta.optimizer.shapes.map((s) => take(s[0]!));
   const v = meta.optimizer.shapes.map((s) => take(s[0]!));
+  const ema = meta.ema
+    ? { values: meta.weights.map((w) => take(w.length)), updates: meta.ema.updates }
+    : null;
   if (off !== all.length) throw new Error(`checkpoint ${dir} is corrupt (size mismatch)`);
-  return { meta, weights, optimizer: { step: meta.optimizer.step, m, v } };
+  return { meta, weights, optimizer: { step: meta.optimizer.step, m, v }, ema };
 }
 
 /** Puts checkpointed weights into a model built from the same config. */

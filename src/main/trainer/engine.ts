@@ -17,6 +17,7 @@ import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
 import { SeededRng, hashInts } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
+import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
 import { dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE } from './model/decode';
@@ -25,7 +26,14 @@ import { makeGrid } from './model/targets';
 import type { Manifest, ManifestImage, TrainerEvent } from './protocol';
 import { kernelNorm, regularizationTerm } from './regularizers';
 import { learningRateAt } from './schedule';
-import { createTrainState, disposeTrainState, measureTrainSpeed, trainStep } from './step';
+import {
+  createTrainState,
+  disposeTrainState,
+  estimateSlowTrainSpeed,
+  measureTrainSpeed,
+  trainStep,
+  type TrainState,
+} from './step';
 
 /** Train images used for the per-epoch eval-mode train loss (a fixed seeded subset bounds its cost). */
 export const TRAIN_EVAL_SUBSET = 64;
@@ -67,6 +75,7 @@ export function detectorConfigOf(config: RunConfig, numClasses: number): Detecto
     widthMultiplier: config.widthMultiplier,
     dropoutRate: config.reg === 'dropout' ? config.lambda : 0,
     seed: config.seed,
+    backbone: config.backbone ?? 'scratch',
   };
 }
 
@@ -81,9 +90,13 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   await mkdir(outDir, { recursive: true });
   const C = manifest.classes.length;
   const cfg = detectorConfigOf(config, C);
+  const probe = { ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 };
   const choice = await selectBackend(config.backend, {
-    modelKey: `${config.imgSize}x${config.widthMultiplier}`,
-    measure: () => measureTrainSpeed({ ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 }, 2, 2),
+    modelKey: `${config.imgSize}x${config.widthMultiplier}x${cfg.backbone}`,
+    measure: async (name) =>
+      name === 'cpu'
+        ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
+        : measureTrainSpeed(probe, 2, 2),
   });
   emit({ type: 'backend', backend: choice.backend, reasons: choice.reasons, device: choice.device });
 
@@ -93,11 +106,12 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const test = split('test');
   const trainEval = new SeededRng(hashInts(config.seed, 0x7e57)).shuffle(train).slice(0, TRAIN_EVAL_SUBSET);
 
-  const s = createTrainState(cfg, config.reg, config.lambda);
+  const s = await createTrainState(cfg, config.reg, config.lambda);
   const source = new BatchSource(C, cfg.imgSize, s.grid);
   const groupsPerEpoch = chunk(train, config.batchSize).length;
   const totalSteps = groupsPerEpoch * config.epochs;
-  let meta: Omit<CheckpointMeta, 'weights' | 'optimizer'> = {
+  const ema = new WeightEma(s.model, emaWindow(totalSteps));
+  let meta: Omit<CheckpointMeta, 'weights' | 'optimizer' | 'ema'> = {
     version: 1,
     epoch: 0,
     step: 0,
@@ -112,7 +126,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         setModelWeights(s.model, ck.weights);
         s.opt.setState(ck.optimizer);
         dropoutLayers(s.model).forEach((l, i) => (l.calls = ck.meta.rng.dropoutCalls[i] ?? 0));
-        const { weights: _w, optimizer: _o, ...rest } = ck.meta;
+        if (ck.ema) ema.restore(ck.ema.values, ck.ema.updates);
+        else ema.restore(ck.weights, 0);
+        const { weights: _w, optimizer: _o, ema: _e, ...rest } = ck.meta;
         meta = rest;
       }
     }
@@ -129,6 +145,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         let loss: number;
         try {
           loss = await trainStep(s, x, targets, lr);
+          ema.update();
         } finally {
           tf.dispose([x, targets.cls, targets.box, targets.pos]);
         }
@@ -156,15 +173,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         emit({ type: 'cancelled', epoch: epoch + 1 });
         return;
       }
-      const metrics = await epochMetrics(
-        s,
-        source,
-        trainEval,
-        val,
-        manifest.classes,
-        config,
-        meta.step,
-        totalSteps,
+      // Everything measured per epoch is of the averaged weights: the ones checkpointed as best and exported.
+      const metrics = await ema.withAveraged(() =>
+        epochMetrics(s, source, trainEval, val, manifest.classes, config, meta.step, totalSteps),
       );
       const m: Omit<EpochMetrics, 'runId'> = {
         epoch: epoch + 1,
@@ -181,7 +192,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       emit({ type: 'epoch', metrics: m });
       const state = await s.opt.getState();
       const last = checkpointDir(outDir, 'last');
-      await saveCheckpoint(last, meta, s.model, state);
+      await saveCheckpoint(last, meta, s.model, state, { values: await ema.values(), updates: ema.updates });
       if (better) {
         const best = checkpointDir(outDir, 'best');
         await rm(best, { recursive: true, force: true });
@@ -195,7 +206,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     }
     // Final: the best checkpoint, evaluated once on the test split, then exported.
     const best = await loadCheckpoint(checkpointDir(outDir, 'best'));
-    if (best) setModelWeights(s.model, best.weights);
+    if (best) setModelWeights(s.model, best.ema?.values ?? best.weights);
     const testMetrics: Record<string, number> = {};
     if (test.length > 0) {
       const r = await evaluateImages(s.model, source, test, s.gridT, {
@@ -214,13 +225,14 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     });
     emit({ type: 'done', bestEpoch: meta.best.epoch, testMetrics, modelDir });
   } finally {
+    ema.dispose();
     disposeTrainState(s);
   }
 }
 
 /** The eval-mode figures of an epoch (all but epoch and seconds). */
 async function epochMetrics(
-  s: ReturnType<typeof createTrainState>,
+  s: TrainState,
   source: BatchSource,
   trainEval: ManifestImage[],
   val: ManifestImage[],

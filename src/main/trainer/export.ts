@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../shared/domain/runs';
-import { buildDetector, STRIDES, type DetectorConfig } from './model/detector';
+import { buildDetectorWithBackbone, STRIDES, type DetectorConfig } from './model/detector';
 import { DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 
 /** File name of the weights shard. */
@@ -38,7 +38,7 @@ export async function exportModel(
   },
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const inference = buildDetector({ ...cfg, dropoutRate: 0 });
+  const inference = await buildDetectorWithBackbone({ ...cfg, dropoutRate: 0 });
   try {
     inference.setWeights(trained.getWeights());
     await inference.save(

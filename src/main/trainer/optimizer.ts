@@ -8,6 +8,8 @@ export interface AdamOptions {
   beta2?: number;
   epsilon?: number;
   weightDecay?: number;
+  /** Per-parameter multiplier of the learning rate (default 1 for all), e.g. lower for pretrained layers. */
+  lrScale?: number[];
 }
 
 /** The saved form of an optimizer: step count and the two moment arrays per parameter, in order. */
@@ -26,6 +28,7 @@ export class AdamW {
   readonly beta2: number;
   readonly epsilon: number;
   readonly weightDecay: number;
+  private readonly lrScale: number[] | undefined;
   step = 0;
   private readonly m: tf.Variable[];
   private readonly v: tf.Variable[];
@@ -39,6 +42,7 @@ export class AdamW {
     this.beta2 = opts.beta2 ?? 0.999;
     this.epsilon = opts.epsilon ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
+    this.lrScale = opts.lrScale;
     this.m = params.map((p) => tf.variable(tf.zerosLike(p), false));
     this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
   }
@@ -55,12 +59,13 @@ export class AdamW {
         if (!g) return;
         const m = this.m[i]!;
         const v = this.v[i]!;
+        const rate = lr * (this.lrScale?.[i] ?? 1);
         m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
         v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
         let w: tf.Tensor = p;
-        if (this.decay[i] && this.weightDecay > 0) w = tf.mul(w, 1 - lr * this.weightDecay);
+        if (this.decay[i] && this.weightDecay > 0) w = tf.mul(w, 1 - rate * this.weightDecay);
         const update = tf.div(tf.div(m, bc1), tf.add(tf.sqrt(tf.div(v, bc2)), this.epsilon));
-        p.assign(tf.sub(w, tf.mul(update, lr)));
+        p.assign(tf.sub(w, tf.mul(update, rate)));
       });
     });
   }

@@ -60,9 +60,10 @@ async function main(): Promise<void> {
     if (cmd.type === 'cancel') abort.abort();
     if (cmd.type === 'cancel' || started) return;
     started = true;
+    // Nobody left to answer (the host died or gave up): stop at once instead of computing for no one. A
+    // training run keeps its last checkpoint (written atomically), so it can be resumed.
+    process.on('disconnect', () => process.exit(1));
     if (cmd.type === 'predict') {
-      // Nobody left to answer (the host died or gave up): stop predicting.
-      process.on('disconnect', () => process.exit(1));
       void runJob(io, async () => {
         const { predictImages } = await import('./engine');
         const { scoreThreshold, backend } = cmd;

@@ -4,9 +4,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { RegMode } from '../../shared/domain/runs';
 import { AdamW } from './optimizer';
 import { isKernelName, kernelVariables, regularizationTerm } from './regularizers';
-import { buildDetector, type DetectorConfig } from './model/detector';
+import { buildDetectorWithBackbone, TRUNK_PREFIX, type DetectorConfig } from './model/detector';
 import { detectionLoss, gridTensors, type BatchTargets, type GridTensors } from './model/loss';
 import { makeGrid, type Grid } from './model/targets';
+
+/**
+ * Learning-rate multiplier of pretrained trunk layers: their features are already useful, and the full rate
+ * of the freshly initialised neck and heads would wash them out in the first epochs.
+ */
+export const PRETRAINED_LR_SCALE = 0.25;
 
 /** A model with its optimizer, parameter groups and grid constants: what a step needs. */
 export interface TrainState {
@@ -22,11 +28,18 @@ export interface TrainState {
 }
 
 /** Builds model, optimizer (weight decay = lambda on kernels only when reg is 'wd') and grid tensors. */
-export function createTrainState(cfg: DetectorConfig, reg: RegMode, lambda: number): TrainState {
-  const model = buildDetector(cfg);
+export async function createTrainState(
+  cfg: DetectorConfig,
+  reg: RegMode,
+  lambda: number,
+): Promise<TrainState> {
+  const model = await buildDetectorWithBackbone(cfg);
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decay = model.trainableWeights.map((w) => isKernelName(w.originalName));
-  const opt = new AdamW(params, decay, { weightDecay: reg === 'wd' ? lambda : 0 });
+  const lrScale = model.trainableWeights.map((w) =>
+    w.originalName.startsWith(TRUNK_PREFIX) ? PRETRAINED_LR_SCALE : 1,
+  );
+  const opt = new AdamW(params, decay, { weightDecay: reg === 'wd' ? lambda : 0, lrScale });
   const grid = makeGrid(cfg.imgSize);
   return {
     cfg,
@@ -92,7 +105,7 @@ export function syntheticBatch(s: TrainState, batch: number): { x: tf.Tensor4D; 
 
 /** Images/s of training steps of the actual model on the active backend (1 warm-up step + `steps` timed). */
 export async function measureTrainSpeed(cfg: DetectorConfig, batch: number, steps: number): Promise<number> {
-  const s = createTrainState(cfg, 'none', 0);
+  const s = await createTrainState(cfg, 'none', 0);
   const { x, targets } = syntheticBatch(s, batch);
   try {
     await trainStep(s, x, targets, 1e-4);
@@ -103,4 +116,14 @@ export async function measureTrainSpeed(cfg: DetectorConfig, batch: number, step
     tf.dispose([x, targets.cls, targets.box, targets.pos]);
     disposeTrainState(s);
   }
+}
+
+/**
+ * Images/s of a backend known to be slow (pure-JS cpu, 50-100x behind tfjs-node): one image at `probeSize`
+ * px timed and scaled by the pixel ratio to cfg.imgSize (step cost grows with pixels). Timing it at full
+ * probe size would spend over a minute of every first run proving that it is slow.
+ */
+export async function estimateSlowTrainSpeed(cfg: DetectorConfig, probeSize = 64): Promise<number> {
+  const ips = await measureTrainSpeed({ ...cfg, imgSize: Math.min(probeSize, cfg.imgSize) }, 1, 1);
+  return (ips * Math.min(probeSize, cfg.imgSize) ** 2) / cfg.imgSize ** 2;
 }

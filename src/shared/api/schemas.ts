@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BACKEND_REQUESTS, REG_MODES } from '../domain/runs';
+import { BACKBONES, BACKEND_REQUESTS, REG_MODES } from '../domain/runs';
 
 /** Validators for every argument that crosses a transport (IPC or WebSocket); services trust only validated input. */
 export const splitSchema = z.enum(['train', 'val', 'test']);
@@ -56,6 +56,7 @@ export const runConfigInputSchema = z
     learningRate: finite.gt(0).lt(1).optional(),
     backend: z.enum(BACKEND_REQUESTS as [string, ...string[]]).optional(),
     widthMultiplier: finite.gt(0).max(4).optional(),
+    backbone: z.enum(BACKBONES).optional(),
     arm: z.string().trim().min(1).max(100).optional(),
   })
   .strict();

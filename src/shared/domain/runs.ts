@@ -52,6 +52,7 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   optimizer: 'adam',
   backend: 'auto',
   widthMultiplier: 0.5,
+  backbone: 'scratch',
   arm: 'none',
 };
 

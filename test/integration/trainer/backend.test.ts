@@ -4,7 +4,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../src/main/trainer/backend';
-import { measureTrainSpeed } from '../../../src/main/trainer/step';
+import { estimateSlowTrainSpeed, measureTrainSpeed } from '../../../src/main/trainer/step';
 
 const measure = () =>
   measureTrainSpeed({ numClasses: 2, imgSize: 64, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 }, 2, 1);
@@ -57,5 +57,23 @@ describe('backend selection', () => {
     expect(again.backend).toBe('tfjs-node');
     expect(again.reasons.find((r) => r.backend === 'tfjs-node')!.reason).toMatch(/cached/);
     delete process.env.RIDGE_CACHE_DIR;
+  });
+
+  it('says how a speed was had when the measure estimates it (pure JS is timed small and scaled)', async () => {
+    const c = await selectBackend('auto', {
+      ...opts,
+      measure: async (name) =>
+        name === 'cpu' ? { imagesPerSecond: 0.25, how: 'one 64 px image, scaled' } : 40,
+    });
+    const cpu = c.reasons.find((r) => r.backend === 'cpu')!;
+    expect(cpu.reason).toBe('measured 0.25 img/s (one 64 px image, scaled) (slower than tfjs-node)');
+    expect(c.backend).toBe('tfjs-node');
+  });
+
+  it('estimates a slow backend from one small image, scaled by pixels', async () => {
+    const cfg = { numClasses: 2, imgSize: 128, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 };
+    const est = await estimateSlowTrainSpeed(cfg, 64);
+    expect(est).toBeGreaterThan(0);
+    expect(est).toBeLessThan(await measureTrainSpeed({ ...cfg, imgSize: 64 }, 1, 1));
   });
 });

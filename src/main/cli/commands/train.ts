@@ -1,5 +1,6 @@
 import path from 'node:path';
 import {
+  BACKBONES,
   BACKEND_REQUESTS,
   REG_MODES,
   type RegMode,
@@ -22,6 +23,8 @@ export const TRAIN_OPTIONS = {
   backend: { type: 'string' },
   'batch-size': { type: 'string' },
   lr: { type: 'string' },
+  backbone: { type: 'string' },
+  width: { type: 'string' },
 } as const;
 
 /** Turn command-line options into a run config on top of the defaults. */
@@ -31,6 +34,10 @@ export function configFromOptions(
 ): RunConfig {
   const lr = v.lr === undefined ? DEFAULT_RUN_CONFIG.learningRate : Number(v.lr);
   if (!(lr > 0 && lr < 1)) throw new UserError(`ridge ${command}: --lr must be a number between 0 and 1`);
+  const width = v.width === undefined ? DEFAULT_RUN_CONFIG.widthMultiplier : Number(v.width);
+  if (!(width > 0 && width <= 4))
+    throw new UserError(`ridge ${command}: --width must be a number above 0 and at most 4`);
+  const backbone = enumOption(command, 'backbone', v.backbone, BACKBONES) ?? DEFAULT_RUN_CONFIG.backbone;
   return {
     ...DEFAULT_RUN_CONFIG,
     epochs: intOption(command, 'epochs', v.epochs, DEFAULT_RUN_CONFIG.epochs, 1, 10_000),
@@ -38,7 +45,9 @@ export function configFromOptions(
     imgSize: intOption(command, 'img-size', v['img-size'], DEFAULT_RUN_CONFIG.imgSize, 64, 1280),
     batchSize: intOption(command, 'batch-size', v['batch-size'], DEFAULT_RUN_CONFIG.batchSize, 1, 512),
     learningRate: lr,
+    widthMultiplier: width,
     backend: enumOption(command, 'backend', v.backend, BACKEND_REQUESTS) ?? 'auto',
+    ...(backbone ? { backbone } : {}),
   };
 }
 

@@ -158,8 +158,8 @@ async function readCache(file: string): Promise<CacheFile> {
 
 /** Options of selectBackend. */
 export interface SelectOptions {
-  /** Times the actual model on the active backend; returns images per second. */
-  measure: (name: BackendName) => Promise<number>;
+  /** Times the actual model on the active backend; returns images per second, or that with how it was had. */
+  measure: (name: BackendName) => Promise<number | { imagesPerSecond: number; how: string }>;
   /** Identifies the model shape the timing is valid for (part of the cache key). */
   modelKey: string;
   /** Use and update the per-machine cache (default true). */
@@ -206,11 +206,13 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
       continue;
     }
     try {
-      const ips = await opts.measure(name);
+      const m = await opts.measure(name);
+      const ips = typeof m === 'number' ? m : m.imagesPerSecond;
+      const how = typeof m === 'number' ? '' : ` (${m.how})`;
       reasons.push({
         backend: name,
         ok: true,
-        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s`,
+        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s${how}`,
         imagesPerSecond: ips,
       });
     } catch (e) {

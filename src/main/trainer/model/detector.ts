@@ -10,6 +10,7 @@
 // is the same top-k + NMS either way.
 import * as tf from '@tensorflow/tfjs';
 import { SeededRng, hashInts } from '../data/prng';
+import { mobileNetV2Trunk, type BackboneName } from './pretrained';
 
 /** The strides of the two prediction levels (stride 8 for small objects, 16 for large ones). */
 export const STRIDES = [8, 16] as const;
@@ -24,7 +25,12 @@ export interface DetectorConfig {
   dropoutRate: number;
   /** Seed of the dropout masks (each call derives a fresh mask from it and a counter). */
   seed: number;
+  /** Own backbone trained from scratch (default), or the pretrained MobileNetV2 trunk (pretrained.ts). */
+  backbone?: BackboneName;
 }
+
+/** Layer-name prefix of the pretrained trunk's layers (left alone by initWeights). */
+export const TRUNK_PREFIX = 'mnv2_';
 
 /** Logit of the class prior (0.01) used to initialise class biases, as RetinaNet/FCOS do. */
 const PRIOR_BIAS = -Math.log((1 - 0.01) / 0.01);
@@ -142,21 +148,12 @@ const REG_TOWER = 1;
  * a 1x1 distance conv. Tower and prediction convs are shared across levels (twice the training signal per
  * weight on small datasets); batch norms stay per level, as feature statistics differ between levels.
  */
-export function buildDetector(cfg: DetectorConfig): tf.LayersModel {
+export function buildDetector(cfg: DetectorConfig, trunk?: tf.LayersModel): tf.LayersModel {
   if (cfg.imgSize % 16 !== 0) throw new Error(`imgSize must be a multiple of 16, got ${cfg.imgSize}`);
+  if ((cfg.backbone ?? 'scratch') !== 'scratch' && !trunk)
+    throw new Error(`the ${cfg.backbone} backbone needs its trunk: build with buildDetectorWithBackbone`);
   const c = (n: number) => scaledChannels(n, cfg.widthMultiplier);
-  const input = tf.input({ shape: [cfg.imgSize, cfg.imgSize, 3], name: 'image' });
-  let x = convBnRelu(input, c(16), 3, 2, 'stem'); // /2
-  x = convBnRelu(x, c(32), 3, 2, 's2a'); // /4
-  x = convBnRelu(x, c(32), 3, 1, 's2b');
-  x = convBnRelu(x, c(64), 3, 2, 's3a'); // /8
-  const c3 = convBnRelu(x, c(64), 3, 1, 's3b');
-  x = convBnRelu(c3, c(128), 3, 2, 's4a'); // /16
-  x = convBnRelu(x, c(128), 3, 1, 's4b');
-  const c4 = convBnRelu(x, c(128), 3, 1, 's4c');
-  x = convBnRelu(c4, c(256), 3, 2, 's5a'); // /32
-  x = convBnRelu(x, c(256), 3, 1, 's5b');
-  const c5 = sppf(x, c(128), c(256), 'spp5');
+  const { input, c3, c4, c5 } = trunk ? trunkTaps(trunk, c) : scratchBackbone(cfg, c);
 
   const side16 = cfg.imgSize / 16;
   const lat5 = convBnRelu(c5, c(64), 1, 1, 'lat5');
@@ -214,6 +211,42 @@ export function buildDetector(cfg: DetectorConfig): tf.LayersModel {
   return model;
 }
 
+/** Builds the detector, first loading the pretrained trunk when the config asks for one. */
+export async function buildDetectorWithBackbone(cfg: DetectorConfig): Promise<tf.LayersModel> {
+  const pretrained = (cfg.backbone ?? 'scratch') === 'mobilenetv2';
+  return buildDetector(cfg, pretrained ? await mobileNetV2Trunk(cfg.imgSize, TRUNK_PREFIX) : undefined);
+}
+
+interface Taps {
+  input: tf.SymbolicTensor;
+  c3: tf.SymbolicTensor;
+  c4: tf.SymbolicTensor;
+  c5: tf.SymbolicTensor;
+}
+
+/** Our own backbone: strided 3x3 conv-BN-ReLU stages to stride 32, then SPPF. */
+function scratchBackbone(cfg: DetectorConfig, c: (n: number) => number): Taps {
+  const input = tf.input({ shape: [cfg.imgSize, cfg.imgSize, 3], name: 'image' });
+  let x = convBnRelu(input, c(16), 3, 2, 'stem'); // /2
+  x = convBnRelu(x, c(32), 3, 2, 's2a'); // /4
+  x = convBnRelu(x, c(32), 3, 1, 's2b');
+  x = convBnRelu(x, c(64), 3, 2, 's3a'); // /8
+  const c3 = convBnRelu(x, c(64), 3, 1, 's3b');
+  x = convBnRelu(c3, c(128), 3, 2, 's4a'); // /16
+  x = convBnRelu(x, c(128), 3, 1, 's4b');
+  const c4 = convBnRelu(x, c(128), 3, 1, 's4c');
+  x = convBnRelu(c4, c(256), 3, 2, 's5a'); // /32
+  x = convBnRelu(x, c(256), 3, 1, 's5b');
+  const c5 = sppf(x, c(128), c(256), 'spp5');
+  return { input, c3, c4, c5 };
+}
+
+/** The pretrained trunk's input and its stride 8/16/32 outputs, with SPPF on the stride-32 one. */
+function trunkTaps(trunk: tf.LayersModel, c: (n: number) => number): Taps {
+  const [c3, c4, t5] = trunk.outputs as [tf.SymbolicTensor, tf.SymbolicTensor, tf.SymbolicTensor];
+  return { input: trunk.inputs[0]!, c3, c4, c5: sppf(t5, c(128), c(256), 'spp5') };
+}
+
 /**
  * Seeded initialisation in plain JS (tfjs-node's seeded random ops are not reproducible for larger
  * tensors): He-normal (truncated at 2 sigma) for conv kernels, N(0, 0.01) for the prediction kernels,
@@ -221,7 +254,7 @@ export function buildDetector(cfg: DetectorConfig): tf.LayersModel {
  */
 export function initWeights(model: tf.LayersModel, cfg: DetectorConfig): void {
   model.layers.forEach((layer, li) => {
-    if (layer.getClassName() !== 'Conv2D') return;
+    if (layer.getClassName() !== 'Conv2D' || layer.name.startsWith(TRUNK_PREFIX)) return;
     const [k] = layer.getWeights();
     const [kh, kw, cin] = k!.shape as number[];
     const pred = layer.name.endsWith('_pred');

@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { TrainPreflight } from '../../../../shared/api/runs-contract';
 import {
+  BACKBONES,
+  type BackboneName,
   BACKEND_REQUESTS,
   REG_MODES,
   type BackendRequest,
@@ -136,6 +138,17 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                 </select>
               </Field>
               {num('widthMultiplier')}
+              <Field k="backbone">
+                <select
+                  aria-label="Backbone"
+                  value={s.backbone}
+                  onChange={(e) => set('backbone', e.target.value as BackboneName)}
+                >
+                  {BACKBONES.map((b) => (
+                    <option key={b}>{b}</option>
+                  ))}
+                </select>
+              </Field>
               {preset !== 'compare' && (
                 <>
                   {num('seed', '1')}

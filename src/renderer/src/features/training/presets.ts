@@ -1,6 +1,11 @@
 // The training panel's presets and settings, turned into the run configs `runs.start` queues (unit-tested).
 import type { InputOf } from '../../../../shared/api/schemas';
-import { type BackendRequest, DEFAULT_RUN_CONFIG, type RegMode } from '../../../../shared/domain/runs';
+import {
+  type BackboneName,
+  type BackendRequest,
+  DEFAULT_RUN_CONFIG,
+  type RegMode,
+} from '../../../../shared/domain/runs';
 
 /** One run's settings as the panel sends them. */
 export type RunInput = InputOf<'runs.start'>['configs'][number];
@@ -16,6 +21,7 @@ export interface BaseSettings {
   learningRate: number;
   backend: BackendRequest;
   widthMultiplier: number;
+  backbone: BackboneName;
   seed: number;
   reg: RegMode;
   lambda: number;
@@ -35,6 +41,10 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
     label: 'Width multiplier',
     help: 'Scales channels of every layer: 0.5 is faster, 2 has more capacity.',
   },
+  backbone: {
+    label: 'Backbone',
+    help: 'scratch: our small net from random weights; mobilenetv2: pretrained weights, slower per image.',
+  },
   seed: { label: 'Seed', help: 'Initialisation and shuffling; the same seed and data give the same run.' },
   reg: { label: 'Regularization', help: 'none, L2 penalty, decoupled weight decay (wd), L1, or dropout.' },
   lambda: { label: 'Strength λ', help: 'Penalty weight for l2/wd/l1, drop probability for dropout.' },
@@ -42,6 +52,7 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
 
 const { epochs, imgSize, batchSize, learningRate, backend, widthMultiplier, seed, reg, lambda } =
   DEFAULT_RUN_CONFIG;
+const backbone = DEFAULT_RUN_CONFIG.backbone ?? 'scratch';
 /** What a plain Train click uses: the shared DEFAULT_RUN_CONFIG, so the panel and `ridge train` agree. */
 export const DEFAULT_SETTINGS: BaseSettings = {
   epochs,
@@ -50,6 +61,7 @@ export const DEFAULT_SETTINGS: BaseSettings = {
   learningRate,
   backend,
   widthMultiplier,
+  backbone,
   seed,
   reg,
   lambda,
@@ -124,6 +136,7 @@ export function planRuns(preset: PresetName, s: BaseSettings, o: CompareOptions)
     learningRate: s.learningRate,
     backend: s.backend,
     widthMultiplier: s.widthMultiplier,
+    backbone: s.backbone,
   };
   if (preset !== 'compare')
     return [{ ...shared, seed: s.seed, reg: s.reg, lambda: s.reg === 'none' ? 0 : s.lambda }];
