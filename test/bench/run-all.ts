@@ -1,4 +1,5 @@
 // `npm run bench`: runs every benchmark in test/bench one after another and prints their figures.
+// `*.slow.bench.ts` (tens of minutes) run only when named: `npm run bench -- quality`.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -7,7 +8,7 @@ const dir = __dirname;
 const only = process.argv[2];
 const benches = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => !only || f.includes(only))
+  .filter((f) => (only ? f.includes(only) : !f.endsWith('.slow.bench.ts')))
   .sort();
 let failed = 0;
 for (const f of benches) {

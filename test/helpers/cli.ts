@@ -14,12 +14,15 @@ export interface RidgeRun {
 }
 
 /** Run the built `ridge` CLI (out/cli/ridge.cjs, built by the global setup) as a user would. */
-export function ridge(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}): RidgeRun {
+export function ridge(
+  args: string[],
+  opts: { cwd?: string; env?: Record<string, string>; timeout?: number } = {},
+): RidgeRun {
   const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin/ridge.cjs'), ...args], {
     cwd: opts.cwd ?? REPO_ROOT,
     encoding: 'utf8',
     env: { ...process.env, ...opts.env },
-    timeout: 120_000,
+    timeout: opts.timeout ?? 120_000,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }

@@ -35,6 +35,17 @@ import {
   type TrainState,
 } from './step';
 
+/** Share of training images turned into a four-image mosaic while mosaic is on. */
+export const MOSAIC_PROBABILITY = 0.5;
+
+/**
+ * Epochs that use mosaic: all but the last 15% (at least one), which train on plain images as evaluation sees
+ * them (YOLOv8's close_mosaic does the same for its last 10 epochs).
+ */
+export function mosaicEpochs(epochs: number): number {
+  return epochs <= 1 ? epochs : Math.min(epochs - 1, Math.round(epochs * 0.85));
+}
+
 /** Train images used for the per-epoch eval-mode train loss (a fixed seeded subset bounds its cost). */
 export const TRAIN_EVAL_SUBSET = 64;
 /** Minimum interval between progress events, in ms (the last batch of an epoch always reports). */
@@ -138,7 +149,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       let step = 0;
       let lastEmit = 0;
       let seen = 0;
-      for await (const b of prefetch(groups, (g) => source.makeBatch(g, { seed: config.seed, epoch }))) {
+      const mosaic =
+        epoch < mosaicEpochs(config.epochs) ? { probability: MOSAIC_PROBABILITY, pool: train } : undefined;
+      const augment = { seed: config.seed, epoch, ...(mosaic ? { mosaic } : {}) };
+      for await (const b of prefetch(groups, (g) => source.makeBatch(g, augment))) {
         if (signal.aborted) break;
         const lr = learningRateAt(config.learningRate, meta.step, totalSteps);
         const { x, targets } = batchTensors(b, cfg.imgSize, C, s.grid.size);

@@ -135,4 +135,22 @@ describe("the README's main job", () => {
     expect(first).toMatch(/images\s+200 \(train 140, val 30, test 30\)/);
     expect(second!.replace("'reimported'", "'sample'").trim()).toBe(first!.trim());
   }, 240_000);
+
+  it('ridge demo --quick (training half): none vs L2 over 2 seeds, the table, a verdict and report.html', () => {
+    const out = path.join(tmp.dir, 'demo-quick');
+    const r = ridge(['demo', '--quick', '--out', out], { timeout: 900_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^arm\s+runs\s+test mAP50 %/m);
+    expect(r.stdout).toMatch(/^none\s+2\s+\d/m);
+    expect(r.stdout).toMatch(/^l2=0\.001\s+2\s+\d/m);
+    expect(r.stdout).toMatch(/verdict \(test split\):\n\s+l2=0\.001 vs none: /);
+    const report = /report: (.+\.html)/.exec(r.stdout)![1]!;
+    expect(readFileSync(report, 'utf8')).toContain('uPlot');
+    const runs = JSON.parse(ridge(['runs', path.join(out, 'project'), '--json']).stdout) as {
+      status: string;
+      backend: string;
+    }[];
+    expect(runs.map((x) => x.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(new Set(runs.map((x) => x.backend))).toEqual(new Set(['tfjs-node']));
+  }, 900_000);
 });

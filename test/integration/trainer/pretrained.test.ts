@@ -53,7 +53,7 @@ describe('pretrained MobileNetV2 backbone', () => {
     expect(pretrainedUnavailableReason()).toBeNull();
   });
 
-  it('loads the packaged weights into a trainable trunk with stride 8/16/32 taps, frozen through the stride-4 stage', async () => {
+  it('loads the packaged weights into a trainable trunk with stride 8/16/32 taps, frozen through the stride-8 stage', async () => {
     const trunk = await mobileNetV2Trunk(96, 'x_');
     expect(trunk.outputs.map((o) => o.shape.slice(1))).toEqual([
       [12, 12, 32],
@@ -63,7 +63,7 @@ describe('pretrained MobileNetV2 backbone', () => {
     const frozen = trunk.layers.filter((l) => !l.trainable).map((l) => l.name);
     expect(frozen[0]).toBe('x_input_1');
     expect(frozen.at(-1)).toBe(`x_${FROZEN_THROUGH}`);
-    expect(trunk.getLayer('x_block_3_expand').trainable).toBe(true);
+    expect(trunk.getLayer('x_block_6_expand').trainable).toBe(true);
     const conv1 = trunk.getLayer('x_Conv1').getWeights()[0]!.dataSync();
     expect(Array.from(conv1)).toEqual(Array.from(packagedConv1()));
     await expect(mobileNetV2Trunk(100)).rejects.toThrow(/multiple of 32/);

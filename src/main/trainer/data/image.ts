@@ -181,8 +181,16 @@ export const MIN_VISIBLE_AREA = 0.35;
 /** ...and both clipped sides are at least this many pixels. */
 export const MIN_SIDE = 2;
 
-/** Source-pixel boxes to canvas pixels: scaled, shifted, mirrored, clipped; boxes mostly cut off dropped. */
-export function transformBoxes(boxes: readonly InputBox[], p: Placement, size: number): InputBox[] {
+/**
+ * Source-pixel boxes to canvas pixels: scaled, shifted, mirrored, clipped to `clip` ([x0, y0, x1, y1], default
+ * the canvas); boxes mostly cut off dropped.
+ */
+export function transformBoxes(
+  boxes: readonly InputBox[],
+  p: Placement,
+  size: number,
+  clip: readonly [number, number, number, number] = [0, 0, size, size],
+): InputBox[] {
   const sx = p.nw / p.srcW;
   const sy = p.nh / p.srcH;
   const out: InputBox[] = [];
@@ -192,10 +200,10 @@ export function transformBoxes(boxes: readonly InputBox[], p: Placement, size: n
     if (p.flip) [x1, x2] = [size - x2, size - x1];
     const y1 = b.y * sy + p.offY;
     const y2 = (b.y + b.h) * sy + p.offY;
-    const cx1 = Math.max(0, x1);
-    const cy1 = Math.max(0, y1);
-    const cx2 = Math.min(size, x2);
-    const cy2 = Math.min(size, y2);
+    const cx1 = Math.max(clip[0], x1);
+    const cy1 = Math.max(clip[1], y1);
+    const cx2 = Math.min(clip[2], x2);
+    const cy2 = Math.min(clip[3], y2);
     const w = cx2 - cx1;
     const h = cy2 - cy1;
     if (w < MIN_SIDE || h < MIN_SIDE) continue;

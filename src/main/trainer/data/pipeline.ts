@@ -13,6 +13,7 @@ import {
   type Placement,
   type RawImage,
 } from './image';
+import { mirrorBoxes, mosaicBoxes, mosaicLayout, renderMosaic } from './mosaic';
 import { SeededRng, hashInts } from './prng';
 
 /** One batch ready for tensors: pixels [B,S,S,3] in 0..1 and the flat targets. */
@@ -42,6 +43,13 @@ function sourceBoxes(img: ManifestImage, raw: RawImage): InputBox[] {
     w: b.w * sx,
     h: b.h * sy,
   }));
+}
+
+/** What a training batch asks of augmentation: the seed and epoch it derives from, and mosaic settings. */
+export interface AugmentRequest {
+  seed: number;
+  epoch: number;
+  mosaic?: { probability: number; pool: readonly ManifestImage[] };
 }
 
 /** Decodes, caches, letterboxes and augments manifest images into batches. */
@@ -84,13 +92,11 @@ export class BatchSource {
   }
 
   /**
-   * Builds a batch. With `augment`, each image's jitter comes from hash(seed, epoch, image id); without it,
-   * the plain letterbox (evaluation).
+   * Builds a batch. With `augment`, each image's jitter comes from hash(seed, epoch, image id); with
+   * `augment.mosaic`, an image becomes a mosaic with three others drawn from `augment.mosaic.pool` with
+   * probability `augment.mosaic.probability`. Without `augment`, the plain letterbox (evaluation).
    */
-  async makeBatch(
-    images: readonly ManifestImage[],
-    augment: { seed: number; epoch: number } | null,
-  ): Promise<Batch> {
+  async makeBatch(images: readonly ManifestImage[], augment: AugmentRequest | null): Promise<Batch> {
     const S = this.imgSize;
     const n = images.length;
     const N = this.grid.size;
@@ -114,12 +120,27 @@ export class BatchSource {
         }
         const rng = new SeededRng(hashInts(augment.seed, augment.epoch, img.id, 0xa06));
         const { placement, colour } = augmentPlacement(raw.width, raw.height, S, rng);
+        const m = augment.mosaic;
+        if (m && m.pool.length > 1 && rng.next() < m.probability) {
+          const others = [0, 1, 2].map(() => m.pool[Math.floor(rng.next() * m.pool.length)]!);
+          const srcs = [img, ...others];
+          const raws = [raw, ...(await Promise.all(others.map((o) => this.decode(o))))];
+          const layout = mosaicLayout(raws, S, rng);
+          const canvas = await renderMosaic(raws, layout, S);
+          let boxes = mosaicBoxes(
+            srcs.map((s, k) => sourceBoxes(s, raws[k]!)),
+            layout,
+            S,
+          );
+          if (placement.flip) boxes = mirrorBoxes(boxes, S);
+          return { raw, img, placement, colour, canvas, boxes };
+        }
         return { raw, img, placement, colour, canvas: await renderPlacement(raw, placement, S) };
       }),
     );
-    prepared.forEach(({ raw, img, placement, colour, canvas }, i) => {
+    prepared.forEach(({ raw, img, placement, colour, canvas, boxes: mosaic }, i) => {
       writeFloat(canvas, S, placement.flip, colour, batch.x, i * S * S * 3);
-      const boxes = transformBoxes(sourceBoxes(img, raw), placement, S);
+      const boxes = mosaic ?? transformBoxes(sourceBoxes(img, raw), placement, S);
       const t = assignTargets(this.grid, boxes, C, S);
       batch.cls.set(t.cls, i * N * C);
       batch.box.set(t.box, i * N * 4);

@@ -14,7 +14,9 @@ export interface DecodeSettings {
 /** Defaults: low threshold for mAP evaluation; the UI filters further. */
 export const DEFAULT_DECODE: DecodeSettings = {
   scoreThreshold: 0.01,
-  iouThreshold: 0.6,
+  // 0.5 (YOLOv5 uses 0.45): measured on the sample's val split, 0.6 left duplicates that cost 1.2 points of
+  // mAP50, while two boxes of one class overlapping by more than half are rare in labelled data.
+  iouThreshold: 0.5,
   preNmsTopK: 1000,
   maxDetections: 100,
 };

@@ -19,6 +19,7 @@ const SETTING_COLS = [
   'batchSize',
   'learningRate',
   'widthMultiplier',
+  'backbone',
   'backend',
 ];
 const DEFAULT_SETTING_COLS = ['arm', 'lambda', 'seed', 'backend'];

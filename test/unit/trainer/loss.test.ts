@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { detectionLoss, gridTensors } from '../../../src/main/trainer/model/loss';
+import { makeGrid } from '../../../src/main/trainer/model/targets';
+
+// A 16 px input: 2x2 locations at stride 8 and one at stride 16; one class; location 0 (centre 4,4) is the
+// only positive, for the box 0,0..12,12. Its distance logits predict l=t=r=b=4 px: the box 0,0..8,8 (IoU 4/9).
+const grid = makeGrid(16);
+const g = gridTensors(grid);
+const IOU = 64 / 144;
+const logit = (p: number) => Math.log(p / (1 - p));
+
+function outputs(clsLogit: number, reg: tf.Tensor): tf.Tensor[] {
+  const cls = tf.tensor([clsLogit, -20, -20, -20]).reshape([1, 2, 2, 1]);
+  const l8 = tf.concat([cls, reg.reshape([1, 2, 2, 4])], 3);
+  const l16 = tf.tensor([-20, 0, 0, 0, 0]).reshape([1, 1, 1, 5]);
+  return [l8, l16];
+}
+const targets = {
+  cls: tf.tensor([1, 0, 0, 0, 0]).reshape([1, 5, 1]),
+  box: tf.tensor([0, 0, 12, 12, ...Array(16).fill(0)]).reshape([1, 5, 4]),
+  pos: tf.tensor([1, 0, 0, 0, 0]).reshape([1, 5, 1]),
+};
+const reg = tf.tensor([...Array(4).fill(Math.log(4 / 8)), ...Array(12).fill(0)]);
+
+describe('detection loss (Quality Focal Loss + GIoU)', () => {
+  it("is lowest when a positive's class score equals the IoU its box reaches", () => {
+    const at = (p: number) => detectionLoss(outputs(logit(p), reg), targets, g, 1).dataSync()[0]!;
+    expect(at(IOU)).toBeLessThan(at(0.99));
+    expect(at(IOU)).toBeLessThan(at(0.1));
+    expect(at(IOU)).toBeLessThan(at(IOU + 0.05));
+    expect(at(IOU)).toBeLessThan(at(IOU - 0.05));
+  });
+
+  it('lets the IoU target pull the score only, never the box (the same box gradient at any score)', () => {
+    const boxGrad = (p: number) =>
+      tf
+        .grad((r: tf.Tensor) => detectionLoss(outputs(logit(p), r), targets, g, 1))(reg)
+        .arraySync() as number[];
+    const a = boxGrad(0.9);
+    const b = boxGrad(0.2);
+    a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
+    expect(Math.abs(a[0]!)).toBeGreaterThan(0);
+  });
+});
