@@ -3,7 +3,7 @@ import type uPlot from 'uplot';
 import type { RunRowView } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
 import { bandEdge, bandsFollowMeans } from './band-legend';
-import { alpha, AXES, UPlotChart } from './UPlotChart';
+import { alpha, EPOCH_AXES, UPlotChart } from './UPlotChart';
 import { band, epochAxis, type MetricKey, seriesOf, smooth } from './view-model';
 
 /** The per-epoch charts of the compare view, each metric with what it answers. */
@@ -112,7 +112,7 @@ export function ArmCharts(p: {
               data={c.data}
               options={{
                 scales: { x: { time: false } },
-                axes: AXES,
+                axes: EPOCH_AXES,
                 series: c.series,
                 bands: c.bands,
                 hooks: { setSeries: [bandsFollowMeans(c.links)] },

@@ -161,6 +161,7 @@ export function ExperimentsView({
           <SideBySide conn={conn} a={evals.get(shownPair[0])!} b={evals.get(shownPair[1])!} />
         </>
       )}
+      {!shownPair && withModel.length === 1 && <SideBySide conn={conn} a={evals.get(withModel[0]!.id)!} />}
       <PrelabelCard
         conn={conn}
         runs={data.rows}

@@ -63,11 +63,23 @@ function EvalStage(p: {
   );
 }
 
-/** The same test images with ground truth and two runs' boxes; the images the runs disagree on most come first. */
-export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b: RunTestEval }) {
+/**
+ * The same test images with ground truth and two runs' boxes; the images the runs disagree on most come first.
+ * With one run (`b` absent), its boxes beside nothing but the ground truth, the images it gets most wrong first.
+ */
+export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b?: RunTestEval }) {
   const [threshold, setThreshold] = useState(Math.max(0.25, a.minScore));
   const boxesA = useMemo(() => new Map(a.images.map((i) => [i.id, i.predictions])), [a]);
-  const boxesB = useMemo(() => new Map(b.images.map((i) => [i.id, i.predictions])), [b]);
+  // Alone, a run is compared with the ground truth (scored 1 so the threshold never hides it).
+  const boxesB = useMemo(
+    () =>
+      new Map(
+        b
+          ? b.images.map((i) => [i.id, i.predictions])
+          : a.images.map((i) => [i.id, i.gt.map((g) => ({ ...g, score: 1 }))]),
+      ),
+    [a, b],
+  );
   const order = byDisagreement(a.images, boxesA, boxesB, threshold).slice(0, SHOWN);
   const cut = (xs: EvalBox[]) => xs.filter((x) => (x.score ?? 0) >= threshold);
   return (
@@ -88,18 +100,26 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
           />
         </label>
       </div>
-      <p className="hint">
-        White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span> ·{' '}
-        <span style={{ color: PALETTE[1] }}>■ {b.runId}</span>. Images where the runs disagree most come first
-        (boxes one run has and the other lacks at IoU ≥ .5).
-      </p>
+      {b ? (
+        <p className="hint">
+          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span> ·{' '}
+          <span style={{ color: PALETTE[1] }}>■ {b.runId}</span>. Images where the runs disagree most come
+          first (boxes one run has and the other lacks at IoU ≥ .5).
+        </p>
+      ) : (
+        <p className="hint">
+          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span>. Select a second
+          run to compare two; the images this run gets most wrong come first (missed or false boxes at IoU ≥
+          .5).
+        </p>
+      )}
       <div className="sbs">
         {order.map(({ image, score }) => (
           <div key={image.id} className="sbs-row" data-testid="sbs-row" data-disagreement={score}>
             <div className="sbs-label">
               image {image.id}
               <br />
-              {score} disagreeing box{score === 1 ? '' : 'es'}
+              {score} {b ? 'disagreeing' : 'wrong'} box{score === 1 ? '' : 'es'}
             </div>
             <EvalStage
               url={conn.imageUrl(image.id)}
@@ -110,15 +130,17 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
               color={PALETTE[0]!}
               classes={a.classes}
             />
-            <EvalStage
-              url={conn.imageUrl(image.id)}
-              w={image.width}
-              h={image.height}
-              gt={image.gt}
-              preds={cut(boxesB.get(image.id) ?? [])}
-              color={PALETTE[1]!}
-              classes={b.classes}
-            />
+            {b && (
+              <EvalStage
+                url={conn.imageUrl(image.id)}
+                w={image.width}
+                h={image.height}
+                gt={image.gt}
+                preds={cut(boxesB.get(image.id) ?? [])}
+                color={PALETTE[1]!}
+                classes={b.classes}
+              />
+            )}
           </div>
         ))}
       </div>
