@@ -23,7 +23,7 @@ import { dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE } from './model/decode';
 import { flattenOutputs } from './model/loss';
 import { makeGrid } from './model/targets';
-import type { Manifest, ManifestImage, TrainerEvent } from './protocol';
+import type { Manifest, ManifestImage, PredictedBox, TrainerEvent } from './protocol';
 import { kernelNorm, regularizationTerm } from './regularizers';
 import { learningRateAt } from './schedule';
 import {
@@ -274,16 +274,8 @@ async function epochMetrics(
   };
 }
 
-/** One prediction in source pixels of its image. */
-export interface Prediction {
-  imageId: number;
-  classIndex: number;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  score: number;
-}
+/** One prediction in source pixels of its image: the trainer protocol's box, so both sides share one type. */
+export type Prediction = PredictedBox;
 
 /**
  * Runs an exported model (outDir/model) on image files: letterbox, forward, decode with per-class NMS,

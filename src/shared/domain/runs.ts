@@ -56,6 +56,15 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   arm: 'none',
 };
 
+/** Default strength of each regularization mode (an `--arms` entry without `=value`, the panel's choices). */
+export const DEFAULT_LAMBDA: Record<RegMode, number> = {
+  none: 0,
+  l2: 5e-4,
+  wd: 5e-2,
+  l1: 1e-5,
+  dropout: 0.2,
+};
+
 /** Why a backend did or did not run, recorded on the run. */
 export interface BackendReason {
   backend: BackendName;

@@ -1,5 +1,10 @@
-import type { EpochMetrics, RegMode, RunRecord } from '../../../shared/domain/runs';
-import { REG_MODES } from '../../../shared/domain/runs';
+import {
+  DEFAULT_LAMBDA,
+  type EpochMetrics,
+  type RegMode,
+  REG_MODES,
+  type RunRecord,
+} from '../../../shared/domain/runs';
 import { UserError } from '../db/errors';
 
 /** One arm of a comparison: a regularization mode at one strength. */
@@ -9,14 +14,8 @@ export interface ArmSpec {
   lambda: number;
 }
 
-/** Default strengths when an arm names a mode without `=value`. */
-export const DEFAULT_LAMBDA: Record<RegMode, number> = {
-  none: 0,
-  l2: 5e-4,
-  wd: 5e-2,
-  l1: 1e-5,
-  dropout: 0.2,
-};
+/** Default strengths when an arm names a mode without `=value` (shared with the training panel). */
+export { DEFAULT_LAMBDA };
 
 /** Parse `none,l2=5e-4,wd=5e-2,dropout=0.2` into arms; a lambda sweep is several arms of one mode. */
 export function parseArms(spec: string): ArmSpec[] {

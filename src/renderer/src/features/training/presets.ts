@@ -3,6 +3,7 @@ import type { InputOf } from '../../../../shared/api/schemas';
 import {
   type BackboneName,
   type BackendRequest,
+  DEFAULT_LAMBDA,
   DEFAULT_RUN_CONFIG,
   type RegMode,
 } from '../../../../shared/domain/runs';
@@ -67,14 +68,8 @@ export const DEFAULT_SETTINGS: BaseSettings = {
   lambda,
 };
 
-/** Default strengths per mode (the CLI's --arms defaults). */
-export const DEFAULT_LAMBDA: Record<RegMode, number> = {
-  none: 0,
-  l2: 5e-4,
-  wd: 5e-2,
-  l1: 1e-5,
-  dropout: 0.2,
-};
+/** Default strengths per mode: the CLI's --arms defaults, from the shared domain. */
+export { DEFAULT_LAMBDA };
 /** Strengths of the optional L2 lambda sweep. */
 export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
 
