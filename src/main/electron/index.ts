@@ -10,7 +10,7 @@ import { registerIpcHandlers } from './ipc';
 import { MEDIA_SCHEME, registerMediaProtocol } from './media';
 import { menuTemplate } from './menu';
 import { RecentProjects } from './recent';
-import { wirePredictions } from './trainer-process';
+import { utilityTrainer, wirePredictions } from './trainer-process';
 
 const RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
 const CSP =
@@ -56,7 +56,8 @@ void app.whenReady().then(() => {
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
   );
   registerMediaProtocol(protocol, session);
-  const hub = runsHub(session);
+  // Training and predictions both run in utility processes (same protocol as `ridge serve`'s forks).
+  const hub = runsHub(session, { spawn: utilityTrainer });
   wirePredictions(hub);
   const handlers = withQueueOnOpen(createHandlers(session), hub);
   const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));

@@ -4,7 +4,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { menuTemplate } from '../../../src/main/electron/menu';
 import { RecentProjects } from '../../../src/main/electron/recent';
-import { wirePredictions } from '../../../src/main/electron/trainer-process';
+import { utilityTrainer, wirePredictions } from '../../../src/main/electron/trainer-process';
+import { createRun, DEFAULT_RUN_CONFIG } from '../../../src/main/services/runs/runs';
+import { RunQueue } from '../../../src/main/services/runs/queue';
+import { makeSampleProject } from '../../helpers/sample-project';
 import type { Predictor } from '../../../src/main/services/runs/test-eval';
 import type { TrainerCommand } from '../../../src/main/trainer/protocol';
 import { makeTmpDir } from '../../helpers/tmp';
@@ -125,5 +128,39 @@ describe('Electron predictions in a trainer utility process (stand-in utilityPro
     c.child.emit('error', 'FatalError', 'v8::Heap', '{}');
     c.child.emit('exit', 133);
     await expect(fatal).rejects.toThrow(/ended with a FatalError at v8::Heap/);
+  });
+});
+
+describe('Electron training in a trainer utility process (stand-in utilityProcess)', () => {
+  afterEach(() => {
+    fork.mockReset();
+    delete process.env.RIDGE_TRAINER_ENTRY;
+  });
+
+  it('the run queue starts each run as a utility process and stores what it reports', async () => {
+    process.env.RIDGE_TRAINER_ENTRY = '/app/out/trainer/trainer.cjs';
+    const child = new FakeUtility();
+    fork.mockReturnValue(child);
+    const { tmp, p } = await makeSampleProject(3, 20);
+    try {
+      const run = createRun(p, { ...DEFAULT_RUN_CONFIG, epochs: 1 });
+      const q = new RunQueue(p, { spawn: utilityTrainer });
+      const ended = new Promise<unknown>((resolve) =>
+        q.subscribe((e, payload) => e === 'run.ended' && resolve(payload)),
+      );
+      q.recover();
+      await vi.waitFor(() => expect(child.posted).toHaveLength(1));
+      expect(fork.mock.calls[0]![0]).toBe('/app/out/trainer/trainer.cjs');
+      expect(child.posted[0]).toMatchObject({ type: 'start', runId: run.id, resume: false });
+      child.emit('message', { type: 'backend', backend: 'tfjs-node', reasons: [], device: 'test CPU' });
+      child.emit('message', { type: 'done', bestEpoch: 1, testMetrics: { AP50: 0.5 }, modelDir: '/m' });
+      child.emit('exit', 0);
+      await expect(ended).resolves.toMatchObject({ runId: run.id, status: 'done' });
+      expect(p.runs.byId(run.id)).toMatchObject({ status: 'done', backend: 'tfjs-node', bestEpoch: 1 });
+      await q.dispose();
+    } finally {
+      p.close();
+      tmp.cleanup();
+    }
   });
 });

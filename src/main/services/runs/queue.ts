@@ -6,6 +6,7 @@ import type { TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../db/errors';
 import type { Project } from '../project/project';
 import { executeRun, runDir } from './runs';
+import type { TrainerSpawner } from './trainer-host';
 
 /** Something that wants the queue's events (the server's sockets, Electron's window, tests). */
 export type QueueListener = <E extends keyof EventMap>(event: E, payload: EventMap[E]) => void;
@@ -14,6 +15,8 @@ export type QueueListener = <E extends keyof EventMap>(event: E, payload: EventM
 export interface RunQueueOptions {
   /** A different trainer entry (tests use the stand-in trainer). */
   entry?: string;
+  /** How trainer processes start: Node's fork by default, a utilityProcess in the Electron app. */
+  spawn?: TrainerSpawner;
   /** A 'running' run whose folder has not changed for this long, and that no live process owns, is interrupted. */
   staleMs?: number;
 }
@@ -217,6 +220,7 @@ export class RunQueue {
         signal: abort.signal,
         onEvent: (e) => this.onEvent(runId, run.config.epochs, e),
         ...(this.opts.entry ? { entry: this.opts.entry } : {}),
+        ...(this.opts.spawn ? { spawn: this.opts.spawn } : {}),
       });
       this.emit('run.ended', { runId, status: end.status, failReason: end.failReason });
     } catch (err) {

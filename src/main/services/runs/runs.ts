@@ -6,7 +6,7 @@ import type { Manifest, TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../db/errors';
 import { type Project, RUNS_DIR } from '../project/project';
 import { freezeManifest, manifestHash, manifestSummary } from './manifest';
-import { spawnTrainer, type TrainerHandle } from './trainer-host';
+import { spawnTrainer, type TrainerHandle, type TrainerSpawner } from './trainer-host';
 
 /** Re-exported where services, the CLI and tests have always imported it; the values live in shared/domain. */
 export { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
@@ -77,6 +77,8 @@ export interface ExecuteOptions {
   onEvent?: (e: TrainerEvent) => void;
   /** A different trainer entry (tests). */
   entry?: string;
+  /** How the trainer process starts (default: Node's fork; the Electron app passes a utilityProcess). */
+  spawn?: TrainerSpawner;
 }
 
 /**
@@ -105,7 +107,7 @@ export async function executeRun(p: Project, runId: string, opts: ExecuteOptions
         resume: Boolean(opts.resume),
       },
       onEvent,
-      opts.entry ? { entry: opts.entry } : {},
+      { ...(opts.entry ? { entry: opts.entry } : {}), ...(opts.spawn ? { spawn: opts.spawn } : {}) },
     );
   } catch (err) {
     p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: (err as Error).message }));
