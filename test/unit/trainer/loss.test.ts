@@ -4,10 +4,9 @@ import { detectionLoss, gridTensors } from '../../../src/main/trainer/model/loss
 import { makeGrid } from '../../../src/main/trainer/model/targets';
 
 // A 16 px input: 2x2 locations at stride 8 and one at stride 16; one class; location 0 (centre 4,4) is the
-// only positive, for the box 0,0..12,12. Its distance logits predict l=t=r=b=4 px: the box 0,0..8,8 (IoU 4/9).
+// only positive, for the box 0,0..12,12. Its distance logits predict l=t=r=b=4 px: the box 0,0..8,8.
 const grid = makeGrid(16);
 const g = gridTensors(grid);
-const IOU = 64 / 144;
 const logit = (p: number) => Math.log(p / (1 - p));
 
 function outputs(clsLogit: number, reg: tf.Tensor): tf.Tensor[] {
@@ -23,16 +22,17 @@ const targets = {
 };
 const reg = tf.tensor([...Array(4).fill(Math.log(4 / 8)), ...Array(12).fill(0)]);
 
-describe('detection loss (Quality Focal Loss + GIoU)', () => {
-  it("is lowest when a positive's class score equals the IoU its box reaches", () => {
-    const at = (p: number) => detectionLoss(outputs(logit(p), reg), targets, g, 1).dataSync()[0]!;
-    expect(at(IOU)).toBeLessThan(at(0.99));
-    expect(at(IOU)).toBeLessThan(at(0.1));
-    expect(at(IOU)).toBeLessThan(at(IOU + 0.05));
-    expect(at(IOU)).toBeLessThan(at(IOU - 0.05));
+describe('detection loss (focal + GIoU + class CE at positives)', () => {
+  it("falls as a positive's class score rises and as its box approaches the target", () => {
+    const at = (p: number, r = reg) => detectionLoss(outputs(logit(p), r), targets, g, 1).dataSync()[0]!;
+    expect(at(0.9)).toBeLessThan(at(0.5));
+    expect(at(0.5)).toBeLessThan(at(0.1));
+    // l=t=r=b=6 px around (4,4) is -2..10: closer to 0..12 than the 0..8 box.
+    const better = tf.tensor([...Array(4).fill(Math.log(6 / 8)), ...Array(12).fill(0)]);
+    expect(at(0.5, better)).toBeLessThan(at(0.5));
   });
 
-  it('lets the IoU target pull the score only, never the box (the same box gradient at any score)', () => {
+  it('moves boxes only through the box term (the same box gradient at any class score)', () => {
     const boxGrad = (p: number) =>
       tf
         .grad((r: tf.Tensor) => detectionLoss(outputs(logit(p), r), targets, g, 1))(reg)

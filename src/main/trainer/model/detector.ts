@@ -6,7 +6,7 @@
 // needs long schedules (CenterNet trains for 140+ epochs). FCOS-style heads make every location near an
 // object's centre a positive (centre sampling), regress l/t/r/b distances trained with GIoU loss (which
 // optimises the IoU that mAP50-95 scores), and use a sigmoid focal loss on the class map. With two strides
-// (8 and 16) and per-class NMS the decoding stays simple. The class loss is Quality Focal Loss (loss.ts). The class map is still a "heatmap", so decoding
+// (8 and 16) and per-class NMS the decoding stays simple.. The class map is still a "heatmap", so decoding
 // is the same top-k + NMS either way.
 import * as tf from '@tensorflow/tfjs';
 import { SeededRng, hashInts } from '../data/prng';

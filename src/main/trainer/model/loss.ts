@@ -1,7 +1,6 @@
-// The detection loss: Quality Focal Loss on the class maps (GFL, Li et al. 2020: the target of a positive
-// location's class is the IoU its predicted box reaches, so the class score also ranks box quality and NMS
-// keeps the better of two duplicates), GIoU loss on the boxes of positive locations, both normalised by the
-// number of positives, plus an auxiliary softmax cross-entropy over the classes at positive locations.
+// The detection loss: sigmoid focal loss on the class maps plus GIoU loss on the boxes of positive
+// locations, both normalised by the number of positives (as FCOS does), plus an auxiliary softmax
+// cross-entropy over the classes at positive locations.
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from './targets';
 
@@ -13,14 +12,8 @@ export const BOX_LOSS_WEIGHT = 2;
  * the classes at objects, which makes the shapes separate in far fewer steps on small datasets.
  */
 export const CLASS_AUX_WEIGHT = 2;
-/** QFL's modulating exponent: the loss of a location scales with |target - score|^BETA. */
-const BETA = 2;
-
-/** Identity whose gradient is zero: the IoU target must not pull the boxes. */
-const stopGradient = tf.customGrad(((x: tf.Tensor) => ({
-  value: x.clone(),
-  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
-})) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
+const ALPHA = 0.25;
+const GAMMA = 2;
 
 /** The heads' outputs flattened to [B, N, C+4] in the grid's location order. */
 export function flattenOutputs(outputs: tf.Tensor[], numClasses: number): tf.Tensor3D {
@@ -50,8 +43,8 @@ export function decodeBoxes(reg: tf.Tensor, g: GridTensors): tf.Tensor[] {
   return [tf.sub(g.px, l!), tf.sub(g.py, t!), tf.add(g.px, r!), tf.add(g.py, b!)];
 }
 
-/** IoU and generalised IoU of aligned boxes given as [x1, y1, x2, y2] tensors of equal shape. */
-export function iouAndGiou(a: tf.Tensor[], b: tf.Tensor[]): { iou: tf.Tensor; giou: tf.Tensor } {
+/** Generalised IoU of aligned boxes given as [x1, y1, x2, y2] tensors of equal shape. */
+export function giou(a: tf.Tensor[], b: tf.Tensor[]): tf.Tensor {
   const [ax1, ay1, ax2, ay2] = a as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
   const [bx1, by1, bx2, by2] = b as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
   const areaA = tf.mul(tf.relu(tf.sub(ax2, ax1)), tf.relu(tf.sub(ay2, ay1)));
@@ -63,13 +56,7 @@ export function iouAndGiou(a: tf.Tensor[], b: tf.Tensor[]): { iou: tf.Tensor; gi
   const cw = tf.sub(tf.maximum(ax2, bx2), tf.minimum(ax1, bx1));
   const ch = tf.sub(tf.maximum(ay2, by2), tf.minimum(ay1, by1));
   const hull = tf.add(tf.mul(cw, ch), 1e-7);
-  const iou = tf.div(inter, union);
-  return { iou, giou: tf.sub(iou, tf.div(tf.sub(hull, union), hull)) };
-}
-
-/** Generalised IoU of aligned boxes given as [x1, y1, x2, y2] tensors of equal shape. */
-export function giou(a: tf.Tensor[], b: tf.Tensor[]): tf.Tensor {
-  return iouAndGiou(a, b).giou;
+  return tf.sub(tf.div(inter, union), tf.div(tf.sub(hull, union), hull));
 }
 
 /** Targets of a batch as tensors: cls [B,N,C], box [B,N,4] (x1,y1,x2,y2), pos [B,N,1]. */
@@ -80,7 +67,7 @@ export interface BatchTargets {
 }
 
 /**
- * The data loss of a batch (a scalar): QFL + BOX_LOSS_WEIGHT * GIoU + CLASS_AUX_WEIGHT * softmax CE at
+ * The data loss of a batch (a scalar): focal + BOX_LOSS_WEIGHT * GIoU + CLASS_AUX_WEIGHT * softmax CE at
  * positives, over max(1, positives).
  */
 export function detectionLoss(
@@ -94,20 +81,21 @@ export function detectionLoss(
     const logits = tf.slice(flat, [0, 0, 0], [-1, -1, numClasses]);
     const reg = tf.slice(flat, [0, 0, numClasses], [-1, -1, 4]);
     const z = targets.cls;
+    // Stable sigmoid cross-entropy: max(x,0) - x*z + log(1 + exp(-|x|)).
+    const ce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    const p = tf.sigmoid(logits);
+    const pt = tf.add(tf.mul(p, z), tf.mul(tf.sub(1, p), tf.sub(1, z)));
+    const alphaT = tf.add(tf.mul(z, ALPHA), tf.mul(tf.sub(1, z), 1 - ALPHA));
+    const focal = tf.sum(tf.mul(tf.mul(alphaT, tf.pow(tf.sub(1, pt), GAMMA)), ce));
     const numPos = tf.maximum(tf.sum(targets.pos), 1);
     const pred = decodeBoxes(reg, g);
     const tgt = tf.split(targets.box, 4, 2);
-    const { iou, giou: gi } = iouAndGiou(pred, tgt);
+    const gi = giou(pred, tgt);
     const boxLoss = tf.sum(tf.mul(targets.pos, tf.sub(1, gi)));
-    // Soft class targets: the IoU at the positive's class (zero elsewhere and at negatives).
-    const y = tf.mul(z, stopGradient(tf.clipByValue(iou, 0, 1)));
-    // Stable sigmoid cross-entropy with soft targets: max(x,0) - x*y + log(1 + exp(-|x|)).
-    const ce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-    const qfl = tf.sum(tf.mul(tf.pow(tf.abs(tf.sub(y, tf.sigmoid(logits))), BETA), ce));
     // Softmax cross-entropy at positives (z is one-hot there): logsumexp(x) - x[class].
     const softCe = tf.sub(tf.logSumExp(logits, 2, true), tf.sum(tf.mul(logits, z), 2, true));
     const aux = tf.sum(tf.mul(targets.pos, softCe));
-    const total = tf.addN([qfl, tf.mul(boxLoss, BOX_LOSS_WEIGHT), tf.mul(aux, CLASS_AUX_WEIGHT)]);
+    const total = tf.addN([focal, tf.mul(boxLoss, BOX_LOSS_WEIGHT), tf.mul(aux, CLASS_AUX_WEIGHT)]);
     return tf.div(total, numPos) as tf.Scalar;
   });
 }
