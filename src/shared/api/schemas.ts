@@ -59,7 +59,11 @@ export const runConfigInputSchema = z
     backbone: z.enum(BACKBONES).optional(),
     arm: z.string().trim().min(1).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.backbone !== 'mobilenetv2' || c.imgSize === undefined || c.imgSize % 32 === 0, {
+    message: 'the mobilenetv2 backbone needs an image size that is a multiple of 32',
+    path: ['imgSize'],
+  });
 
 /** Argument schemas per contract method. */
 export const argSchemas = {

@@ -58,6 +58,17 @@ describe('ridge train / compare / runs', () => {
     expect(rows[0]!.gap).toBeCloseTo(0.6 - 0.5, 10);
   });
 
+  it('refuses a backbone it does not know, and a MobileNetV2 size that is not a multiple of 32, before any run', () => {
+    const before = JSON.parse(ridge(['runs', dir, '--json']).stdout) as unknown[];
+    const a = ridge(['train', dir, '--backbone', 'resnet'], { env });
+    expect(a.code).toBe(1);
+    expect(a.stderr).toMatch(/--backbone/);
+    const b = ridge(['train', dir, '--backbone', 'mobilenetv2', '--img-size', '208'], { env });
+    expect(b.code).toBe(1);
+    expect(b.stderr).toMatch(/multiple of 32, got 208/);
+    expect(JSON.parse(ridge(['runs', dir, '--json']).stdout)).toHaveLength(before.length);
+  });
+
   it('a failing run exits 2 with its reason', () => {
     const t = ridge(['train', dir, '--epochs', '1'], { env: { ...env, RIDGE_STANDIN: 'crash' } });
     expect(t.code).toBe(2);

@@ -15,4 +15,14 @@ describe('the API contract', () => {
     expect(s.safeParse({ imageId: 1, classId: 1, x: 0, y: 0, w: Infinity, h: 5 }).success).toBe(false);
     expect(s.safeParse({ imageId: 1, classId: 1, x: 0, y: 0, w: 5, h: 5, sql: 'drop' }).success).toBe(false);
   });
+
+  it('accepts a backbone, and refuses a MobileNetV2 run whose image size is not a multiple of 32', () => {
+    const s = argSchemas['runs.start'];
+    expect(s.safeParse({ configs: [{ backbone: 'mobilenetv2', imgSize: 224 }] }).success).toBe(true);
+    expect(s.safeParse({ configs: [{ backbone: 'scratch', imgSize: 208 }] }).success).toBe(true);
+    const bad = s.safeParse({ configs: [{ backbone: 'mobilenetv2', imgSize: 208 }] });
+    expect(bad.success).toBe(false);
+    expect(JSON.stringify(bad.error?.issues)).toMatch(/multiple of 32/);
+    expect(s.safeParse({ configs: [{ backbone: 'resnet' }] }).success).toBe(false);
+  });
 });

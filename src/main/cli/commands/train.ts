@@ -38,11 +38,16 @@ export function configFromOptions(
   if (!(width > 0 && width <= 4))
     throw new UserError(`ridge ${command}: --width must be a number above 0 and at most 4`);
   const backbone = enumOption(command, 'backbone', v.backbone, BACKBONES) ?? DEFAULT_RUN_CONFIG.backbone;
+  const imgSize = intOption(command, 'img-size', v['img-size'], DEFAULT_RUN_CONFIG.imgSize, 64, 1280);
+  if (backbone === 'mobilenetv2' && imgSize % 32 !== 0)
+    throw new UserError(
+      `ridge ${command}: --backbone mobilenetv2 needs --img-size a multiple of 32, got ${imgSize}`,
+    );
   return {
     ...DEFAULT_RUN_CONFIG,
     epochs: intOption(command, 'epochs', v.epochs, DEFAULT_RUN_CONFIG.epochs, 1, 10_000),
     seed: intOption(command, 'seed', v.seed, 0, 0, 2 ** 31 - 1),
-    imgSize: intOption(command, 'img-size', v['img-size'], DEFAULT_RUN_CONFIG.imgSize, 64, 1280),
+    imgSize,
     batchSize: intOption(command, 'batch-size', v['batch-size'], DEFAULT_RUN_CONFIG.batchSize, 1, 512),
     learningRate: lr,
     widthMultiplier: width,
