@@ -1,9 +1,10 @@
 // Quality within a time budget, the issue's target: `ridge train` on a default sample project (200 images,
-// seed 0), then test mAP50 / mAP50-95 and the wall time, for each backbone. Slow (about 20 minutes on 2 cores),
+// seed 0), then test mAP50 / mAP50-95 and the wall time, for the default and the Pretrained preset's recipe. Slow (about 20 minutes on 2 cores),
 // so `npm run bench` runs it only when named: `npm run bench -- quality`.
 // Run: npx tsx test/bench/quality.slow.bench.ts [scratch|mobilenetv2 ...]
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { PRETRAINED_RECIPE } from '../../src/shared/domain/runs';
 import { REPO_ROOT } from '../helpers/paths';
 import { makeTmpDir } from '../helpers/tmp';
 
@@ -12,7 +13,14 @@ const RIDGE = path.join(REPO_ROOT, 'bin', 'ridge.cjs');
 /** The trainings measured: the default (from scratch) and the pretrained backbone, each with its own epochs. */
 const CASES: Record<string, string[]> = {
   scratch: [],
-  mobilenetv2: ['--backbone', 'mobilenetv2', '--epochs', '24'],
+  mobilenetv2: [
+    '--backbone',
+    PRETRAINED_RECIPE.backbone,
+    '--img-size',
+    String(PRETRAINED_RECIPE.imgSize),
+    '--epochs',
+    String(PRETRAINED_RECIPE.epochs),
+  ],
 };
 
 function ridge(args: string[]): string {

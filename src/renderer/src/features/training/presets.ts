@@ -5,6 +5,7 @@ import {
   type BackendRequest,
   DEFAULT_LAMBDA,
   DEFAULT_RUN_CONFIG,
+  PRETRAINED_RECIPE,
   type RegMode,
 } from '../../../../shared/domain/runs';
 
@@ -12,7 +13,7 @@ import {
 export type RunInput = InputOf<'runs.start'>['configs'][number];
 
 /** The one-click choices. */
-export type PresetName = 'quick' | 'standard' | 'compare';
+export type PresetName = 'quick' | 'standard' | 'pretrained' | 'compare';
 
 /** Settings every run of a click shares (the Advanced section edits these). */
 export interface BaseSettings {
@@ -75,6 +76,7 @@ export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
 
 const QUICK: Partial<BaseSettings> = { epochs: 10, imgSize: 160 };
 const COMPARE: Partial<BaseSettings> = { epochs: 20, imgSize: 224 };
+const PRETRAINED: Partial<BaseSettings> = { ...PRETRAINED_RECIPE };
 
 /** "N epochs at P px" of a preset (defaults filled in), written from the values so the text cannot drift. */
 export function epochsAt(base: Partial<BaseSettings>): string {
@@ -86,6 +88,11 @@ export function epochsAt(base: Partial<BaseSettings>): string {
 export const PRESETS: Record<PresetName, { title: string; blurb: string; base: Partial<BaseSettings> }> = {
   quick: { title: 'Quick', blurb: `1 run, ${epochsAt(QUICK)}: a first look in minutes.`, base: QUICK },
   standard: { title: 'Standard', blurb: `1 run, ${epochsAt({})}: the default detector.`, base: {} },
+  pretrained: {
+    title: 'Pretrained',
+    blurb: `1 run, pretrained MobileNetV2, ${epochsAt(PRETRAINED)}: the most accurate on small projects.`,
+    base: PRETRAINED,
+  },
   compare: {
     title: 'Compare regularization',
     blurb: `none vs L2 over several seeds, ${epochsAt(COMPARE)}, on the same frozen data, judged on the test split.`,
