@@ -76,7 +76,6 @@ export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
 
 const QUICK: Partial<BaseSettings> = { epochs: 10, imgSize: 160 };
 const COMPARE: Partial<BaseSettings> = { epochs: 20, imgSize: 224 };
-const PRETRAINED: Partial<BaseSettings> = { ...PRETRAINED_RECIPE };
 
 /** "N epochs at P px" of a preset (defaults filled in), written from the values so the text cannot drift. */
 export function epochsAt(base: Partial<BaseSettings>): string {
@@ -90,8 +89,8 @@ export const PRESETS: Record<PresetName, { title: string; blurb: string; base: P
   standard: { title: 'Standard', blurb: `1 run, ${epochsAt({})}: the default detector.`, base: {} },
   pretrained: {
     title: 'Pretrained',
-    blurb: `1 run, pretrained MobileNetV2, ${epochsAt(PRETRAINED)}: the most accurate on small projects.`,
-    base: PRETRAINED,
+    blurb: `1 run, pretrained MobileNetV2, ${epochsAt(PRETRAINED_RECIPE)}: the most accurate on small projects.`,
+    base: PRETRAINED_RECIPE,
   },
   compare: {
     title: 'Compare regularization',
