@@ -37,6 +37,6 @@ registerCommand('runs', runsCommand, 'ridge runs <dir> [--json]');
 registerCommand(
   'predict',
   predictCommand,
-  'ridge predict <dir> --run <id> --images <folder> --out <coco-results.json> [--score S] [--backend B]',
+  'ridge predict <dir> --run <id> --images <folder> --out <coco-results.json> [--score S] [--backend B] [--no-tta]',
 );
 registerCommand('demo', demoCommand, 'ridge demo [--out <dir>] [--quick]');

@@ -20,7 +20,8 @@ import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
 import { dropoutLayers, type DetectorConfig } from './model/detector';
-import { decodeImage, DEFAULT_DECODE } from './model/decode';
+import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
+import { predictOutputs } from './model/flip-tta';
 import { flattenOutputs } from './model/loss';
 import { makeGrid } from './model/targets';
 import type { Manifest, ManifestImage, PredictedBox, TrainerEvent } from './protocol';
@@ -284,7 +285,7 @@ export type Prediction = PredictedBox;
 export async function predictImages(
   modelDir: string,
   images: { id: number; file: string }[],
-  opts: { scoreThreshold?: number; backend?: BackendRequest } = {},
+  opts: { scoreThreshold?: number; backend?: BackendRequest; flipTta?: boolean } = {},
 ): Promise<Prediction[]> {
   const request = opts.backend ?? 'tfjs-node';
   if (request === 'auto')
@@ -296,7 +297,15 @@ export async function predictImages(
   const S = meta.imgSize;
   const C = meta.classes.length;
   const grid = makeGrid(S);
-  const decode = { ...DEFAULT_DECODE, ...meta.decode, scoreThreshold: opts.scoreThreshold ?? 0.25 };
+  // A model exported before flip TTA existed was evaluated without it: it keeps predicting without it.
+  const saved: Partial<DecodeSettings> = meta.decode;
+  const decode = {
+    ...DEFAULT_DECODE,
+    flipTta: false,
+    ...saved,
+    scoreThreshold: opts.scoreThreshold ?? 0.25,
+    ...(opts.flipTta !== undefined ? { flipTta: opts.flipTta } : {}),
+  };
   const out: Prediction[] = [];
   try {
     for (const group of chunk(images, 8, false)) {
@@ -306,7 +315,7 @@ export async function predictImages(
       const canvases = await Promise.all(raws.map((r, i) => renderPlacement(r, placements[i]!, S)));
       canvases.forEach((c, i) => writeFloat(c, S, false, null, x, i * S * S * 3));
       const flat = tf.tidy(() =>
-        flattenOutputs(model.predict(tf.tensor4d(x, [group.length, S, S, 3])) as tf.Tensor[], C),
+        flattenOutputs(predictOutputs(model, tf.tensor4d(x, [group.length, S, S, 3]), C, decode.flipTta), C),
       );
       const all = (await flat.data()) as Float32Array;
       flat.dispose();

@@ -6,6 +6,7 @@ import type { ManifestImage } from './protocol';
 import { chunk, type Batch, type BatchSource } from './data/pipeline';
 import { untransformBox } from './data/image';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
+import { flipAveragedOutputs } from './model/flip-tta';
 import { detectionLoss, flattenOutputs, type GridTensors } from './model/loss';
 
 /** Tensors of a batch's inputs and targets (caller disposes). */
@@ -43,9 +44,12 @@ export async function evaluateImages(
   for (const group of chunk(images, opts.batchSize, false)) {
     const b = await source.makeBatch(group, null);
     const { x, targets } = batchTensors(b, S, C, source.grid.size);
+    const decode = opts.decode ?? DEFAULT_DECODE;
     const [loss, flat] = tf.tidy(() => {
       const outs = model.predict(x) as tf.Tensor[];
-      return [detectionLoss(outs, targets, g, C), flattenOutputs(outs, C)];
+      // The data loss is of the plain pass (the gap compares like with like); detections may be flip-averaged.
+      const det = opts.detect && decode.flipTta ? flipAveragedOutputs(model, x, outs, C) : outs;
+      return [detectionLoss(outs, targets, g, C), flattenOutputs(det, C)];
     });
     lossSum += (await loss.data())[0]! * b.size;
     count += b.size;
@@ -57,12 +61,7 @@ export async function evaluateImages(
         // Detections in decoded pixels, then in the manifest's pixel frame (equal unless EXIF or size differ).
         const fx = img.width > 0 ? img.width / p.srcW : 1;
         const fy = img.height > 0 ? img.height / p.srcH : 1;
-        for (const d of decodeImage(
-          all.subarray(i * per, (i + 1) * per),
-          source.grid,
-          C,
-          opts.decode ?? DEFAULT_DECODE,
-        )) {
+        for (const d of decodeImage(all.subarray(i * per, (i + 1) * per), source.grid, C, decode)) {
           const [x1, y1, x2, y2] = untransformBox(d.x1, d.y1, d.x2, d.y2, p, S);
           if (x2 - x1 <= 0 || y2 - y1 <= 0) continue;
           detections.push({

@@ -74,6 +74,32 @@ describe('ridge train -> predict -> eval on the native backend', () => {
       '--json',
     ]);
     expect(ev.code, ev.stderr).toBe(0);
-    expect(JSON.parse(ev.stdout).AP50).toBeGreaterThanOrEqual(0);
+    // predict decodes as the run's test evaluation did (flip-averaged, same letterbox and NMS): same figures.
+    const stats = JSON.parse(ev.stdout) as { AP50: number; AP: number };
+    expect(stats.AP50).toBeCloseTo(run.testMetrics.AP50!, 6);
+    expect(stats.AP).toBeCloseTo(run.testMetrics.AP!, 6);
+
+    // --no-tta: one pass per image, so other scores.
+    const plainOut = path.join(tmp.dir, 'dets-plain.json');
+    const plain = ridge(
+      [
+        'predict',
+        dir,
+        '--run',
+        run.id,
+        '--images',
+        path.join(exp, 'images', 'test'),
+        '--out',
+        plainOut,
+        '--score',
+        '0.01',
+        '--no-tta',
+      ],
+      { env: { TF_CPP_MIN_LOG_LEVEL: '2' } },
+    );
+    expect(plain.code, plain.stderr).toBe(0);
+    const scores = (f: string) =>
+      (JSON.parse(readFileSync(f, 'utf8')) as { score: number }[]).map((d) => d.score.toFixed(6)).sort();
+    expect(scores(plainOut)).not.toEqual(scores(out));
   }, 240_000);
 });

@@ -63,8 +63,9 @@ describe('runTraining', () => {
     const meta = JSON.parse(await readFile(path.join(done.modelDir, 'ridge-model.json'), 'utf8')) as {
       classes: string[];
       imgSize: number;
+      decode: { flipTta: boolean };
     };
-    expect(meta).toMatchObject({ classes: manifest.classes, imgSize: 96 });
+    expect(meta).toMatchObject({ classes: manifest.classes, imgSize: 96, decode: { flipTta: true } });
     const testImgs = manifest.images.filter((i) => i.split === 'test');
     const preds = await predictImages(done.modelDir, testImgs, { scoreThreshold: 0.01 });
     for (const p of preds) {

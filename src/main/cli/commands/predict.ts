@@ -12,9 +12,10 @@ import { createProgress } from '../progress';
 import { BACKEND_REQUESTS } from '../../../shared/domain/runs';
 
 /**
- * `ridge predict <dir> --run <id> --images <folder> --out <coco-results.json> [--score S]`: detections in the COCO
- * results format. image_id is the project's image id (as in its COCO export) when the file's content is in the
- * project; other images get ids above every project id. file_name is added so either can be matched.
+ * `ridge predict <dir> --run <id> --images <folder> --out <coco-results.json> [--score S] [--no-tta]`: detections in
+ * the COCO results format, flip-averaged as the run was evaluated unless --no-tta (half the time). image_id is the
+ * project's image id (as in its COCO export) when the file's content is in the project; other images get ids above
+ * every project id. file_name is added so either can be matched.
  */
 export async function predictCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('predict', argv, {
@@ -23,6 +24,7 @@ export async function predictCommand(argv: string[], io: CliIo): Promise<number>
     out: { type: 'string' },
     score: { type: 'string' },
     backend: { type: 'string' },
+    'no-tta': { type: 'boolean' },
   });
   const dir = path.resolve(io.cwd, requirePositional('predict', positionals, 0, 'dir'));
   if (typeof values.run !== 'string' || typeof values.images !== 'string' || typeof values.out !== 'string') {
@@ -51,7 +53,11 @@ export async function predictCommand(argv: string[], io: CliIo): Promise<number>
     const { predictImages } = await import('../../trainer/engine');
     const modelDir = path.join(runDir(p, run.id), 'model');
     const classes = p.classes.list();
-    const dets = await predictImages(modelDir, images, { scoreThreshold: score, backend });
+    const dets = await predictImages(modelDir, images, {
+      scoreThreshold: score,
+      backend,
+      ...(values['no-tta'] ? { flipTta: false } : {}),
+    });
     bar.done(`${dets.length} detections on ${images.length} images`);
     const byId = new Map(images.map((i) => [i.id, i.fileName]));
     const out = dets.map((d) => ({
