@@ -9,7 +9,7 @@ import { renderReport } from '../../services/runs/report';
 import { createRun, executeRun } from '../../services/runs/runs';
 import { intOption, parseCommandArgs, requirePositional } from '../args';
 import { type CliIo, emit, note } from '../io';
-import { cancelOnSigint, configFromOptions, runLine, runProgress, TRAIN_OPTIONS } from './train';
+import { cancelOnSignal, configFromOptions, runLine, runProgress, TRAIN_OPTIONS } from './train';
 
 const pm = (s: ArmSummary['testMAP50'], scale = 100, d = 1) =>
   Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(d)} +- ${(s.sd * scale).toFixed(d)}` : 'n/a';
@@ -55,7 +55,7 @@ export async function runComparison(
     io,
     `compare: ${arms.length} arms x ${opts.seeds} seeds = ${planned.length} runs of ${base.epochs} epochs at ${base.imgSize} px (Adam)`,
   );
-  const sig = cancelOnSigint(io);
+  const sig = cancelOnSignal(io);
   let failed = 0;
   try {
     for (const [i, r] of planned.entries()) {

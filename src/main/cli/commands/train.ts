@@ -78,8 +78,11 @@ export function runProgress(io: CliIo, label: string, epochs: number): (e: Train
   };
 }
 
-/** Cancel on Ctrl-C (the trainer stops within a batch); a second Ctrl-C exits at once. */
-export function cancelOnSigint(io: CliIo): {
+/**
+ * Cancel on Ctrl-C or SIGTERM (`kill`, a service manager, a CI timeout): the trainer stops within a batch and the
+ * run is stored as cancelled, resumable, instead of left 'running'. A second signal exits at once.
+ */
+export function cancelOnSignal(io: CliIo): {
   signal: AbortSignal;
   interrupted: () => boolean;
   dispose: () => void;
@@ -91,10 +94,14 @@ export function cancelOnSigint(io: CliIo): {
     ctl.abort();
   };
   process.on('SIGINT', onSig);
+  process.on('SIGTERM', onSig);
   return {
     signal: ctl.signal,
     interrupted: () => ctl.signal.aborted,
-    dispose: () => process.off('SIGINT', onSig),
+    dispose: () => {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
+    },
   };
 }
 
@@ -117,7 +124,7 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
   });
   const dir = path.resolve(io.cwd, requirePositional('train', positionals, 0, 'dir'));
   const p = Project.open(dir);
-  const sig = cancelOnSigint(io);
+  const sig = cancelOnSignal(io);
   try {
     let runId: string;
     if (typeof values.resume === 'string') {
