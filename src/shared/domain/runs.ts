@@ -58,8 +58,8 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
 
 /**
  * The most accurate recipe measured on a small project with 2 CPU cores: the pretrained trunk at 320 px for 13
- * epochs (test mAP50 0.89 in 9.5 min on the 200-image sample). The panel's Pretrained preset and the quality
- * bench both read it, so the figure in the README is the recipe a person gets.
+ * epochs (test mAP50 0.875-0.922 with flip TTA on the 200-image sample, 9.5-17 min by the host's speed). The
+ * panel's Pretrained preset and the quality bench both read it, so the figure in the README is what a person gets.
  */
 export const PRETRAINED_RECIPE = {
   backbone: 'mobilenetv2',
