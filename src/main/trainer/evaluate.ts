@@ -41,10 +41,10 @@ export async function evaluateImages(
   let lossSum = 0;
   let count = 0;
   const detections: CocoDetection[] = [];
+  const decode = opts.decode ?? DEFAULT_DECODE;
   for (const group of chunk(images, opts.batchSize, false)) {
     const b = await source.makeBatch(group, null);
     const { x, targets } = batchTensors(b, S, C, source.grid.size);
-    const decode = opts.decode ?? DEFAULT_DECODE;
     const [loss, flat] = tf.tidy(() => {
       const outs = model.predict(x) as tf.Tensor[];
       // The data loss is of the plain pass (the gap compares like with like); detections may be flip-averaged.

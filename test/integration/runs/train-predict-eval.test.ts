@@ -37,23 +37,25 @@ describe('ridge train -> predict -> eval on the native backend', () => {
     const exp = path.join(tmp.dir, 'coco');
     expect(ridge(['export', dir, '--format', 'coco', '--to', exp]).code).toBe(0);
     const out = path.join(tmp.dir, 'dets.json');
-    const pr = ridge(
-      [
-        'predict',
-        dir,
-        '--run',
-        run.id,
-        '--images',
-        path.join(exp, 'images', 'test'),
-        '--out',
-        out,
-        '--score',
-        '0.01',
-      ],
-      {
-        env: { TF_CPP_MIN_LOG_LEVEL: '2' },
-      },
-    );
+    // `ridge predict` on the exported test images at a low score threshold, as the run's evaluation decodes.
+    const predict = (to: string, ...extra: string[]) =>
+      ridge(
+        [
+          'predict',
+          dir,
+          '--run',
+          run.id,
+          '--images',
+          path.join(exp, 'images', 'test'),
+          '--out',
+          to,
+          '--score',
+          '0.01',
+          ...extra,
+        ],
+        { env: { TF_CPP_MIN_LOG_LEVEL: '2' } },
+      );
+    const pr = predict(out);
     expect(pr.code, pr.stderr).toBe(0);
     const dets = JSON.parse(readFileSync(out, 'utf8')) as {
       image_id: number;
@@ -81,22 +83,7 @@ describe('ridge train -> predict -> eval on the native backend', () => {
 
     // --no-tta: one pass per image, so other scores.
     const plainOut = path.join(tmp.dir, 'dets-plain.json');
-    const plain = ridge(
-      [
-        'predict',
-        dir,
-        '--run',
-        run.id,
-        '--images',
-        path.join(exp, 'images', 'test'),
-        '--out',
-        plainOut,
-        '--score',
-        '0.01',
-        '--no-tta',
-      ],
-      { env: { TF_CPP_MIN_LOG_LEVEL: '2' } },
-    );
+    const plain = predict(plainOut, '--no-tta');
     expect(plain.code, plain.stderr).toBe(0);
     const scores = (f: string) =>
       (JSON.parse(readFileSync(f, 'utf8')) as { score: number }[]).map((d) => d.score.toFixed(6)).sort();

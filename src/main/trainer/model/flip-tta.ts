@@ -19,6 +19,12 @@ export function unmirrorOutput(out: tf.Tensor, numClasses: number): tf.Tensor {
   return tf.tidy(() => tf.gather(tf.reverse(out, 2), mirrorChannelOrder(numClasses), 3));
 }
 
+/** The model's per-level outputs for `x` as a list (a one-output model returns a bare tensor). */
+function predictLevels(model: tf.LayersModel, x: tf.Tensor): tf.Tensor[] {
+  const out = model.predict(x) as tf.Tensor | tf.Tensor[];
+  return Array.isArray(out) ? out : [out];
+}
+
 /**
  * The per-level head outputs averaged over the image and its mirror (logits and distance logits alike),
  * given the plain pass's outputs `plain` for input `x` [B, S, S, 3]. Caller disposes the result.
@@ -30,9 +36,8 @@ export function flipAveragedOutputs(
   numClasses: number,
 ): tf.Tensor[] {
   return tf.tidy(() => {
-    const mirrored = model.predict(tf.reverse(x, 2)) as tf.Tensor | tf.Tensor[];
-    const outs = Array.isArray(mirrored) ? mirrored : [mirrored];
-    return plain.map((p, i) => tf.mul(tf.add(p, unmirrorOutput(outs[i]!, numClasses)), 0.5));
+    const mirrored = predictLevels(model, tf.reverse(x, 2));
+    return plain.map((p, i) => tf.mul(tf.add(p, unmirrorOutput(mirrored[i]!, numClasses)), 0.5));
   });
 }
 
@@ -44,8 +49,7 @@ export function predictOutputs(
   flip: boolean,
 ): tf.Tensor[] {
   return tf.tidy(() => {
-    const p = model.predict(x) as tf.Tensor | tf.Tensor[];
-    const plain = Array.isArray(p) ? p : [p];
+    const plain = predictLevels(model, x);
     return flip ? flipAveragedOutputs(model, x, plain, numClasses) : plain;
   });
 }
