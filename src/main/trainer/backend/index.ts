@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendReason, BackendRequest } from '../../../shared/domain/runs';
+import { installNativeKernelFixes } from './native-kernels';
 
 /** Candidates in the order `auto` tries them. */
 export const BACKEND_CANDIDATES: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'cpu'];
@@ -90,6 +91,7 @@ export async function loadBackend(name: BackendName, quiet = false): Promise<voi
       if (name === 'tfjs-node-gpu') await import('@tensorflow/tfjs-node-gpu');
       else await import('@tensorflow/tfjs-node');
       nativeOwner = name;
+      installNativeKernelFixes();
     } else if (name === 'webgpu') {
       await loadWebgpu();
     }
