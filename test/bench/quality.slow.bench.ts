@@ -1,6 +1,6 @@
 // Quality within a time budget, the issue's target: `ridge train` on a default sample project (200 images,
 // seed 0), then test mAP50 / mAP50-95 and the wall time, for the default and for the Pretrained preset's recipe.
-// Slow (about 20 minutes on 2 cores), so `npm run bench` runs it only when named: `npm run bench -- quality`.
+// Slow (about 15 minutes on 2 cores), so `npm run bench` runs it only when named: `npm run bench -- quality`.
 // Run: npx tsx test/bench/quality.slow.bench.ts [scratch|mobilenetv2 ...]
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';

@@ -104,8 +104,8 @@ describe('training presets', () => {
     expect(PRESETS.standard.blurb).toContain(`${epochs} epochs at ${imgSize} px`);
     expect(PRESETS.quick.blurb).toContain('10 epochs at 160 px');
     expect(PRESETS.compare.blurb).toContain('20 epochs at 224 px');
-    expect(PRESETS.pretrained.blurb).toContain('13 epochs at 320 px');
+    expect(PRESETS.pretrained.blurb).toContain('15 epochs at 320 px');
     const [p] = planRuns('pretrained', { ...DEFAULT_SETTINGS, ...PRESETS.pretrained.base }, DEFAULT_COMPARE);
-    expect(p).toMatchObject({ backbone: 'mobilenetv2', imgSize: 320, epochs: 13, reg: 'none' });
+    expect(p).toMatchObject({ backbone: 'mobilenetv2', imgSize: 320, epochs: 15, reg: 'none' });
   });
 });
