@@ -56,6 +56,8 @@ describe('backend selection', () => {
     });
     expect(again.backend).toBe('tfjs-node');
     expect(again.reasons.find((r) => r.backend === 'tfjs-node')!.reason).toMatch(/cached/);
+    for (const r of again.reasons.filter((r) => r.backend !== 'tfjs-node'))
+      expect(r.reason).toMatch(/\(as found at \d{4}-/);
     delete process.env.RIDGE_CACHE_DIR;
   });
 

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendReason, BackendRequest } from '../../../shared/domain/runs';
-import { installNativeKernelFixes } from './native-kernels';
+import { installNativeKernelFixes, NATIVE_KERNEL_REPLACEMENTS } from './native-kernels';
 
 /** Candidates in the order `auto` tries them. */
 export const BACKEND_CANDIDATES: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'cpu'];
@@ -130,7 +130,10 @@ export function backendCacheDir(): string {
   return process.env.RIDGE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'ridge-studio');
 }
 
-/** Cache key: hostname, CPU, package versions and the model shape the timing was made with. */
+/**
+ * Cache key: hostname, CPU, package versions, the native kernels we replace (a timing made before a kernel was
+ * replaced is not a timing of what runs now) and the model shape the timing was made with.
+ */
 export function backendCacheKey(modelKey: string): string {
   const parts = [
     os.hostname(),
@@ -143,6 +146,7 @@ export function backendCacheKey(modelKey: string): string {
       '@tensorflow/tfjs-backend-webgpu',
       'webgpu',
     ].map((p) => `${p}@${packageVersion(p)}`),
+    `replaced:${NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName).join(',')}`,
     modelKey,
   ];
   return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24);
@@ -191,11 +195,14 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
       return {
         backend: hit.backend,
         device: hit.device,
-        reasons: hit.reasons.map((r) =>
-          r.backend === hit.backend
-            ? { ...r, reason: `${r.reason} (cached choice of ${hit.measuredAt})` }
-            : r,
-        ),
+        // Every reason is as found at measuredAt (load errors may name the checkout that measured them).
+        reasons: hit.reasons.map((r) => ({
+          ...r,
+          reason:
+            r.backend === hit.backend
+              ? `${r.reason} (cached choice of ${hit.measuredAt})`
+              : `${r.reason} (as found at ${hit.measuredAt})`,
+        })),
       };
     }
   }
