@@ -1,12 +1,12 @@
 // Replacements for tfjs-node kernels that are much slower than the same arithmetic spelled as plain ops.
 // TensorFlow's CPU FusedBatchNorm (inference form, which tfjs-node calls for every tf.batchNorm, so for every
-// BatchNormalization layer in training and in eval) ran at under 1 GB/s on an [8,160,160,96] tensor on these
-// machines: 170-200 ms, against 3-4 ms for one elementwise op on the same tensor. MobileNetV2 has 52 of them.
-// Three broadcast elementwise ops compute the same thing in about 10 ms. Gradients are unaffected: tfjs
+// BatchNormalization layer in training and in eval) ran at under 1 GB/s on these machines: 188 ms on an
+// [8,160,160,96] tensor, against 3-4 ms for one elementwise op on the same tensor, and MobileNetV2 has 52 of
+// them. Three broadcast elementwise ops compute the same thing in 13.6 ms. Gradients are unaffected: tfjs
 // defines FusedBatchNorm's gradient from its inputs in JavaScript, not from the kernel.
 // Likewise tfjs-node's Step (the ReLU gradient's mask, once per ReLU per training step) builds two full-size
-// constant tensors and selects between them: 390 ms on the same tensor, against 11 ms for compare, cast and
-// a NaN-preserving select.
+// constant tensors and selects between them: 336 ms on the same tensor, against 16.5 ms for compare, cast and
+// a NaN-preserving select. (Figures: `npx tsx test/bench/train.bench.ts`, which times both versions.)
 import * as tf from '@tensorflow/tfjs';
 
 /** The backend name tfjs-node and tfjs-node-gpu register under. */
