@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { shot, shownBoxes, toScreen, waitSaved } from './harness';
 import { dbBoxes, FIXTURE, openImage, studioPage, type SharedStudio } from './shared';
-import { check, currentImageId } from './util';
+import { check, currentImageId, eventually } from './util';
 
 const pendingScores = (s: SharedStudio, ...ids: number[]) =>
   ids
@@ -9,6 +9,14 @@ const pendingScores = (s: SharedStudio, ...ids: number[]) =>
     .filter((b) => b.state === 'pending')
     .map((b) => b.score)
     .sort();
+
+/** Click a bulk button and wait for its result line (the n-th one) and the writes to land. */
+async function bulk(page: Page, testId: string, n: number): Promise<string> {
+  await page.click(`[data-testid="${testId}"]`);
+  await page.waitForSelector(`[data-testid="review-result"][data-n="${n}"]`);
+  await waitSaved(page);
+  return (await page.textContent('[data-testid="review-result"]')) ?? '';
+}
 
 async function selectedText(page: Page): Promise<string> {
   return (await page.textContent('[data-testid="selection"]')) ?? '';
@@ -71,24 +79,23 @@ async function review(): Promise<void> {
     await page.selectOption('[aria-label="review scope"]', 'all');
     await page.fill('[aria-label="score threshold"]', '0.5');
     await shot(page, 'r-01-review-panel');
-    await page.click('[data-testid="accept-above"]');
-    await waitSaved(page);
+    check((await bulk(page, 'accept-above', 1)).includes('Accepted 2 predictions'), 'result line');
     check(
       JSON.stringify(pendingScores(s, A, B)) === JSON.stringify([0.15, 0.25, 0.45]),
       `after accept: ${pendingScores(s, A, B)}`,
     );
-    await page.click('[data-testid="reject-below"]');
-    await waitSaved(page);
+    await bulk(page, 'reject-below', 2);
     check(pendingScores(s, A, B).length === 0, `after reject: ${pendingScores(s, A, B)}`);
     await page.keyboard.press('Control+z');
-    await waitSaved(page);
-    check(pendingScores(s, A, B).length === 3, `undo of the bulk reject: ${pendingScores(s, A, B)}`);
+    await eventually(
+      () => pendingScores(s, A, B).length === 3,
+      () => `undo of the bulk reject: ${pendingScores(s, A, B)}`,
+    );
 
     // Per class: accept every circle (class 1) at any score.
     await page.selectOption('[aria-label="review class"]', { label: 'circle' });
     await page.fill('[aria-label="score threshold"]', '0');
-    await page.click('[data-testid="accept-above"]');
-    await waitSaved(page);
+    await bulk(page, 'accept-above', 3);
     check(
       JSON.stringify(pendingScores(s, A, B)) === JSON.stringify([0.15]),
       `per class: ${pendingScores(s, A, B)}`,

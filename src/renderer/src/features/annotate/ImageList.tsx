@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { LabelClass } from '../../../../shared/domain/types';
 import type { Connection } from '../../api/client';
 import type { Editor } from './core/editor';
+import { plural } from '../../ui/plural';
 import type { ImageListStore, ListFilter } from './image-list';
 
 const ROW = 52;
@@ -19,10 +20,21 @@ function Filters({ list, classes }: { list: ImageListStore; classes: LabelClass[
       on: f.kind === 'status' && f.status === s,
     })),
     { label: 'Predictions', filter: { kind: 'pending' }, n: c?.pending, on: f.kind === 'pending' },
+    ...(c?.removed || f.kind === 'removed'
+      ? [
+          {
+            label: 'Removed',
+            filter: { kind: 'removed' } as ListFilter,
+            n: c?.removed,
+            on: f.kind === 'removed',
+          },
+        ]
+      : []),
   ];
   return (
     <div className="section">
       <h3>Images</h3>
+      <SearchBox list={list} />
       <div className="filters" data-testid="filters">
         {chips.map((ch) => (
           <button
@@ -52,6 +64,30 @@ function Filters({ list, classes }: { list: ImageListStore; classes: LabelClass[
         </select>
       </div>
     </div>
+  );
+}
+
+/** Search by file name: the list narrows as the person types (debounced). */
+function SearchBox({ list }: { list: ImageListStore }) {
+  const [text, setText] = useState(list.search);
+  useEffect(() => {
+    if (text === list.search) return;
+    const t = setTimeout(() => void list.setSearch(text), 150);
+    return () => clearTimeout(t);
+  }, [text, list]);
+  return (
+    <input
+      type="search"
+      className="search"
+      placeholder="Search file names"
+      aria-label="search file names"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Escape') setText('');
+      }}
+    />
   );
 }
 
@@ -89,7 +125,8 @@ export function ImageList(props: {
   for (let i = first; i < Math.min(last, list.items.length); i++) {
     const img = list.items[i]!;
     const status = editor.doc.status(img.id) ?? img.status;
-    const n = editor.doc.get(img.id).length;
+    const boxes = editor.doc.has(img.id) ? editor.doc.get(img.id) : null;
+    const pending = boxes?.filter((b) => b.state === 'pending').length ?? 0;
     const name = img.path.split('/').pop();
     rows.push(
       <div
@@ -99,6 +136,7 @@ export function ImageList(props: {
         onClick={() => props.onOpen(img.id)}
         data-testid="image-row"
         data-image-id={img.id}
+        data-name={name}
       >
         <img src={props.conn.thumbUrl(img.id, 128)} loading="lazy" alt="" />
         <div className="meta">
@@ -107,7 +145,8 @@ export function ImageList(props: {
           </div>
           <div className="sub">
             <span className={`dot ${status}`} />
-            {status} · {n} box{n === 1 ? '' : 'es'} · {img.split}
+            {img.removed ? 'removed' : status} · {boxes ? plural(boxes.length, 'box', 'boxes') : '… boxes'}
+            {pending > 0 ? ` (${pending} pending)` : ''} · {img.split}
           </div>
         </div>
       </div>,
