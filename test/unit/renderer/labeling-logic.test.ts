@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { labelAnchor, textColorOn } from '../../../src/renderer/src/features/annotate/canvas/BoxLabels';
-import { revealView } from '../../../src/renderer/src/features/annotate/canvas/use-image';
+import { labelAnchor, textColorOn } from '../../../src/renderer/src/features/annotate/canvas/label-style';
+import { revealView } from '../../../src/renderer/src/features/annotate/canvas/view';
 import {
   classKeyMap,
   keyToRestore,
@@ -13,7 +13,7 @@ import {
 } from '../../../src/renderer/src/features/annotate/core/review';
 import type { DocBox, LabelClass } from '../../../src/renderer/src/features/annotate/core/types';
 import { formatLambda, parseLambda } from '../../../src/renderer/src/features/training/reg-help';
-import { edgeLabel } from '../../../src/renderer/src/features/overview/Histogram';
+import { edgeLabel } from '../../../src/renderer/src/features/overview/edge-label';
 import { naturalCompare, naturalSortBy } from '../../../src/shared/natural-sort';
 import { plural } from '../../../src/renderer/src/ui/plural';
 

@@ -1,6 +1,7 @@
-import type { Histogram, OverviewImage, ProjectOverview } from '../../../shared/api/studio-contract';
+import type { Histogram, ProjectOverview } from '../../../shared/api/studio-contract';
 import { IMAGE_STATUSES, type ImageStatus, type Split, SPLITS } from '../../../shared/domain/types';
 import { naturalCompare } from '../../../shared/natural-sort';
+import { OverviewRepo } from '../db/repos/overview-repo';
 import type { Project } from '../project/project';
 
 /** Box size bins (sqrt of the area, image px): powers of two; COCO's small/medium/large cut at 32 and 96. */
@@ -25,62 +26,52 @@ const zeroSplits = (): Record<Split, number> => ({ train: 0, val: 0, test: 0 });
 
 /** Everything the landing page shows, read in one snapshot; removed images count only under `removed`. */
 export function projectOverview(p: Project): ProjectOverview {
+  const q = new OverviewRepo(p.db);
   return p.db
     .transaction((): ProjectOverview => {
-      const images = p.images.all();
-      const byId = new Map(images.map((i) => [i.id, i]));
-      const brief = (id: number): OverviewImage => {
-        const i = byId.get(id)!;
-        return { id, path: i.path, split: i.split, status: i.status };
-      };
       const byStatus = Object.fromEntries(IMAGE_STATUSES.map((s) => [s, 0])) as Record<ImageStatus, number>;
-      for (const i of images) byStatus[i.status] += 1;
+      for (const r of q.byStatus()) byStatus[r.status] = r.n;
       const classes = p.classes.list();
       const perClass = new Map(classes.map((c) => [c.id, zeroSplits()]));
-      const sizes: number[] = [];
-      const aspects: number[] = [];
-      const withBoxes = new Set<number>();
-      for (const a of p.annotations.acceptedAll()) {
-        const img = byId.get(a.imageId);
-        if (!img) continue; // a removed image
-        withBoxes.add(a.imageId);
-        perClass.get(a.classId)![img.split] += 1;
-        sizes.push(Math.sqrt(a.w * a.h));
-        aspects.push(a.w / a.h);
-      }
-      const without = images.filter((i) => !withBoxes.has(i.id));
+      const boxes = q.boxes();
+      for (const [cls, split] of boxes) perClass.get(cls)![split] += 1;
+      const without = q.withoutBoxes().sort((a, b) => naturalCompare(a.path, b.path));
       const groups = p.images.duplicateGroups();
+      const splitOrder = (s: Split) => SPLITS.indexOf(s);
       return {
         images: {
-          total: images.length,
+          total: IMAGE_STATUSES.reduce((n, s) => n + byStatus[s], 0),
           bySplit: p.images.countBySplit(),
           byStatus,
-          removed: p.images.listed({}, { removed: true }).length,
+          removed: q.removed(),
         },
-        boxes: { accepted: sizes.length, pending: p.annotations.countPending() },
+        boxes: { accepted: boxes.length, pending: p.annotations.countPending() },
         classes: classes.map((c) => ({
           id: c.id,
           name: c.name,
           color: c.color,
           bySplit: perClass.get(c.id)!,
         })),
-        boxSize: histogram(sizes, BOX_SIZE_EDGES),
-        aspect: histogram(aspects, ASPECT_EDGES),
+        boxSize: histogram(
+          boxes.map(([, , w, h]) => Math.sqrt(w * h)),
+          BOX_SIZE_EDGES,
+        ),
+        aspect: histogram(
+          boxes.map(([, , w, h]) => w / h),
+          ASPECT_EDGES,
+        ),
         withoutBoxes: {
           count: without.length,
           unlabeled: without.filter((i) => i.status === 'unlabeled').length,
           empty: without.filter((i) => i.status === 'empty').length,
           other: without.filter((i) => i.status !== 'unlabeled' && i.status !== 'empty').length,
-          first: without
-            .sort((a, b) => naturalCompare(a.path, b.path))
-            .slice(0, FIRST_WITHOUT_BOXES)
-            .map((i) => brief(i.id)),
+          first: without.slice(0, FIRST_WITHOUT_BOXES),
         },
         leaks: groups
           .filter((g) => g.crossSplit)
           .map((g) => ({
             sha256: g.sha256,
-            images: g.imageIds.map(brief).sort((a, b) => SPLITS.indexOf(a.split) - SPLITS.indexOf(b.split)),
+            images: q.brief(g.imageIds).sort((a, b) => splitOrder(a.split) - splitOrder(b.split)),
           })),
         duplicateGroups: groups.filter((g) => !g.crossSplit).length,
       };

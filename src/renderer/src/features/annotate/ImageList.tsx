@@ -111,8 +111,8 @@ export function ImageList(props: {
   const first = Math.max(0, Math.floor(scroll.top / ROW) - 5);
   const last = Math.min(list.total, Math.ceil((scroll.top + scroll.height) / ROW) + 5);
   useEffect(() => {
-    if (last > list.items.length) void list.ensure(last);
-  }, [last, list, list.items.length]);
+    void list.ensureRange(first, last);
+  }, [first, last, list, list.version]);
   // Keep the current row in view when it changes from the keyboard.
   useEffect(() => {
     const i = currentId === null ? -1 : list.indexOf(currentId);
@@ -122,8 +122,12 @@ export function ImageList(props: {
     else if ((i + 1) * ROW > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW - el.clientHeight;
   }, [currentId, list]);
   const rows = [];
-  for (let i = first; i < Math.min(last, list.items.length); i++) {
-    const img = list.items[i]!;
+  for (let i = first; i < last; i++) {
+    const img = list.items[i];
+    if (!img) {
+      rows.push(<div key={`hole-${i}`} className="row hole" style={{ top: i * ROW }} />);
+      continue;
+    }
     const status = editor.doc.status(img.id) ?? img.status;
     const boxes = editor.doc.has(img.id) ? editor.doc.get(img.id) : null;
     const pending = boxes?.filter((b) => b.state === 'pending').length ?? 0;
@@ -140,13 +144,20 @@ export function ImageList(props: {
       >
         <img src={props.conn.thumbUrl(img.id, 128)} loading="lazy" alt="" />
         <div className="meta">
-          <div className="name" title={img.path}>
-            {name}
+          <div className="top">
+            <div className="name" title={img.path}>
+              {name}
+            </div>
+            {pending > 0 && (
+              <span className="badge" title={`${plural(pending, 'prediction')} to review`}>
+                {pending} pred
+              </span>
+            )}
           </div>
           <div className="sub">
             <span className={`dot ${status}`} />
-            {img.removed ? 'removed' : status} · {boxes ? plural(boxes.length, 'box', 'boxes') : '… boxes'}
-            {pending > 0 ? ` (${pending} pending)` : ''} · {img.split}
+            {img.removed ? 'removed' : status} · {boxes ? plural(boxes.length, 'box', 'boxes') : '… boxes'} ·{' '}
+            {img.split}
           </div>
         </div>
       </div>,

@@ -1,4 +1,5 @@
 import type { LabelClass } from '../../../../shared/domain/types';
+import { EyeIcon, LockIcon } from '../../ui/icons';
 import type { DocBox } from './core/types';
 
 /**
@@ -39,9 +40,9 @@ export function ObjectList(props: {
               <span className="nm">
                 {i + 1}. {c?.name ?? '?'}
                 {b.state === 'pending' && (
-                  <span className="hint">
+                  <span className="score">
                     {' '}
-                    · prediction {b.score !== null ? `${Math.round(b.score * 100)}%` : ''}
+                    {b.score !== null ? `${Math.round(b.score * 100)}%` : 'prediction'}
                   </span>
                 )}
               </span>
@@ -52,7 +53,7 @@ export function ObjectList(props: {
                   className={hidden ? 'on' : ''}
                   onClick={() => props.onToggleHidden(b.key)}
                 >
-                  {hidden ? '◌' : '◉'}
+                  <EyeIcon off={hidden} />
                 </button>
                 <button
                   aria-label={locked ? 'unlock' : 'lock'}
@@ -60,7 +61,7 @@ export function ObjectList(props: {
                   className={locked ? 'on' : ''}
                   onClick={() => props.onToggleLocked(b.key)}
                 >
-                  {locked ? '🔒' : '🔓'}
+                  <LockIcon open={!locked} />
                 </button>
                 <button
                   aria-label="delete box"

@@ -36,9 +36,9 @@ export function ReviewPanel(props: {
         {props.pendingImages === 1 ? '' : 's'}
       </h3>
       <p className="hint" data-testid="review-hint">
-        <kbd>Enter</kbd> accepts the selected prediction, <kbd>X</kbd> rejects it; both then select the next.
-        With none selected they select the best one first, so nothing is accepted unseen. <kbd>]</kbd>{' '}
-        <kbd>[</kbd> step through them, across images.
+        <kbd>Enter</kbd> accept, <kbd>X</kbd> reject the selected one, then select the next. Nothing selected:
+        they select the best one first, never acting unseen. <kbd>]</kbd> <kbd>[</kbd> next, previous (across
+        images).
       </p>
       <div className="btns">
         <button data-testid="prev-pending" onClick={() => props.onStep(-1)}>

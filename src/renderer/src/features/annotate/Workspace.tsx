@@ -74,7 +74,7 @@ export function Workspace({
 
   const open = useCallback(
     (img: ImageRecord | number) => {
-      const rec = typeof img === 'number' ? list.items.find((i) => i.id === img) : img;
+      const rec = typeof img === 'number' ? list.get(img) : img;
       if (!rec) return;
       setCurrent(rec);
       setSelected(null);
@@ -89,10 +89,11 @@ export function Workspace({
 
   // Open the first image once the list has one; keep the open row's record fresh (split, removed).
   useEffect(() => {
-    if (!current && list.items[0]) open(list.items[0]);
+    const first = list.items[0];
+    if (!current && first) open(first);
   }, [current, list.items, open]);
   useEffect(() => {
-    const fresh = curId !== null ? list.items.find((i) => i.id === curId) : undefined;
+    const fresh = curId !== null ? list.get(curId) : undefined;
     if (fresh && fresh !== current) setCurrent(fresh);
   }, [list.items, curId, current]);
   useEffect(() => {
@@ -168,10 +169,12 @@ export function Workspace({
     if (!current) return;
     const i = list.indexOf(current.id);
     void setImageRemoved(editor, current.id, remove, () => list.refresh())
-      .then(() => {
+      .then(async () => {
         // The open image left the list: open the one now in its place.
         if (list.indexOf(current.id) < 0) {
-          const next = list.items[Math.min(i, list.items.length - 1)];
+          const j = Math.min(i, list.total - 1);
+          await list.ensure(j);
+          const next = list.items[j];
           if (next) open(next);
           else setCurrent(null);
         }
@@ -228,6 +231,7 @@ export function Workspace({
           return;
         case 'copyPrev': {
           const i = list.indexOf(curId);
+          if (i > 0) await list.ensure(i - 1);
           const prev = list.items[i - 1];
           if (!prev) return setNotice('No previous image to copy from.');
           if (!editor.doc.has(prev.id)) await editor.loadImage(prev.id);
@@ -357,7 +361,7 @@ export function Workspace({
           <span className="spacer" />
           {drawOver ? (
             <span className="mode" data-testid="draw-over-hint">
-              {DRAW_OVER_KEY.label} held: a drag draws a new box, even on a box
+              {DRAW_OVER_KEY.label} held: drag draws, even on a box
             </span>
           ) : (
             <span>

@@ -13,9 +13,8 @@ export type ListFilter =
 /** A row of the list: the image record and whether it is removed from the project. */
 export type ListItem = ImageRecord & { removed: boolean };
 
-/** The first page is small so the list shows at once; later pages are larger so scrolling far stays quick. */
-const FIRST_PAGE = 100;
-const PAGE = 500;
+/** Rows are fetched in aligned blocks of this many, only where the person looks. */
+const BLOCK = 100;
 
 function toApiFilter(f: ListFilter) {
   if (f.kind === 'status') return { status: f.status };
@@ -26,18 +25,21 @@ function toApiFilter(f: ListFilter) {
 
 /**
  * The image list: the ids of every matching image in natural file-name order (raccoon-1, -2, -10), read at once,
- * and their rows in pages as the person scrolls. Boxes and statuses shown in the rows come from the editor's doc,
- * the store the canvas draws from; when the doc forgets its images (a class delete or merge) the loaded rows are
- * re-read into it, so every row reads right without a reload.
+ * and their rows in blocks fetched only around where the person looks (a jump to the end of 10,000 images reads
+ * one block, not all before it). Boxes and statuses shown in the rows come from the editor's doc, the store the
+ * canvas draws from; when the doc forgets its images (a class delete or merge) the loaded rows are re-read into
+ * it, so every row reads right without a reload.
  */
 export class ImageListStore {
   filter: ListFilter = { kind: 'all' };
   search = '';
-  items: ListItem[] = [];
+  /** Rows by list position; a hole is a row not fetched yet. */
+  items: (ListItem | undefined)[] = [];
   total = 0;
   counts: (ImageCounts & { removed: number }) | null = null;
   private ids: number[] = [];
-  private loading: Promise<void> | null = null;
+  private pos = new Map<number, number>();
+  private blocks = new Map<number, Promise<void>>();
   private generation = 0;
   private docGeneration: number;
   version = 0;
@@ -66,26 +68,26 @@ export class ImageListStore {
     for (const fn of this.listeners) fn();
   }
 
-  /** Apply a filter: the ordered ids, the first page and the counts load now. */
+  /** Apply a filter: the ordered ids, the first rows and the counts load now. */
   async setFilter(filter: ListFilter): Promise<void> {
     this.filter = filter;
-    await this.reload(0);
+    await this.reload(false);
   }
 
   /** Show only images whose path contains `text` (case-insensitive; empty shows all). */
   async setSearch(text: string): Promise<void> {
     this.search = text;
-    await this.reload(0);
+    await this.reload(false);
   }
 
   /** Re-read the order and the rows loaded so far (after a removal, a restore or a split change). */
   refresh(): Promise<void> {
-    return this.reload(this.items.length);
+    return this.reload(true);
   }
 
-  private async reload(keep: number): Promise<void> {
+  private async reload(keepLoaded: boolean): Promise<void> {
     const gen = ++this.generation;
-    this.loading = null;
+    const loaded = keepLoaded ? new Set(this.loaded().map((r) => r.id)) : new Set<number>();
     const { ids } = await this.api['images.list']({
       filter: toApiFilter(this.filter),
       ...(this.search.trim() ? { search: this.search.trim() } : {}),
@@ -93,18 +95,46 @@ export class ImageListStore {
     });
     if (gen !== this.generation) return;
     this.ids = ids;
+    this.pos = new Map(ids.map((id, i) => [id, i]));
     this.total = ids.length;
-    const rows = await this.fetch(ids.slice(0, Math.max(keep, FIRST_PAGE)));
+    this.items = new Array<ListItem | undefined>(ids.length);
+    this.blocks = new Map();
+    const want = new Set([0]);
+    ids.forEach((id, i) => loaded.has(id) && want.add(Math.floor(i / BLOCK)));
+    await Promise.all([...want].map((b) => this.block(b)));
     if (gen !== this.generation) return;
-    this.items = rows;
     this.changed();
     await this.refreshCounts();
   }
 
+  /** Fetch one block of rows (once), seeding the doc with their boxes. */
+  private block(b: number): Promise<void> {
+    const have = this.blocks.get(b);
+    if (have) return have;
+    const gen = this.generation;
+    const ids = this.ids.slice(b * BLOCK, (b + 1) * BLOCK);
+    const p = this.fetch(ids).then(
+      (rows) => {
+        if (gen !== this.generation) return;
+        for (const r of rows) {
+          const i = this.pos.get(r.id);
+          if (i !== undefined) this.items[i] = r;
+        }
+        this.changed();
+      },
+      (err) => {
+        this.blocks.delete(b);
+        throw err;
+      },
+    );
+    this.blocks.set(b, p);
+    return p;
+  }
+
   private async fetch(ids: number[]): Promise<ListItem[]> {
     const out: ListItem[] = [];
-    for (let i = 0; i < ids.length; i += PAGE) {
-      for (const img of await this.api['images.byIds']({ ids: ids.slice(i, i + PAGE) })) {
+    for (let i = 0; i < ids.length; i += 500) {
+      for (const img of await this.api['images.byIds']({ ids: ids.slice(i, i + 500) })) {
         this.editor.seed(img);
         const { boxes: _b, ...rest } = img;
         out.push(rest);
@@ -113,13 +143,27 @@ export class ImageListStore {
     return out;
   }
 
+  /** The rows fetched so far. */
+  loaded(): ListItem[] {
+    return this.items.filter((r): r is ListItem => r !== undefined);
+  }
+
+  /** A loaded row by image id. */
+  get(imageId: number): ListItem | undefined {
+    const i = this.pos.get(imageId);
+    return i === undefined ? undefined : this.items[i];
+  }
+
   /** Put the loaded rows' boxes back into the doc after it forgot them. */
   private async reseed(): Promise<void> {
     await this.editor.queue.idle();
     const gen = this.generation;
-    const rows = await this.fetch(this.items.map((i) => i.id));
+    const rows = await this.fetch(this.loaded().map((i) => i.id));
     if (gen !== this.generation) return;
-    this.items = rows;
+    for (const r of rows) {
+      const i = this.pos.get(r.id);
+      if (i !== undefined) this.items[i] = r;
+    }
     this.changed();
   }
 
@@ -135,44 +179,30 @@ export class ImageListStore {
 
   /** Change a loaded row in place (a split moved): the list keeps its order until it is re-read. */
   patch(id: number, fields: Partial<ListItem>): void {
-    this.items = this.items.map((i) => (i.id === id ? { ...i, ...fields } : i));
+    const i = this.pos.get(id);
+    const r = i === undefined ? undefined : this.items[i];
+    if (i === undefined || !r) return;
+    this.items = [...this.items];
+    this.items[i] = { ...r, ...fields };
     this.changed();
   }
 
-  /** Whether more pages exist. */
-  get hasMore(): boolean {
-    return this.items.length < this.ids.length;
+  /** Make sure the rows from `from` to `to` (exclusive) are fetched (the virtual list asks while scrolling). */
+  async ensureRange(from: number, to: number): Promise<void> {
+    const blocks: Promise<void>[] = [];
+    for (let b = Math.floor(Math.max(0, from) / BLOCK); b * BLOCK < Math.min(to, this.total); b++)
+      blocks.push(this.block(b));
+    await Promise.all(blocks);
   }
 
-  /** Load the next page (one at a time). */
-  loadMore(): Promise<void> {
-    if (!this.hasMore) return Promise.resolve();
-    if (this.loading) return this.loading;
-    const gen = this.generation;
-    const next = this.ids.slice(this.items.length, this.items.length + PAGE);
-    this.loading = this.fetch(next).then(
-      (rows) => {
-        this.loading = null;
-        if (gen !== this.generation) return;
-        this.items = this.items.concat(rows);
-        this.changed();
-      },
-      (err) => {
-        this.loading = null;
-        throw err;
-      },
-    );
-    return this.loading;
-  }
-
-  /** Make sure rows up to `index` are loaded (the virtual list asks while scrolling). */
-  async ensure(index: number): Promise<void> {
-    while (index >= this.items.length && this.hasMore) await this.loadMore();
+  /** Make sure the row at `index` is fetched. */
+  ensure(index: number): Promise<void> {
+    return this.ensureRange(index, index + 1);
   }
 
   /** Position of an image in the list, or -1. */
   indexOf(imageId: number): number {
-    return this.items.findIndex((i) => i.id === imageId);
+    return this.pos.get(imageId) ?? -1;
   }
 
   /** The next image (in name order, wrapping around) that is unlabeled, whatever the filter. */

@@ -1,13 +1,5 @@
 import type { Histogram as Hist } from '../../../../shared/api/studio-contract';
-
-/** Short label of a bin edge: integers as they are, fractions as ratios (1/2 -> "1:2"), else one decimal. */
-export function edgeLabel(v: number, ratio: boolean): string {
-  if (!ratio) return String(Math.round(v));
-  if (v === 0) return '0';
-  if (v >= 1) return Number.isInteger(v) ? `${v}:1` : `${+(v * 2).toFixed(2)}:2`;
-  const inv = 1 / v;
-  return Number.isInteger(+inv.toFixed(6)) ? `1:${Math.round(inv)}` : `2:${+(2 * inv).toFixed(2)}`;
-}
+import { edgeLabel } from './edge-label';
 
 /** A vertical bar chart of histogram bins in plain SVG; the last bin reads "≥ edge". */
 export function Histogram(props: { data: Hist; ratio?: boolean; testId: string; color?: string }) {
@@ -16,6 +8,11 @@ export function Histogram(props: { data: Hist; ratio?: boolean; testId: string; 
   let lo = counts.findIndex((n) => n > 0);
   let hi = counts.length - 1 - [...counts].reverse().findIndex((n) => n > 0);
   if (lo < 0) [lo, hi] = [0, counts.length - 1];
+  // Keep some empty neighbours: two bars alone say nothing about the range.
+  while (hi - lo + 1 < Math.min(6, counts.length)) {
+    if (lo > 0) lo--;
+    if (hi - lo + 1 < Math.min(6, counts.length) && hi < counts.length - 1) hi++;
+  }
   const bins = counts.slice(lo, hi + 1).map((n, k) => {
     const i = lo + k;
     const a = edgeLabel(edges[i]!, !!props.ratio);
