@@ -64,6 +64,21 @@ async function gestures(): Promise<void> {
       'the drawn box is stored',
     );
 
+    // 1b. Released outside the window (right of the 1280 px viewport, past the class panel): kept too.
+    const o = await toScreen(page, 300, 10);
+    const o2 = await toScreen(page, 300, 30);
+    await page.mouse.move(o.x, o.y);
+    await page.mouse.down();
+    await page.mouse.move(o.x + 10, o2.y, { steps: 3 });
+    await page.mouse.move(1300, o2.y, { steps: 4 });
+    await page.mouse.up();
+    await page.mouse.move(c.x, c.y, { steps: 3 });
+    check(!(await probe(page, (p) => p.draft().visible)), 'no draft after a release outside the window');
+    check(
+      (await shownBoxes(page)).some((b) => near(b.x, 300) && near(b.y, 10) && near(b.w, 20)),
+      `box released outside the window kept: ${JSON.stringify(await shownBoxes(page))}`,
+    );
+
     // 2. Middle-button drag starting on the outer box: the view pans, the box stays where it was.
     const view0 = await probe(page, (p) => p.view());
     const m = await toScreen(page, OUTER.x + 150, OUTER.y + 20);
