@@ -35,6 +35,11 @@ function Filters({ list, classes }: { list: ImageListStore; classes: LabelClass[
     <div className="section">
       <h3>Images</h3>
       <SearchBox list={list} />
+      {list.search.trim() && (
+        <p className="hint search-count" data-testid="search-count">
+          {plural(list.total, 'image')} match “{list.search.trim()}”
+        </p>
+      )}
       <div className="filters" data-testid="filters">
         {chips.map((ch) => (
           <button

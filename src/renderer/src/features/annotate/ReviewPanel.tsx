@@ -35,11 +35,13 @@ export function ReviewPanel(props: {
         Predictions · {props.pendingHere} here · {props.pendingImages} image
         {props.pendingImages === 1 ? '' : 's'}
       </h3>
-      <p className="hint" data-testid="review-hint">
-        <kbd>Enter</kbd> accept, <kbd>X</kbd> reject the selected one, then select the next. Nothing selected:
-        they select the best one first, never acting unseen. <kbd>]</kbd> <kbd>[</kbd> next, previous (across
-        images).
-      </p>
+      {props.pendingHere > 0 && (
+        <p className="hint" data-testid="review-hint">
+          <kbd>Enter</kbd> accept, <kbd>X</kbd> reject the selected one, then select the next. Nothing
+          selected: they select the best one first, never acting unseen. <kbd>]</kbd> <kbd>[</kbd> next,
+          previous (across images).
+        </p>
+      )}
       <div className="btns">
         <button data-testid="prev-pending" onClick={() => props.onStep(-1)}>
           ◀ Previous

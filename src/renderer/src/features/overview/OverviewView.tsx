@@ -58,11 +58,11 @@ export function OverviewView({ conn, onOpen }: { conn: Connection; onOpen(id: nu
           </span>
           <span className="sep" />
           <span>
-            <b>{o.boxes.accepted}</b> boxes
+            <b>{o.boxes.accepted}</b> {o.boxes.accepted === 1 ? 'box' : 'boxes'}
           </span>
           {o.boxes.pending > 0 && (
             <span>
-              <b>{o.boxes.pending}</b> predictions to review
+              <b>{o.boxes.pending}</b> {o.boxes.pending === 1 ? 'prediction' : 'predictions'} to review
             </span>
           )}
           {o.images.removed > 0 && (
