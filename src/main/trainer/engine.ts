@@ -5,7 +5,7 @@ import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
-import { selectBackend, loadBackend } from './backend';
+import { activeBackend, chooseNativeKernels, kernelTimingShape, loadBackend, selectBackend } from './backend';
 import {
   checkpointDir,
   loadCheckpoint,
@@ -79,6 +79,11 @@ function validate(config: RunConfig, manifest: Manifest): void {
       throw new Error(`the manifest has no ${split} images`);
 }
 
+/** What a backend or kernel timing is valid for (part of its cache key): input size, width and backbone. */
+function modelKeyOf(cfg: DetectorConfig): string {
+  return `${cfg.imgSize}x${cfg.widthMultiplier}x${cfg.backbone ?? 'scratch'}`;
+}
+
 /** The detector configuration a run config implies. */
 export function detectorConfigOf(config: RunConfig, numClasses: number): DetectorConfig {
   return {
@@ -104,7 +109,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const cfg = detectorConfigOf(config, C);
   const probe = { ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 };
   const choice = await selectBackend(config.backend, {
-    modelKey: `${config.imgSize}x${config.widthMultiplier}x${cfg.backbone}`,
+    modelKey: modelKeyOf(cfg),
+    kernelShape: kernelTimingShape(cfg.imgSize),
     measure: async (name) =>
       name === 'cpu'
         ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
@@ -294,6 +300,12 @@ export async function predictImages(
     );
   else await loadBackend(request);
   const { model, meta } = await loadExportedModel(modelDir);
+  // The kernels training chose on this machine for this model shape (cached), so predictions match its figures.
+  const mcfg = detectorConfigOf(meta.config, meta.classes.length);
+  await chooseNativeKernels(activeBackend(), {
+    modelKey: modelKeyOf(mcfg),
+    shape: kernelTimingShape(mcfg.imgSize),
+  });
   const S = meta.imgSize;
   const C = meta.classes.length;
   const grid = makeGrid(S);

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
+import { assertTrainable } from '../../../src/main/services/runs/data-checks';
+import { freezeManifest } from '../../../src/main/services/runs/manifest';
 import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../../src/main/services/runs/runs';
 import { STANDIN_TRAINER } from '../../helpers/paths';
 import { makeSampleProject } from '../../helpers/sample-project';
@@ -72,9 +74,9 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     expect(p.runs.byId(run.id)!.manifestHash).toBe(run.manifestHash);
   });
 
-  it('refuses to train on too little data, saying what is missing', () => {
+  it('refuses to train on too little data, saying what is missing (the check front doors make before createRun)', () => {
     const q = Project.init(path.join(tmp.dir, 'empty'));
-    expect(() => createRun(q, DEFAULT_RUN_CONFIG)).toThrow(
+    expect(() => assertTrainable(freezeManifest(q))).toThrow(
       /not enough labeled data to train: 0 training images/,
     );
     q.close();

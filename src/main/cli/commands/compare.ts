@@ -4,6 +4,7 @@ import type { RunRecord } from '../../../shared/domain/runs';
 import { UserError } from '../../services/db/errors';
 import { Project, RUNS_DIR } from '../../services/project/project';
 import { type ArmSummary, parseArms, summarizeArms, verdict } from '../../services/runs/compare';
+import { assertTrainable } from '../../services/runs/data-checks';
 import { freezeManifest } from '../../services/runs/manifest';
 import { renderReport } from '../../services/runs/report';
 import { createRun, executeRun } from '../../services/runs/runs';
@@ -46,6 +47,7 @@ export async function runComparison(
   const arms = parseArms(opts.arms);
   const base = configFromOptions('compare', opts.values);
   const manifest = freezeManifest(p);
+  for (const line of assertTrainable(manifest)) note(io, line);
   const planned: RunRecord[] = [];
   for (let seed = 0; seed < opts.seeds; seed++) {
     for (const a of arms)

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { Project } from '../../services/project/project';
+import { kernelSummary } from '../../../shared/domain/runs';
 import { toRunRow } from '../../services/runs/run-row';
 import { parseCommandArgs, requirePositional } from '../args';
 import { type CliIo, emit } from '../io';
@@ -23,6 +24,7 @@ export function runsCommand(argv: string[], io: CliIo): number {
             `${r.id.padEnd(24)} ${r.status.padEnd(9)} ${r.arm.padEnd(13)} ${String(r.seed).padStart(4)}  ` +
             `${f(r.mAP50).padStart(14)}  ${f(r.testMAP50).padStart(10)}  ${f(r.testMAP50_95).padStart(13)}  ` +
             `${f(r.gap).padStart(6)}  ${f(r.weightNorm, 1).padStart(5)}  ${r.backend ?? '-'}` +
+            (kernelSummary(r.backendReasons) ? `\n    kernels: ${kernelSummary(r.backendReasons)}` : '') +
             (r.failReason ? `\n    ${r.failReason}` : ''),
         ),
       ].join('\n');

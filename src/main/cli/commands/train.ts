@@ -2,6 +2,7 @@ import path from 'node:path';
 import {
   BACKBONES,
   BACKEND_REQUESTS,
+  kernelSummary,
   REG_MODES,
   type RegMode,
   type RunConfig,
@@ -9,6 +10,8 @@ import {
 } from '../../../shared/domain/runs';
 import { UserError } from '../../services/db/errors';
 import { Project } from '../../services/project/project';
+import { assertTrainable } from '../../services/runs/data-checks';
+import { freezeManifest } from '../../services/runs/manifest';
 import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../services/runs/runs';
 import type { TrainerEvent } from '../../trainer/protocol';
 import { enumOption, intOption, parseCommandArgs, requirePositional } from '../args';
@@ -62,6 +65,8 @@ export function runProgress(io: CliIo, label: string, epochs: number): (e: Train
   return (e) => {
     if (e.type === 'backend') {
       note(io, `${label}: training on ${e.backend} (${e.device})`);
+      const kernels = kernelSummary(e.reasons);
+      if (kernels) note(io, `  kernels (faster of each, timed on this machine): ${kernels}`);
       for (const r of e.reasons.filter((x) => x.backend !== e.backend))
         note(io, `  ${r.backend}: ${r.reason}`);
     }
@@ -140,7 +145,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
         lambda,
         arm: reg === 'none' ? 'none' : `${reg}=${lambda}`,
       };
-      runId = createRun(p, config).id;
+      const manifest = freezeManifest(p);
+      for (const line of assertTrainable(manifest)) note(io, line);
+      runId = createRun(p, config, manifest).id;
       note(
         io,
         `run ${runId}: ${config.arm}, ${config.epochs} epochs at ${config.imgSize} px, seed ${config.seed}, Adam`,

@@ -7,6 +7,7 @@ import { UserError } from '../db/errors';
 import { prelabel } from '../labeling/prelabel';
 import type { Project } from '../project/project';
 import { summarizeArms, verdict } from '../runs/compare';
+import { assertTrainable, dataNotes, dataProblems, planData } from '../runs/data-checks';
 import { freezeManifest, manifestSummary } from '../runs/manifest';
 import { type QueueListener, RunQueue, type RunQueueOptions } from '../runs/queue';
 import { deleteRun, hasModel, renameRun, runName } from '../runs/run-files';
@@ -118,24 +119,17 @@ export function runRows(p: Project): RunRowView[] {
 }
 
 function preflight(p: Project): ResultMap['runs.preflight'] {
-  const splits = manifestSummary(freezeManifest(p));
-  const warnings: string[] = [];
-  let blocked = false;
-  if (splits.train.images < 4 || splits.train.boxes === 0) {
-    blocked = true;
-    warnings.push(
-      `not enough labeled data: ${splits.train.images} training images with ${splits.train.boxes} boxes (need at least 4 with boxes)`,
-    );
-  } else if (splits.train.images < FEW_TRAIN_IMAGES)
+  const manifest = freezeManifest(p);
+  const splits = manifestSummary(manifest);
+  const plan = planData(manifest);
+  // The refusals runs.start makes (data-checks.ts), in the same words, then what is only worth knowing.
+  const problems = dataProblems(plan);
+  const blocked = problems.length > 0;
+  const warnings = [...problems, ...dataNotes(plan)];
+  if (!blocked && splits.train.images < FEW_TRAIN_IMAGES)
     warnings.push(
       `only ${splits.train.images} labeled training images: expect noisy results and differences between seeds`,
     );
-  if (splits.val.images === 0) {
-    blocked = true;
-    warnings.push('the val split is empty: the best checkpoint is chosen on val');
-  }
-  if (splits.test.images === 0)
-    warnings.push('the test split is empty: there will be no test numbers or verdict');
   const leaks = p.images.duplicateGroups().filter((g) => g.crossSplit);
   if (leaks.length)
     warnings.push(
@@ -190,6 +184,7 @@ export function createRunsHandlers(session: StudioSession): Pick<Handlers, RunsM
     'runs.preflight': () => preflight(p()),
     'runs.start': (a) => {
       const manifest = freezeManifest(p());
+      assertTrainable(manifest);
       const ids = a.configs.map((c) => createRun(p(), runConfigOf(c), manifest).id);
       hub.q.kick();
       return { runIds: ids };

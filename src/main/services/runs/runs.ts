@@ -5,14 +5,11 @@ import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../db/errors';
 import { type Project, RUNS_DIR } from '../project/project';
-import { freezeManifest, manifestHash, manifestSummary } from './manifest';
+import { freezeManifest, manifestHash } from './manifest';
 import { spawnTrainer, type TrainerHandle, type TrainerSpawner } from './trainer-host';
 
 /** Re-exported where services, the CLI and tests have always imported it; the values live in shared/domain. */
 export { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
-
-/** The minimum a split needs before training makes sense. */
-const MIN_TRAIN_IMAGES = 4;
 
 function newRunId(): string {
   const t = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -26,19 +23,11 @@ export function runDir(p: Project, runId: string): string {
 
 /**
  * Create a queued run: its data frozen into a manifest (hash recorded), its whole config stored. A comparison
- * passes one manifest to every run, so all arms and seeds train on exactly the same data.
+ * passes one manifest to every run, so all arms and seeds train on exactly the same data. Front doors check the
+ * manifest with assertTrainable (data-checks.ts) first.
  */
 export function createRun(p: Project, config: RunConfig, frozen?: Manifest): RunRecord {
   const manifest = frozen ?? freezeManifest(p);
-  const summary = manifestSummary(manifest);
-  if (summary.train.images < MIN_TRAIN_IMAGES || summary.train.boxes === 0) {
-    throw new UserError(
-      `not enough labeled data to train: ${summary.train.images} training images with ${summary.train.boxes} boxes ` +
-        `(need at least ${MIN_TRAIN_IMAGES} images with boxes in the train split)`,
-    );
-  }
-  if (summary.val.images === 0)
-    throw new UserError('the val split is empty: the best checkpoint is chosen on val');
   const hashes = new Map(p.images.all().map((i) => [i.id, i.sha256]));
   const id = newRunId();
   const dir = runDir(p, id);
