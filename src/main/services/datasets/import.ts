@@ -6,7 +6,7 @@ import { clipBoxToImage } from '../../../shared/geometry';
 import { UserError } from '../db/errors';
 import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
-import { commitImages, freeImagePath, type PreparedBox, type PreparedImage } from './commit';
+import { commitImages, linkPath, type PreparedBox, type PreparedImage } from './commit';
 import { fsSource, parseDataset } from './formats';
 import type { DatasetImage, ImportFormat, Problem } from './formats/types';
 import { ImportAbortedError } from './import-errors';
@@ -149,8 +149,8 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
 
   const warn = (file: string, message: string) =>
     problems.push({ severity: 'warning', file: path.join(root, file), message });
-  const taken = new Set<string>();
   const items: PreparedImage[] = [];
+  const origins: string[] = [];
   let alreadyStored = 0;
   let duplicates = 0;
   const seenHashes = new Set<string>();
@@ -160,7 +160,7 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     const abs = path.join(imagesRoot, img.file);
     const same = p.images.bySha(probe.sha256);
     const wantedDest = `${IMAGES_DIR}/${img.file}`;
-    const linkedPath = path.relative(p.dir, abs).split(path.sep).join('/');
+    const linkedPath = linkPath(p, abs);
     if (same.some((s) => s.path === (opts.link ? linkedPath : wantedDest))) {
       alreadyStored++;
       warn(img.file, 'already in the project from an earlier import of this dataset; skipped');
@@ -179,9 +179,10 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
       );
     }
     const boxes = boxesInPixels(img, probe.width, probe.height, warn);
+    origins.push(img.file);
     items.push({
       source: { file: abs },
-      dest: opts.link ? '' : freeImagePath(p, wantedDest, probe.sha256, taken),
+      dest: opts.link ? linkedPath : wantedDest,
       link: Boolean(opts.link),
       sha256: probe.sha256,
       width: probe.width,
@@ -198,12 +199,14 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
 
   opts.onProgress?.(0, items.length, 'storing');
   const res = commitImages(p, parsed.classes, items);
+  for (const i of res.alreadyStored)
+    warn(origins[i]!, 'stored meanwhile by another import of the same files; skipped');
   opts.onProgress?.(items.length, items.length, 'storing');
   return {
     images: res.images,
     annotations: res.annotations,
     classesCreated: res.classesCreated,
-    skippedImages: badImages.size + alreadyStored,
+    skippedImages: badImages.size + alreadyStored + res.alreadyStored.length,
     duplicates,
     problems,
   };

@@ -11,6 +11,7 @@ import { ClassRepo } from '../db/repos/class-repo';
 import { ImageRepo } from '../db/repos/image-repo';
 import { ProjectRepo } from '../db/repos/project-repo';
 import { RunRepo } from '../db/repos/run-repo';
+import { cleanStaleImports } from '../datasets/staging-cleanup';
 
 /** File name of a project's database inside its folder. */
 export const PROJECT_FILE = 'project.ridge';
@@ -52,8 +53,11 @@ export class Project {
     return p;
   }
 
-  /** Open an existing project folder; a folder without project.ridge is a user error. */
-  static open(dir: string): Project {
+  /**
+   * Open an existing project folder; a folder without project.ridge is a user error. What killed imports left
+   * behind is removed first (`cleanStaging: false` leaves it, for `ridge doctor` to report).
+   */
+  static open(dir: string, opts: { cleanStaging?: boolean } = {}): Project {
     const abs = path.resolve(dir);
     const file = path.join(abs, PROJECT_FILE);
     if (!existsSync(file)) {
@@ -67,6 +71,14 @@ export class Project {
     if (!p.projectRepo.get()) {
       db.close();
       throw new UserError(`${file} has no project record; it was not initialised by 'ridge init'`, file);
+    }
+    if (opts.cleanStaging !== false) {
+      try {
+        cleanStaleImports(abs, db);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
     }
     return p;
   }
