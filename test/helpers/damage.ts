@@ -1,11 +1,18 @@
 import Database from 'better-sqlite3';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Project } from '../../src/main/services/project/project';
 
-/** A closed project with `images` image rows of `boxesEach` boxes (no files: enough for database damage tests). */
-export function projectWithRows(dir: string, images: number, boxesEach: number): void {
+/**
+ * A closed project with `images` image rows of `boxesEach` boxes. Each row's file exists when `withFiles` (a few
+ * bytes, not a real image: enough for checks that only look for files); without, only the database matters.
+ */
+export function projectWithRows(dir: string, images: number, boxesEach: number, withFiles = false): void {
   const p = Project.init(dir, 'damage');
+  if (withFiles) {
+    mkdirSync(path.join(dir, 'images'), { recursive: true });
+    for (let i = 0; i < images; i++) writeFileSync(path.join(dir, `images/img_${i}.jpg`), `image ${i}`);
+  }
   p.tx(() => {
     const classes = ['cat', 'dog', 'bird'].map((n) => p.classes.create(n).id);
     for (let i = 0; i < images; i++) {

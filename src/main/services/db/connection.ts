@@ -31,6 +31,30 @@ export interface OpenOptions {
  * file byte for byte as it was. Only a brand-new file (init) is adopted.
  */
 export function openDatabase(file: string, opts: OpenOptions = {}): Database.Database {
+  const { db, adopt } = openUnwritten(file, opts);
+  try {
+    if (!adopt && !opts.skipIntegrityCheck) assertIntact(db, file);
+    if (adopt) db.pragma(`application_id = ${RIDGE_APPLICATION_ID}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file);
+    return db;
+  } catch (err) {
+    db.close();
+    throw notADatabase(err, file);
+  }
+}
+
+/**
+ * A connection to a project file that has passed every check that needs no write (an SQLite file, a Ridge
+ * project, not from a newer build) and has had nothing written to it; `adopt` when it is a brand-new empty file
+ * that `create` may make a project of. `ridge doctor` starts here so it can look at a damaged file.
+ */
+export function openUnwritten(
+  file: string,
+  opts: Pick<OpenOptions, 'create' | 'busyTimeoutMs'> = {},
+): { db: Database.Database; adopt: boolean } {
   const exists = existsSync(file);
   if (!opts.create && !exists) throw new UserError(`no project database at ${file}`, file);
   if (exists) refuseNonDatabase(file, Boolean(opts.create));
@@ -42,26 +66,20 @@ export function openDatabase(file: string, opts: OpenOptions = {}): Database.Dat
   }
   try {
     const adopt = checkApplicationId(db, file, Boolean(opts.create));
-    checkVersion(db, file);
-    if (!adopt && !opts.skipIntegrityCheck) assertIntact(db, file);
-    if (adopt) db.pragma(`application_id = ${RIDGE_APPLICATION_ID}`);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    migrate(db, file);
-    return db;
+    refuseNewer(file, userVersion(db), SCHEMA_VERSION);
+    return { db, adopt };
   } catch (err) {
     db.close();
-    if (err instanceof UserError) throw err;
-    const msg = (err as Error).message;
-    if (/file is not a database|malformed/i.test(msg)) {
-      throw new UserError(
-        `${file} is not a Ridge Studio project database (${msg}); it was not changed`,
-        file,
-      );
-    }
-    throw err;
+    throw notADatabase(err, file);
   }
+}
+
+function notADatabase(err: unknown, file: string): unknown {
+  if (err instanceof UserError) return err;
+  const msg = (err as Error).message;
+  if (/file is not a database|malformed/i.test(msg))
+    return new UserError(`${file} is not a Ridge Studio project database (${msg}); it was not changed`, file);
+  return err;
 }
 
 /** Refuse what SQLite would treat as a new database (an empty file) or cannot read (no SQLite header). */
@@ -96,9 +114,4 @@ function checkApplicationId(db: Database.Database, file: string, create: boolean
   };
   if (create && appId === 0 && tables.n === 0) return true;
   throw new UserError(`${file} is an SQLite file but not a Ridge Studio project; it was not changed`, file);
-}
-
-/** Refuse a file from a newer build before anything (even the switch to WAL) is written to it. */
-function checkVersion(db: Database.Database, file: string): void {
-  refuseNewer(file, userVersion(db), SCHEMA_VERSION);
 }

@@ -29,6 +29,7 @@ export class ImageRepo {
       count: db.prepare('SELECT count(*) AS n FROM image'),
       bySplit: db.prepare('SELECT split, count(*) AS n FROM image GROUP BY split'),
       setStatus: db.prepare('UPDATE image SET status = ? WHERE id = ?'),
+      remove: db.prepare('DELETE FROM image WHERE id = ?'),
       setSplit: db.prepare('UPDATE image SET split = ? WHERE id = ?'),
       dupHashes: db.prepare(
         'SELECT sha256, json_group_array(id) AS ids, count(DISTINCT split) AS splits FROM image ' +
@@ -100,6 +101,11 @@ export class ImageRepo {
   /** Change labeling status. */
   setStatus(id: number, status: ImageStatus): void {
     this.q.setStatus.run(status, id);
+  }
+
+  /** Delete an image row and (by cascade) its boxes; `ridge doctor --repair` does, for rows whose file is gone. */
+  remove(id: number): boolean {
+    return this.q.remove.run(id).changes > 0;
   }
 
   /** Move an image to another split. */
