@@ -8,6 +8,7 @@ import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
 import { commitImages, linkPath, type PreparedBox, type PreparedImage } from './commit';
 import { fsSource, parseDataset } from './formats';
+import { isInside, leadsOutMessage, realOrSelf } from './formats/source';
 import type { DatasetImage, ImportFormat, Problem } from './formats/types';
 import { ImportAbortedError } from './import-errors';
 
@@ -88,34 +89,47 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
   if (opts.images && !(existsSync(opts.images) && statSync(opts.images).isDirectory())) {
     throw new UserError(`images folder not found: ${opts.images}`, opts.images);
   }
-  const { root, file } = datasetRoot(opts.from);
-  const imagesRoot = opts.images ?? root;
-  const parsed = parseDataset(fsSource(root), opts.format, {
+  // Real paths: a --from or --images that is itself a link names the folder it leads to, and only that is read.
+  const { root, file } = datasetRoot(realOrSelf(opts.from));
+  const imagesRoot = opts.images ? realOrSelf(opts.images) : root;
+  const sourceProblems: { problem: Problem; root: string }[] = [];
+  const sourceAt = (dir: string) =>
+    fsSource(dir, { onProblem: (problem) => sourceProblems.push({ problem, root: dir }) });
+  const parsed = parseDataset(sourceAt(root), opts.format, {
     ...(file !== undefined ? { file } : {}),
-    ...(opts.images ? { images: fsSource(opts.images) } : {}),
+    ...(opts.images ? { images: sourceAt(imagesRoot) } : {}),
   });
 
   // Parser problems name files relative to the dataset folder, or to the images folder when one was given.
   const problemRoot = (file: string) =>
-    opts.images && !existsSync(path.join(root, file)) && existsSync(path.join(opts.images, file))
-      ? opts.images
+    opts.images && !existsSync(path.join(root, file)) && existsSync(path.join(imagesRoot, file))
+      ? imagesRoot
       : root;
   const problems: ImportProblem[] = [];
   const badImages = new Set<string>();
   let fileLevelError = false;
-  for (const pr of parsed.problems) {
-    problems.push(toImportProblem(pr, problemRoot(pr.file)));
-    if (pr.severity !== 'error') continue;
+  const note = (pr: Problem, at: string) => {
+    problems.push(toImportProblem(pr, at));
+    if (pr.severity !== 'error') return;
     if (pr.image !== undefined) badImages.add(pr.image);
     else fileLevelError = true;
-  }
+  };
+  for (const pr of parsed.problems) note(pr, problemRoot(pr.file));
+  for (const { problem, root: at } of sourceProblems) note(problem, at);
 
+  // An image whose real place is outside the images folder (a symlink out of it) is refused, never read.
+  const realImagesRoot = realOrSelf(imagesRoot);
+  const refused = parsed.images.map((img) => {
+    const real = realOrSelf(path.join(imagesRoot, img.file));
+    return isInside(real, realImagesRoot) ? null : leadsOutMessage(real);
+  });
   const total = parsed.images.length;
   let done = 0;
-  const probes = await mapWithConcurrency(parsed.images, 4, async (img): Promise<ProbeResult> => {
-    const r = await probeImage(path.join(imagesRoot, img.file), {
-      decode: opts.verifyPixels ? true : 'structure',
-    });
+  const probes = await mapWithConcurrency(parsed.images, 4, async (img, i): Promise<ProbeResult> => {
+    const why = refused[i];
+    const r: ProbeResult = why
+      ? { ok: false, reason: why }
+      : await probeImage(path.join(imagesRoot, img.file), { decode: opts.verifyPixels ? true : 'structure' });
     opts.onProgress?.(++done, total, 'checking images');
     return r;
   });
