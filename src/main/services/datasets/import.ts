@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ImportProblem, ImportReport } from '../../../shared/api/contract';
 import type { Split } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
+import { nameProblem } from '../../../shared/names';
 import { UserError } from '../db/errors';
 import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
@@ -79,6 +80,13 @@ function boxesInPixels(
   return out;
 }
 
+/** The annotation file that first states a class (from a box's origin), for naming it in a message. */
+function classSource(images: readonly DatasetImage[], label: string): string | undefined {
+  for (const img of images)
+    for (const b of img.boxes) if (b.label === label && b.origin) return b.origin.replace(/(#.*|:\d+)$/, '');
+  return undefined;
+}
+
 /**
  * Import a dataset into a project. Everything is checked before anything is written: file-level problems abort
  * with every problem listed (or, with skipBad, skip the images they concern); box repairs are warnings. Images
@@ -115,6 +123,11 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     else fileLevelError = true;
   };
   for (const pr of parsed.problems) note(pr, problemRoot(pr.file));
+  for (const c of parsed.classes) {
+    const why = nameProblem('class', c);
+    if (why)
+      note({ severity: 'error', file: classSource(parsed.images, c) ?? file ?? '.', message: why }, root);
+  }
   for (const { problem, root: at } of sourceProblems) note(problem, at);
 
   // An image whose real place is outside the images folder (a symlink out of it) is refused, never read.

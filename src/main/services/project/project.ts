@@ -3,8 +3,10 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRecord, ProjectInfo, ProjectStats } from '../../../shared/domain/types';
+import { usableName } from '../../../shared/names';
 import { openDatabase } from '../db/connection';
 import { UserError } from '../db/errors';
+import { assertValidName } from '../db/valid-name';
 import { SCHEMA_VERSION } from '../db/migrations';
 import { AnnotationRepo } from '../db/repos/annotation-repo';
 import { ClassRepo } from '../db/repos/class-repo';
@@ -43,13 +45,14 @@ export class Project {
 
   /** Create a project folder (or adopt an empty/existing one) and its database. */
   static init(dir: string, name?: string): Project {
+    if (name !== undefined) assertValidName('project', name);
     const abs = path.resolve(dir);
     if (existsSync(abs) && !statSync(abs).isDirectory())
       throw new UserError(`${abs} exists and is not a folder`, abs);
     mkdirSync(abs, { recursive: true });
     const db = openDatabase(path.join(abs, PROJECT_FILE), { create: true });
     const p = new Project(abs, db);
-    p.projectRepo.create(randomUUID(), name ?? path.basename(abs));
+    p.projectRepo.create(randomUUID(), name ?? usableName(path.basename(abs), 'project'));
     return p;
   }
 
