@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { ImageRepo } from '../db/repos/image-repo';
 import { readMoves, STAGED_FILES, stagingOwnerAlive, stagingRoot } from './staging-layout';
 
 /** What one import's staging folder holds, as `ridge doctor` reports it. */
@@ -22,11 +23,11 @@ function countFiles(dir: string): number {
 function inspectOne(projectDir: string, db: Database.Database, id: string): StagedImport {
   const stageDir = path.join(stagingRoot(projectDir), id);
   const live = stagingOwnerAlive(stageDir);
-  const hasRow = db.prepare('SELECT 1 FROM image WHERE path = ?');
+  const images = new ImageRepo(db);
   const uncommittedFiles = live
     ? []
     : readMoves(stageDir)
-        .filter((m) => !hasRow.get(m.to) && existsSync(path.join(projectDir, m.to)))
+        .filter((m) => !images.byPath(m.to) && existsSync(path.join(projectDir, m.to)))
         .map((m) => m.to);
   return { id, live, stagedFiles: countFiles(path.join(stageDir, STAGED_FILES)), uncommittedFiles };
 }

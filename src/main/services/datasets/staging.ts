@@ -4,6 +4,7 @@ import { constants, copyFileSync, lstatSync, mkdirSync, renameSync, rmSync, writ
 import path from 'node:path';
 import type { ImageStatus, Split } from '../../../shared/domain/types';
 import { PROJECT_FILE, type Project } from '../project/project';
+import { StagingRepo } from '../db/repos/staging-repo';
 import { pausePoint } from '../test-hooks';
 import type { LabeledBox } from './formats/types';
 import { STAGED_FILES, STAGED_ROWS, type StagedMove, stagingRoot, writeMoves } from './staging-layout';
@@ -69,8 +70,10 @@ export class ImportStaging {
   private readonly filesDir: string;
   private readonly schema: string;
   private staged = 0;
-  private attached = false;
+  private repo: StagingRepo | undefined;
   private readonly stagedNames = new Map<string, number>();
+  /** Every box label staged, in first-seen order (classes the dataset's class list does not name come last). */
+  private readonly labels = new Set<string>();
 
   private constructor(
     private readonly p: Project,
@@ -104,54 +107,32 @@ export class ImportStaging {
   }
 
   private attach(): void {
-    const db = this.p.db;
     const file = path.join(this.dir, STAGED_ROWS);
     writeFileSync(file, '', { flag: 'wx' }); // an empty file is an empty database; ATTACH may not create one
-    db.prepare(`ATTACH DATABASE ? AS ${this.schema}`).run(file);
-    this.attached = true;
-    db.pragma(`${this.schema}.locking_mode = EXCLUSIVE`);
-    db.pragma(`${this.schema}.journal_mode = OFF`);
-    db.pragma(`${this.schema}.synchronous = OFF`);
-    db.exec(`
-      CREATE TABLE ${this.schema}.staged_image (
-        id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, wanted TEXT NOT NULL, staged TEXT, linked INTEGER NOT NULL,
-        width INTEGER NOT NULL, height INTEGER NOT NULL, split TEXT NOT NULL, status TEXT NOT NULL,
-        dest TEXT, new_id INTEGER);
-      CREATE TABLE ${this.schema}.staged_box (
-        image_id INTEGER NOT NULL, label TEXT NOT NULL, x REAL NOT NULL, y REAL NOT NULL, w REAL NOT NULL,
-        h REAL NOT NULL, difficult INTEGER NOT NULL, truncated INTEGER NOT NULL);
-    `);
+    this.repo = StagingRepo.attach(this.p.db, file, this.schema);
   }
 
   /** Copy each image into the staging folder and write its row and boxes there; the project is not locked. */
   stage(items: readonly StageItem[]): void {
-    const db = this.p.db;
-    const insImage = db.prepare(
-      `INSERT INTO ${this.schema}.staged_image (id, sha256, wanted, staged, linked, width, height, split, status)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    const insBox = db.prepare(
-      `INSERT INTO ${this.schema}.staged_box (image_id, label, x, y, w, h, difficult, truncated)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
+    const repo = this.repo!;
     // a deferred transaction that writes only the staging file: the project's own lock is never taken here
-    const batch = db.transaction((chunk: readonly StageItem[]) => {
+    const batch = this.p.db.transaction((chunk: readonly StageItem[]) => {
       for (const it of chunk) {
-        const id = ++this.staged;
-        const stagedName = it.link ? null : this.copyIn(it);
-        insImage.run(
-          id,
-          it.sha256,
-          it.wanted,
-          stagedName,
-          it.link ? 1 : 0,
-          it.width,
-          it.height,
-          it.split,
-          it.status,
-        );
-        for (const b of it.boxes)
-          insBox.run(id, b.label, b.x, b.y, b.w, b.h, b.difficult ? 1 : 0, b.truncated ? 1 : 0);
+        const staged = it.link ? null : this.copyIn(it);
+        const { sha256, wanted, width, height, split, status } = it;
+        const row = {
+          id: ++this.staged,
+          sha256,
+          wanted,
+          staged,
+          linked: it.link,
+          width,
+          height,
+          split,
+          status,
+        };
+        repo.addImage(row, it.boxes);
+        for (const b of it.boxes) this.labels.add(b.label);
       }
     });
     for (let i = 0; i < items.length; i += ROWS_PER_STAGE_TX) batch(items.slice(i, i + ROWS_PER_STAGE_TX));
@@ -175,28 +156,27 @@ export class ImportStaging {
    */
   publish(classOrder: readonly string[]): PublishResult {
     const db = this.p.db;
-    const s = this.schema;
     const moved: StagedMove[] = [];
+    // The rows copied below satisfy every foreign key by construction (each box joins its class by name and its
+    // image by the id just given), so checking each of millions of them again would only lengthen the lock.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
+    db.pragma('foreign_keys = OFF');
     try {
       return this.p.tx(() => {
-        const rows = db
-          .prepare(`SELECT id, sha256, wanted, staged, linked FROM ${s}.staged_image ORDER BY id`)
-          .all() as { id: number; sha256: string; wanted: string; staged: string | null; linked: number }[];
-        const setDest = db.prepare(`UPDATE ${s}.staged_image SET dest = ?, new_id = ? WHERE id = ?`);
-        const maxId = db.prepare('SELECT coalesce(max(id), 0) AS m FROM main.image').get() as { m: number };
-        let nextId = maxId.m;
+        const repo = this.repo!;
+        let nextId = repo.maxImageId();
         const taken = new Set<string>();
         const moves: StagedMove[] = [];
         const alreadyStored: number[] = [];
         const imageIds: number[] = [];
-        for (const r of rows) {
+        for (const r of repo.images()) {
           const there = this.p.images.byPath(r.wanted);
           if (there && (there.sha256 === r.sha256 || r.linked)) {
             alreadyStored.push(r.id - 1);
             continue;
           }
           const dest = r.linked ? r.wanted : freeImagePath(this.p, r.wanted, r.sha256, taken);
-          setDest.run(dest, ++nextId, r.id);
+          repo.setDest(r.id, dest, ++nextId);
           imageIds.push(nextId);
           if (r.staged !== null) moves.push({ from: this.rel(path.join(this.filesDir, r.staged)), to: dest });
         }
@@ -208,22 +188,7 @@ export class ImportStaging {
           moved.push(m);
         }
         const created = this.ensureClasses(classOrder);
-        const now = new Date().toISOString();
-        db.prepare(
-          `INSERT INTO main.image (id, sha256, path, linked, width, height, split, status, created_at)
-           SELECT new_id, sha256, dest, linked, width, height, split, status, ?
-           FROM ${s}.staged_image WHERE new_id IS NOT NULL ORDER BY new_id`,
-        ).run(now);
-        const boxes = db
-          .prepare(
-            `INSERT INTO main.annotation (image_id, class_id, x, y, w, h, difficult, truncated, source, score, state,
-               created_at, updated_at)
-             SELECT i.new_id, c.id, b.x, b.y, b.w, b.h, b.difficult, b.truncated, 'manual', NULL, 'accepted', ?, ?
-             FROM ${s}.staged_box b JOIN ${s}.staged_image i ON i.id = b.image_id
-             JOIN main.label_class c ON c.name = b.label
-             WHERE i.new_id IS NOT NULL ORDER BY b.rowid`,
-          )
-          .run(now, now).changes;
+        const boxes = repo.publish(new Date().toISOString());
         pausePoint('import:publish-locked');
         return {
           images: imageIds.length,
@@ -236,16 +201,14 @@ export class ImportStaging {
     } catch (err) {
       for (const m of moved.reverse()) renameSync(path.join(this.p.dir, m.to), path.join(this.p.dir, m.from));
       throw err;
+    } finally {
+      db.pragma(`foreign_keys = ${foreignKeys}`);
     }
   }
 
   private ensureClasses(classOrder: readonly string[]): string[] {
-    const used = this.p.db
-      .prepare(`SELECT label FROM ${this.schema}.staged_box GROUP BY label ORDER BY min(rowid)`)
-      .pluck()
-      .all() as string[];
     const created: string[] = [];
-    for (const name of [...classOrder, ...used]) {
+    for (const name of new Set([...classOrder, ...this.labels])) {
       if (this.p.classes.byName(name)) continue;
       this.p.classes.create(name);
       created.push(name);
@@ -259,10 +222,8 @@ export class ImportStaging {
 
   /** Drop the staging area: detach (releasing its lock) and delete its folder with whatever is still in it. */
   discard(): void {
-    if (this.attached && this.p.db.open) {
-      this.p.db.exec(`DETACH DATABASE ${this.schema}`);
-      this.attached = false;
-    }
+    if (this.repo && this.p.db.open) this.repo.detach();
+    this.repo = undefined;
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -18,7 +18,7 @@ import {
   moveToTrash,
   TRASH_DIR,
 } from './files';
-import { repairDatabase } from './recover';
+import { repairDatabase } from '../db/recover';
 
 /** The kinds of trouble `ridge doctor` finds. */
 export type DoctorProblemKind = 'unreadable' | 'damage' | 'missing-file' | 'orphan-file' | 'staged-import';

@@ -2,11 +2,11 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { RIDGE_APPLICATION_ID } from '../db/connection';
-import { UserError } from '../db/errors';
-import { integrityProblems } from '../db/integrity';
-import { migrate, userVersion } from '../db/migrate';
-import { MIGRATIONS, SCHEMA_VERSION } from '../db/migrations';
+import { RIDGE_APPLICATION_ID } from './connection';
+import { UserError } from './errors';
+import { integrityProblems } from './integrity';
+import { migrate, userVersion } from './migrate';
+import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
 
 // Repairing a damaged project file: first rebuild every index (enough when only indexes are damaged, and loses
 // nothing); otherwise read every row that can still be read into a new file with the same schema. Either way the
