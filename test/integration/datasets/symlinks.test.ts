@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportProblem } from '../../../src/shared/api/contract';
 import type { ImportFormat } from '../../../src/main/services/datasets/formats/types';
 import { importDataset } from '../../../src/main/services/datasets/import';
 import { ImportAbortedError } from '../../../src/main/services/datasets/import-errors';
@@ -178,6 +179,27 @@ describe.each(cases)('symlinks in a %s dataset', (_name, format, make) => {
       expect(shas).toEqual([goodSha, goodSha]); // a.jpg and b.jpg (its link), each once
       expect(report.images).toBe(2);
       for (const img of p.images.all()) expect(readFileSync(p.imagePath(img)).equals(goodBytes)).toBe(true);
+    } finally {
+      p.close();
+    }
+  });
+});
+
+describe('an annotation file that is a link out of the dataset', () => {
+  it('is not read: the import aborts naming it, and its contents appear in no message', async () => {
+    const ds = FORMATS.labelme();
+    symlinkSync(path.join(path.dirname(privatePhoto), 'notes.json'), path.join(ds.from, 'evil.json'));
+    const p = Project.init(path.join(tmp.dir, `p${++caseNo}`));
+    try {
+      const err = await importDataset(p, { format: 'labelme', from: ds.from, skipBad: true }).catch(
+        (e: unknown) => e,
+      );
+      const problems =
+        err instanceof ImportAbortedError ? err.problems : (err as { problems: ImportProblem[] }).problems;
+      const evil = problems.find((x) => x.file.endsWith('evil.json'))!;
+      expect(evil).toMatchObject({ severity: 'error' });
+      expect(evil.message).toMatch(/symbolic link that leads out of the dataset folder/);
+      expect(JSON.stringify(problems)).not.toContain('imagePath'); // nothing of the outside file's text
     } finally {
       p.close();
     }
