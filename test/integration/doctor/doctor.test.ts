@@ -168,6 +168,23 @@ describe('ridge doctor', () => {
     db.close();
   });
 
+  it('a damaged schema page: every table is lost, so the images stay where they are until a second --repair', () => {
+    projectWithRows(project, 20, 1, true);
+    const file = path.join(project, 'project.ridge');
+    const bytes = readFileSync(file);
+    for (let i = 100; i < 4096; i++) bytes[i] = (i * 37) & 255; // page 1 after the file header
+    writeFileSync(file, bytes);
+    const first = doctor('--repair');
+    expect(first.code).toBe(1);
+    expect(first.report.repaired.join('\n')).toMatch(/image: could not be read at all/);
+    expect(first.report.notes.join('\n')).toMatch(/left where they are/);
+    expect(filesBelow(path.join(project, 'images'))).toHaveLength(20);
+    const second = doctor('--repair');
+    expect(second.code).toBe(0);
+    expect(filesBelow(path.join(project, 'images'))).toEqual([]);
+    expect(filesBelow(path.join(project, '.trash')).filter((f) => f.includes('/images/'))).toHaveLength(20);
+  });
+
   it('a file from a newer version: reported, and left alone even with --repair', () => {
     projectWithRows(project, 3, 1, true);
     const raw = new Database(path.join(project, 'project.ridge'));

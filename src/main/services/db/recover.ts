@@ -39,11 +39,17 @@ function keepCopy(file: string, dest: string): void {
   if (existsSync(`${file}-wal`)) copyFileSync(`${file}-wal`, `${dest}-wal`);
 }
 
+/** What a repair of a damaged file did: in words, and whether rows had to be recovered (some may be lost). */
+export interface DatabaseRepair {
+  recovered: boolean;
+  notes: string[];
+}
+
 /**
- * Repair a damaged project file in place of it; returns what was done, in words. `kept` is where the damaged
- * original is copied before anything is changed.
+ * Repair a damaged project file in place of it. `kept` is where the damaged original is copied before anything is
+ * changed.
  */
-export function repairDatabase(file: string, kept: string): string[] {
+export function repairDatabase(file: string, kept: string): DatabaseRepair {
   const db = exclusive(file);
   let fixed = false;
   try {
@@ -59,18 +65,21 @@ export function repairDatabase(file: string, kept: string): string[] {
     db.close();
   }
   const keptName = path.basename(kept);
-  if (fixed)
-    return [`rebuilt the indexes of ${path.basename(file)}; the damaged file is kept as ${keptName}`];
+  if (fixed) {
+    const notes = [`rebuilt the indexes of ${path.basename(file)}; the damaged file is kept as ${keptName}`];
+    return { recovered: false, notes };
+  }
   const fresh = `${file}.recovering`;
   rmSync(fresh, { force: true });
-  const notes = recoverInto(kept, fresh);
+  const lost = recoverInto(kept, fresh);
   for (const f of [file, `${file}-wal`, `${file}-shm`]) rmSync(f, { force: true });
   renameSync(fresh, file);
-  return [
+  const notes = [
     `rebuilding the indexes was not enough: recovered what could be read into a new ${path.basename(file)}; ` +
       `the damaged file is kept as ${keptName}`,
-    ...notes,
+    ...lost,
   ];
+  return { recovered: true, notes };
 }
 
 function columnsOf(db: Database.Database, table: string): string[] {
@@ -162,7 +171,13 @@ export function recoverInto(src: string, dest: string): string[] {
       }
       const want = columnsOf(to, t);
       const cols = srcCols.length > 0 ? want.filter((c) => srcCols.includes(c)) : want;
-      const r = to.transaction(() => copyReadable(from, to, t, cols))();
+      let r: { rows: number; gaps: number };
+      try {
+        r = to.transaction(() => copyReadable(from, to, t, cols))();
+      } catch (err) {
+        notes.push(`${t}: could not be read at all (${(err as Error).message})`);
+        continue;
+      }
       if (r.gaps > 0)
         notes.push(
           `${t}: ${r.rows} rows recovered; ${r.gaps} damaged stretch${r.gaps > 1 ? 'es' : ''} could not be read`,

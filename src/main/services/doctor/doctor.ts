@@ -194,8 +194,12 @@ export function repairProject(dir: string): DoctorReport {
   if (first.problems.some((p) => p.kind === 'unreadable')) return first;
   const stamp = fileStamp();
   const done: string[] = [];
-  if (first.problems.some((p) => p.kind === 'damage'))
-    done.push(...repairDatabase(file, `${file}.damaged-${stamp}`));
+  let recovered = false;
+  if (first.problems.some((p) => p.kind === 'damage')) {
+    const r = repairDatabase(file, `${file}.damaged-${stamp}`);
+    done.push(...r.notes);
+    recovered = r.recovered;
+  }
   const p = Project.open(abs, { cleanStaging: false });
   try {
     for (const s of cleanStaleImports(abs, p.db))
@@ -204,13 +208,20 @@ export function repairProject(dir: string): DoctorReport {
       );
     p.tx(() => {
       repairRows(p, stamp, done);
-      const again = diagnoseFiles(p);
-      for (const f of again) done.push(`${f}: moved to ${moveToTrash(abs, f, stamp)}`);
+      // after a recovery, files without rows may be the images of rows that were lost: leave them for a person
+      if (recovered) return;
+      for (const f of diagnoseFiles(p)) done.push(`${f}: moved to ${moveToTrash(abs, f, stamp)}`);
     });
   } finally {
     p.close();
   }
   const after = diagnoseProject(abs);
+  if (recovered && after.problems.some((x) => x.kind === 'orphan-file'))
+    after.notes.push(
+      'the recovered file lost rows, so files in images/ without a row were left where they are: they may be the ' +
+        "images of lost rows (re-import them with 'ridge import --format images'); the next 'ridge doctor --repair' " +
+        'moves them to .trash/',
+    );
   return { ...after, repaired: done };
 }
 
