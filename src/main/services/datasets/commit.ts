@@ -1,27 +1,13 @@
 import path from 'node:path';
-import type { ImageStatus, Split } from '../../../shared/domain/types';
 import type { Project } from '../project/project';
 import { pausePoint } from '../test-hooks';
 import type { LabeledBox } from './formats/types';
-import { ImportStaging, type PublishResult } from './staging';
+import { ImportStaging, type PreparedImage, type PublishResult } from './staging';
+
+export type { PreparedImage } from './staging';
 
 /** A box ready to store: pixels, clipped, with a class name (the same shape an export writes). */
 export type PreparedBox = LabeledBox;
-
-/** An image ready to store: where its bytes come from, where they would like to go, and its boxes. */
-export interface PreparedImage {
-  /** Bytes in memory (generator) or a file to copy or link (import). */
-  source: { buffer: Buffer } | { file: string };
-  /** Project-relative path wanted for a copy (images/...; the final name is picked when stored), or of a link. */
-  dest: string;
-  link: boolean;
-  sha256: string;
-  width: number;
-  height: number;
-  split: Split;
-  status: ImageStatus;
-  boxes: PreparedBox[];
-}
 
 /** What a commit stored. */
 export type CommitResult = PublishResult;
@@ -47,7 +33,7 @@ export function commitImages(
   }
   const staging = ImportStaging.create(p);
   try {
-    staging.stage(items.map((it) => ({ ...it, wanted: it.dest })));
+    staging.stage(items);
     pausePoint('import:staged');
     const r = staging.publish(classOrder);
     pausePoint('import:published');

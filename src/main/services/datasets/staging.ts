@@ -9,18 +9,19 @@ import { pausePoint } from '../test-hooks';
 import type { LabeledBox } from './formats/types';
 import { STAGED_FILES, STAGED_ROWS, type StagedMove, stagingRoot, writeMoves } from './staging-layout';
 
-/** One image to stage: where its bytes come from, the path it would like, its row and boxes. */
-export interface StageItem {
+/** An image ready to store: where its bytes come from, where they would like to go, its row and boxes. */
+export interface PreparedImage {
+  /** Bytes in memory (generator) or a file to copy or link (import). */
   source: { buffer: Buffer } | { file: string };
-  /** Project-relative path wanted under images/ for a copy; the project-relative link path for a link. */
-  wanted: string;
+  /** Project-relative path wanted for a copy (images/...; the final name is picked when stored), or of a link. */
+  dest: string;
   link: boolean;
   sha256: string;
   width: number;
   height: number;
   split: Split;
   status: ImageStatus;
-  boxes: readonly LabeledBox[];
+  boxes: LabeledBox[];
 }
 
 /** What a publish made visible. */
@@ -113,13 +114,13 @@ export class ImportStaging {
   }
 
   /** Copy each image into the staging folder and write its row and boxes there; the project is not locked. */
-  stage(items: readonly StageItem[]): void {
+  stage(items: readonly PreparedImage[]): void {
     const repo = this.repo!;
     // a deferred transaction that writes only the staging file: the project's own lock is never taken here
-    const batch = this.p.db.transaction((chunk: readonly StageItem[]) => {
+    const batch = this.p.db.transaction((chunk: readonly PreparedImage[]) => {
       for (const it of chunk) {
         const staged = it.link ? null : this.copyIn(it);
-        const { sha256, wanted, width, height, split, status } = it;
+        const { sha256, dest: wanted, width, height, split, status } = it;
         const row = {
           id: ++this.staged,
           sha256,
@@ -138,8 +139,8 @@ export class ImportStaging {
     for (let i = 0; i < items.length; i += ROWS_PER_STAGE_TX) batch(items.slice(i, i + ROWS_PER_STAGE_TX));
   }
 
-  private copyIn(it: StageItem): string {
-    const ext = path.posix.extname(it.wanted).toLowerCase();
+  private copyIn(it: PreparedImage): string {
+    const ext = path.posix.extname(it.dest).toLowerCase();
     const n = (this.stagedNames.get(it.sha256) ?? 0) + 1;
     this.stagedNames.set(it.sha256, n);
     const name = n === 1 ? `${it.sha256}${ext}` : `${it.sha256}-${n}${ext}`;

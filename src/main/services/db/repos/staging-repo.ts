@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { ImageStatus, Split } from '../../../../shared/domain/types';
+import type { Box, ImageStatus, Split } from '../../../../shared/domain/types';
 
 /** A staged image row as the publish step reads it. */
 export interface StagedImageRow {
@@ -23,13 +23,9 @@ export interface NewStagedImage {
   status: ImageStatus;
 }
 
-/** A staged box to write. */
-export interface NewStagedBox {
+/** A staged box to write: a pixel box with its class name and flags. */
+export interface NewStagedBox extends Box {
   label: string;
-  x: number;
-  y: number;
-  w: number;
-  h: number;
   difficult: boolean;
   truncated: boolean;
 }
