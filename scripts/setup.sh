@@ -40,4 +40,8 @@ fi
 
 log "building the ridge CLI"
 npm run --silent build:cli
-log "done: try 'npx ridge help'"
+# `ridge serve` and the desktop app load the renderer bundle from out/renderer.
+log "building the app bundles (renderer, main, preload)"
+npx electron-vite build --logLevel warn >/dev/null
+[[ -f out/renderer/index.html ]] || { log "the renderer bundle was not built (out/renderer/index.html missing)"; exit 1; }
+log "done: try 'npx ridge help', or 'npx ridge sample my-project && npx ridge serve my-project'"

@@ -10,8 +10,10 @@ import type {
   TrainPreflight,
 } from './runs-contract';
 import type { InputOf, MethodName } from './schemas';
+import type { StudioResultMap } from './studio-contract';
 
 export type * from './runs-contract';
+export type * from './studio-contract';
 
 /** An image with its boxes, as one page of the image list carries it. */
 export interface ImageWithBoxes extends ImageRecord {
@@ -52,7 +54,7 @@ export interface ProjectHealth extends ProjectStats {
 }
 
 /** Results per method: one place that says what each call returns. */
-export interface ResultMap {
+export interface ResultMap extends StudioResultMap {
   'project.create': ProjectInfo;
   'project.open': ProjectInfo;
   'project.info': ProjectInfo;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BACKBONES, BACKEND_REQUESTS, REG_MODES } from '../domain/runs';
+import { studioArgSchemas } from './studio-schemas';
 
 /** Validators for every argument that crosses a transport (IPC or WebSocket); services trust only validated input. */
 export const splitSchema = z.enum(['train', 'val', 'test']);
@@ -177,6 +178,8 @@ export const argSchemas = {
       limit: z.number().int().min(1).max(100_000).optional(),
     })
     .strict(),
+  // The studio's overview, sorted list, split and removal (issue 16).
+  ...studioArgSchemas({ idSchema, imageFilterSchema, splitSchema }),
 } as const;
 
 /** Names of every contract method. */

@@ -60,6 +60,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
         '',
         `report: ${res.report}`,
         `next: npx ridge runs ${path.relative(io.cwd, dir).startsWith('..') ? dir : path.relative(io.cwd, dir) || dir}`,
+        `open it in the studio: npx ridge serve ${path.relative(io.cwd, dir).startsWith('..') ? dir : path.relative(io.cwd, dir) || dir}`,
       ].join('\n'),
     );
     if (res.cancelled) return 130;

@@ -10,6 +10,7 @@ import type { Annotation } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
 import { deleteClass, mergeClasses } from '../labeling/classes';
 import { createRunsHandlers } from './runs-handlers';
+import { createStudioHandlers } from './studio-handlers';
 
 /** The project a front door (window, browser tab, CLI) is working on. */
 export class StudioSession {
@@ -130,6 +131,7 @@ export function createHandlers(session: StudioSession): Handlers {
         return { updated: a.ids.length };
       }),
     ...createRunsHandlers(session),
+    ...createStudioHandlers(session),
   };
 }
 

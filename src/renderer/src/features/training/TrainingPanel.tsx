@@ -11,6 +11,7 @@ import {
 import type { Connection } from '../../api/client';
 import '../experiments/experiments.css';
 import { LiveProgress } from './LiveProgress';
+import { formatLambda, lambdaLabel, parseLambda, REG_HELP } from './reg-help';
 import {
   type BaseSettings,
   type CompareOptions,
@@ -53,7 +54,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   };
   const set = <K extends keyof BaseSettings>(k: K, v: BaseSettings[K]) => setS((cur) => ({ ...cur, [k]: v }));
   const num = (
-    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'lambda',
+    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed',
     step = 'any',
   ) => (
     <Field k={k}>
@@ -105,8 +106,8 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                     checked={cmp[k]}
                     onChange={(e) => setCmp({ ...cmp, [k]: e.target.checked })}
                   />{' '}
-                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (λ{' '}
-                  {DEFAULT_LAMBDA[k]})
+                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (
+                  {k === 'dropout' ? 'rate' : 'λ'} {formatLambda(k, DEFAULT_LAMBDA[k])})
                 </label>
               ))}
               <label>
@@ -115,8 +116,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                   checked={cmp.sweep}
                   onChange={(e) => setCmp({ ...cmp, sweep: e.target.checked })}
                 />{' '}
-                sweep L2 strength ({L2_SWEEP.map((l) => l.toExponential()).join(', ')})
+                sweep L2 strength ({L2_SWEEP.map((l) => formatLambda('l2', l)).join(', ')})
               </label>
+              <ul className="reg-help-list" data-testid="reg-help">
+                {(['l2', 'wd', 'l1', 'dropout'] as const)
+                  .filter((m) => m === 'l2' || cmp[m])
+                  .map((m) => (
+                    <li key={m}>{REG_HELP[m]}</li>
+                  ))}
+              </ul>
             </div>
           )}
           <details className="advanced">
@@ -165,8 +173,19 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                         <option key={r}>{r}</option>
                       ))}
                     </select>
+                    <span className="reg-help" data-testid="reg-help">
+                      {REG_HELP[s.reg]}
+                    </span>
                   </Field>
-                  {s.reg !== 'none' && num('lambda')}
+                  {s.reg !== 'none' && (
+                    <Field
+                      k="lambda"
+                      label={lambdaLabel(s.reg)}
+                      fallback={formatLambda(s.reg, DEFAULT_LAMBDA[s.reg])}
+                    >
+                      <LambdaInput mode={s.reg} value={s.lambda} onChange={(v) => set('lambda', v)} />
+                    </Field>
+                  )}
                 </>
               )}
             </div>
@@ -199,15 +218,57 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   );
 }
 
-function Field({ k, children }: { k: keyof BaseSettings; children: React.ReactNode }) {
+function Field({
+  k,
+  label,
+  fallback,
+  children,
+}: {
+  k: keyof BaseSettings;
+  /** Label and default shown when they depend on another setting (the strength of the chosen mode). */
+  label?: string;
+  fallback?: string;
+  children: React.ReactNode;
+}) {
   return (
     <label className="field">
       <span>
-        {FIELD_HELP[k].label} <em>[{String(DEFAULT_SETTINGS[k])}]</em>
+        {label ?? FIELD_HELP[k].label} <em>[{fallback ?? String(DEFAULT_SETTINGS[k])}]</em>
       </span>
       {children}
       <small>{FIELD_HELP[k].help}</small>
     </label>
+  );
+}
+
+/** The strength field: typed freely, shown in the one format of its mode once it is left (0.0001 -> 1e-4). */
+function LambdaInput(p: { mode: RegMode; value: number; onChange(v: number): void }) {
+  const [text, setText] = useState(formatLambda(p.mode, p.value));
+  const [bad, setBad] = useState(false);
+  useEffect(() => setText(formatLambda(p.mode, p.value)), [p.mode, p.value]);
+  const commit = () => {
+    const v = parseLambda(text);
+    setBad(v === null);
+    if (v === null) return;
+    p.onChange(v);
+    setText(formatLambda(p.mode, v));
+  };
+  return (
+    <>
+      <input
+        type="text"
+        inputMode="decimal"
+        aria-label={lambdaLabel(p.mode)}
+        aria-invalid={bad}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      {bad && (
+        <small className="err">A number ≥ 0, e.g. {formatLambda(p.mode, DEFAULT_LAMBDA[p.mode])}.</small>
+      )}
+    </>
   );
 }
 
