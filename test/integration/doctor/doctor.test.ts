@@ -3,6 +3,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, w
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../../src/main/services/doctor/doctor';
+import { removeImages } from '../../../src/main/services/labeling/removal';
+import { Project } from '../../../src/main/services/project/project';
 import { ridge } from '../../helpers/cli';
 import { folderBytes, pagesOf, projectWithRows, rewriteInPage, scramblePage } from '../../helpers/damage';
 import { writeImage } from '../../helpers/images';
@@ -83,6 +85,16 @@ describe('ridge doctor', () => {
     expect(existsSync(path.join(project, 'images/trained-on.jpg'))).toBe(true);
     expect(storeState(project).rows.map((r) => r.path)).toEqual(['images/a.jpg', 'images/c.jpg']);
     expect(doctor().code).toBe(0);
+  });
+
+  it('an image removed in the studio (undoable) keeps its file: not an orphan, and --repair leaves it', async () => {
+    await importedProject(['a.jpg', 'b.jpg']);
+    const p = Project.open(project);
+    removeImages(p, [p.images.byPath('images/b.jpg')!.id]);
+    p.close();
+    expect(doctor().code).toBe(0);
+    expect(doctor('--repair').code).toBe(0);
+    expect(filesBelow(path.join(project, 'images'))).toEqual(['a.jpg', 'b.jpg']);
   });
 
   it('a copy renamed by hand: the row gets its file back, with its boxes', async () => {

@@ -57,7 +57,7 @@ function projectFile(dir: string): string {
 
 /** Rows against files, staging leftovers; what the database says is read through `db`. */
 function fileProblems(dir: string, db: Database.Database, report: DoctorReport): void {
-  const rows = new ImageRepo(db).all();
+  const rows = new ImageRepo(db).everyRow();
   for (const r of missingFiles(dir, rows)) {
     const linked = r.linked ? ' (a linked image: its folder may have moved or not be mounted)' : '';
     report.problems.push({
@@ -149,9 +149,9 @@ export function diagnoseProject(dir: string): DoctorReport {
 
 /** Rows whose copy is gone: put back an orphan with the same content, else record the row in the trash and drop it. */
 function repairRows(p: Project, stamp: string, done: string[]): void {
-  const missing = missingFiles(p.dir, p.images.all()).filter((r) => !r.linked);
+  const missing = missingFiles(p.dir, p.images.everyRow()).filter((r) => !r.linked);
   if (missing.length === 0) return;
-  const named = new Set(p.images.all().map((r) => r.path));
+  const named = new Set(p.images.everyRow().map((r) => r.path));
   const bySha = new Map<string, string>();
   for (const f of imageFiles(p.dir)) if (!named.has(f)) bySha.set(hashOf(p.dir, f), f);
   const dropped: { image: ImageRecord; boxes: unknown[] }[] = [];
@@ -164,7 +164,7 @@ function repairRows(p: Project, stamp: string, done: string[]): void {
       continue;
     }
     dropped.push({ image: r, boxes: p.annotations.forImage(r.id) });
-    p.images.remove(r.id);
+    p.images.deleteRow(r.id);
   }
   if (dropped.length === 0) return;
   const record = path.join(p.dir, TRASH_DIR, stamp, 'images-without-files.json');

@@ -37,7 +37,7 @@ export class ImageRepo {
       count: db.prepare('SELECT count(*) AS n FROM image WHERE removed_at IS NULL'),
       bySplit: db.prepare('SELECT split, count(*) AS n FROM image WHERE removed_at IS NULL GROUP BY split'),
       setStatus: db.prepare('UPDATE image SET status = ? WHERE id = ?'),
-      remove: db.prepare('DELETE FROM image WHERE id = ?'),
+      everyRow: db.prepare('SELECT * FROM image ORDER BY id'),
       setSplit: db.prepare('UPDATE image SET split = ? WHERE id = ?'),
       setRemoved: db.prepare('UPDATE image SET removed_at = ? WHERE id = ?'),
       byIds: db.prepare('SELECT * FROM image WHERE id IN (SELECT value FROM json_each(?))'),
@@ -107,9 +107,9 @@ export class ImageRepo {
     this.q.setStatus.run(status, id);
   }
 
-  /** Delete an image row and (by cascade) its boxes; `ridge doctor --repair` does, for rows whose file is gone. */
-  remove(id: number): boolean {
-    return this.q.remove.run(id).changes > 0;
+  /** Every image row, removed ones too (they still own their files, so `ridge doctor` counts them). */
+  everyRow(): ImageRecord[] {
+    return (this.q.everyRow.all() as ImageRow[]).map(toImage);
   }
 
   /** Move an image to another split. */
