@@ -4,6 +4,7 @@ import { pausePoint } from '../test-hooks';
 import type { LabeledBox } from './formats/types';
 import { ImportStaging, type PreparedImage, type PublishResult } from './staging';
 
+/** What callers hand over (the sample generator imports it from here). */
 export type { PreparedImage } from './staging';
 
 /** A box ready to store: pixels, clipped, with a class name (the same shape an export writes). */
