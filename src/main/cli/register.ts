@@ -9,6 +9,7 @@ import { runsCommand } from './commands/runs';
 import { predictCommand } from './commands/predict';
 import { demoCommand } from './commands/demo';
 import { serveCommand } from './commands/serve';
+import { doctorCommand } from './commands/doctor';
 
 registerCommand(
   'import',
@@ -40,3 +41,4 @@ registerCommand(
   'ridge predict <dir> --run <id> --images <folder> --out <coco-results.json> [--score S] [--backend B] [--no-tta]',
 );
 registerCommand('demo', demoCommand, 'ridge demo [--out <dir>] [--quick]');
+registerCommand('doctor', doctorCommand, 'ridge doctor <dir> [--repair] [--json]');

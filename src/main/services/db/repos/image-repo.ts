@@ -37,6 +37,7 @@ export class ImageRepo {
       count: db.prepare('SELECT count(*) AS n FROM image WHERE removed_at IS NULL'),
       bySplit: db.prepare('SELECT split, count(*) AS n FROM image WHERE removed_at IS NULL GROUP BY split'),
       setStatus: db.prepare('UPDATE image SET status = ? WHERE id = ?'),
+      everyRow: db.prepare('SELECT * FROM image ORDER BY id'),
       setSplit: db.prepare('UPDATE image SET split = ? WHERE id = ?'),
       setRemoved: db.prepare('UPDATE image SET removed_at = ? WHERE id = ?'),
       byIds: db.prepare('SELECT * FROM image WHERE id IN (SELECT value FROM json_each(?))'),
@@ -104,6 +105,11 @@ export class ImageRepo {
   /** Change labeling status. */
   setStatus(id: number, status: ImageStatus): void {
     this.q.setStatus.run(status, id);
+  }
+
+  /** Every image row, removed ones too (they still own their files, so `ridge doctor` counts them). */
+  everyRow(): ImageRecord[] {
+    return (this.q.everyRow.all() as ImageRow[]).map(toImage);
   }
 
   /** Move an image to another split. */
