@@ -270,7 +270,7 @@ async function epochMetrics(
     valRegLoss: reg,
     mAP50: stats.AP50,
     mAP50_95: stats.AP,
-    weightNorm: kernelNorm(s.kernels),
+    weightNorm: await kernelNorm(s.kernels),
     learningRate: learningRateAt(config.learningRate, Math.max(0, step - 1), totalSteps),
   };
 }
