@@ -19,7 +19,8 @@ import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decode
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
-import { dropoutLayers, type DetectorConfig } from './model/detector';
+import { prepareWebgpuKernels } from './backend/webgpu-kernels/choose';
+import { buildDetectorWithBackbone, dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { predictOutputs } from './model/flip-tta';
 import { flattenOutputs } from './model/loss';
@@ -105,6 +106,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const probe = { ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 };
   const choice = await selectBackend(config.backend, {
     modelKey: `${config.imgSize}x${config.widthMultiplier}x${cfg.backbone}`,
+    prepare: (name) =>
+      name === 'webgpu' ? webgpuKernelsFor(cfg, config.batchSize) : Promise.resolve(undefined),
     measure: async (name) =>
       name === 'cpu'
         ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
@@ -242,6 +245,16 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   } finally {
     ema.dispose();
     disposeTrainState(s);
+  }
+}
+
+/** Chooses the webgpu convolution-gradient kernels on this run's own model and batch (see choose.ts). */
+async function webgpuKernelsFor(cfg: DetectorConfig, batch: number): Promise<string> {
+  const model = await buildDetectorWithBackbone({ ...cfg, dropoutRate: 0 });
+  try {
+    return await prepareWebgpuKernels(model, batch);
+  } finally {
+    model.dispose();
   }
 }
 
