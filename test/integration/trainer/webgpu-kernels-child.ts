@@ -5,12 +5,11 @@
 //   node --import tsx test/integration/trainer/webgpu-kernels-child.ts
 import * as tf from '@tensorflow/tfjs';
 import { loadBackend } from '../../../src/main/trainer/backend';
+import { convCallsOf, type ConvCall } from '../../../src/main/trainer/backend/webgpu-kernels/candidates';
 import {
   chooseWebgpuConvKernels,
-  convCallsOf,
-  ridgeWebgpuKernel,
+  ridgeRunsFor,
   useRidgeWebgpuKernel,
-  type ConvCall,
 } from '../../../src/main/trainer/backend/webgpu-kernels/choose';
 import { buildDetector } from '../../../src/main/trainer/model/detector';
 import { SeededRng } from '../../../src/main/trainer/data/prng';
@@ -29,8 +28,12 @@ export interface KernelChildResult {
   cases: KernelCaseResult[];
   /** chooseWebgpuConvKernels on three of the cases. */
   choice: Awaited<ReturnType<typeof chooseWebgpuConvKernels>>;
-  /** For each timed kernel: whether the one registered afterwards is the one the timing found faster. */
-  choiceRegistered: boolean[];
+  /** Per timed kernel and timed call: whether the registered kernel runs the one the timing found faster. */
+  choiceFollowsTiming: boolean[][];
+  /** Per timed kernel, for a shape not timed: whether it runs the one that was faster over all. */
+  untimedFollowsTotal: boolean[];
+  /** Per timed kernel and timed call: max |registered kernel - cpu| / max(1, max |cpu|) after the choice. */
+  choiceErr: number[][];
   /** convCallsOf the scratch detector at 64 px, batch 2. */
   detectorCalls: ConvCall[];
 }
@@ -139,11 +142,41 @@ async function main(): Promise<void> {
   const model = buildDetector({ numClasses: 3, imgSize: 64, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 });
   const detectorCalls = convCallsOf(model, 2);
   model.dispose();
-  const choice = await chooseWebgpuConvKernels(cases().slice(1, 4), 1);
-  const choiceRegistered = choice.timings.map(
-    (t) => (tf.getKernel(t.kernelName, 'webgpu')?.kernelFunc === ridgeWebgpuKernel(t.kernelName)) === t.ridge,
+  const timed = cases().slice(1, 4);
+  const choice = await chooseWebgpuConvKernels(timed, 1);
+  const choiceFollowsTiming = choice.timings.map((t) =>
+    timed.map((c, i) => ridgeRunsFor(t.kernelName, c) === t.perCall[i]![1] < t.perCall[i]![0]),
   );
-  const result: KernelChildResult = { cases: results, choice, choiceRegistered, detectorCalls };
+  const untimedFollowsTotal = choice.timings.map(
+    (t) => ridgeRunsFor(t.kernelName, cases()[0]!) === t.ridgeMs < t.tfjsMs,
+  );
+  const choiceErr: number[][] = [];
+  for (const t of choice.timings) {
+    const kernel = t.kernelName as KernelCaseResult['kernel'];
+    const errs: number[] = [];
+    for (const [i, c] of timed.entries()) {
+      await tf.setBackend('cpu');
+      const cpu = await run(kernel, c, i);
+      await tf.setBackend('webgpu');
+      const now = await run(kernel, c, i);
+      errs.push(
+        maxAbsDiff(now, cpu) /
+          Math.max(
+            1,
+            cpu.reduce((m, v) => Math.max(m, Math.abs(v)), 0),
+          ),
+      );
+    }
+    choiceErr.push(errs);
+  }
+  const result: KernelChildResult = {
+    cases: results,
+    choice,
+    choiceFollowsTiming,
+    untimedFollowsTotal,
+    choiceErr,
+    detectorCalls,
+  };
   process.stdout.write(`RESULT ${JSON.stringify(result)}\n`);
 }
 

@@ -55,19 +55,28 @@ describe('webgpu convolution-gradient kernels (Dawn on SwiftShader)', () => {
     expect(Math.max(...splits)).toBeGreaterThan(1);
   });
 
-  it('the choice times both kernels of both kinds and leaves the faster one registered', () => {
+  it('the choice times both kernels on every shape and runs the faster for each, correctly', () => {
     expect(r.choice.timings.map((t) => t.kernelName)).toEqual([
       'Conv2DBackpropFilter',
       'Conv2DBackpropInput',
     ]);
     for (const t of r.choice.timings) {
-      expect(t.tfjsMs).toBeGreaterThan(0);
-      expect(t.ridgeMs).toBeGreaterThan(0);
-      expect(t.ridge).toBe(t.ridgeMs < t.tfjsMs);
+      expect(t.perCall).toHaveLength(3);
+      for (const [tfjs, ridge] of t.perCall) {
+        expect(tfjs).toBeGreaterThan(0);
+        expect(ridge).toBeGreaterThan(0);
+      }
+      expect(t.chosenMs).toBeLessThanOrEqual(Math.min(t.tfjsMs, t.ridgeMs) + 1e-9);
+      expect(t.ridgeCalls).toBe(t.perCall.filter(([tfjs, ridge]) => ridge < tfjs).length);
     }
-    expect(r.choiceRegistered).toEqual([true, true]);
+    expect(r.choiceFollowsTiming).toEqual([
+      [true, true, true],
+      [true, true, true],
+    ]);
+    expect(r.untimedFollowsTotal).toEqual([true, true]);
+    for (const errs of r.choiceErr) for (const e of errs) expect(e).toBeLessThanOrEqual(TOLERANCE);
     expect(r.choice.note).toMatch(
-      /^kernels timed here: Conv2DBackpropFilter (ours|tfjs's) \(.* ms ours vs .* ms tfjs's/,
+      /^kernels timed here: Conv2DBackpropFilter ours on [0-3] of 3 shapes \(per step: tfjs's .* ms, ours .* ms, chosen .* ms\), Conv2DBackpropInput ours on [0-3] of 3 shapes/,
     );
   });
 

@@ -1,151 +1,91 @@
-// Which convolution-gradient kernels run on webgpu is decided on this machine, at backend selection: both
-// tfjs-backend-webgpu's kernel and ours are timed on the convolutions of the model about to train (its real
-// shapes and batch), and the faster stays registered. Never a constant: which one wins depends on the GPU.
+// Which convolution-gradient kernel runs on webgpu is decided on this machine, at backend selection, shape by
+// shape: tfjs-backend-webgpu's kernel and ours are both timed on each convolution of the model about to train
+// (its real shapes and batch), and a dispatcher registered in tfjs's place runs the faster one for each shape
+// (for a shape not timed, the one that was faster over all). Never a constant: which wins depends on the GPU
+// and on the shape. RIDGE_WEBGPU_KERNELS=ridge or tfjs forces one everywhere.
 import * as tf from '@tensorflow/tfjs';
-import { conv2dBackpropFilterGemm } from './conv-backprop-filter';
-import { conv2dBackpropInputGemm } from './conv-backprop-input';
+import {
+  callKey,
+  candidateFor,
+  CANDIDATES,
+  convCallsOf,
+  outShape,
+  ridgeWebgpuKernel,
+  WEBGPU_KERNEL_CANDIDATES,
+  type Candidate,
+  type ConvCall,
+} from './candidates';
 import { originalWebgpuKernel, replaceWebgpuKernel, restoreWebgpuKernel } from './index';
 
-/** One convolution of a model as its gradient kernels see it (NHWC). */
-export interface ConvCall {
-  xShape: [number, number, number, number];
-  filterShape: [number, number, number, number];
-  strides: [number, number];
-  pad: 'same' | 'valid';
-  /** False for a convolution of the model's input: its input gradient is never computed. */
-  inputGradient: boolean;
-}
+/** Per kernel name: whether ours runs for a shape key, and for shapes not timed; absent: not mixed. */
+const decisions = new Map<string, { byShape: Map<string, boolean>; otherwise: boolean }>();
 
-/** A kernel of ours that may replace tfjs's, with how to build it and how to call it for timing. */
-interface Candidate {
-  kernelName: string;
-  build: (original: tf.KernelFunc) => tf.KernelFunc;
-  /** Whether a training step runs this kernel for `c`. */
-  applies: (c: ConvCall) => boolean;
-  /** Runs the kernel once for `c` on random tensors (`t` holds them); returns the output. */
-  run: (c: ConvCall, t: Record<string, tf.Tensor>) => tf.Tensor;
-}
-
-function outShape(c: ConvCall): [number, number, number, number] {
-  const info = tf.backend_util.computeConv2DInfo(c.xShape, c.filterShape, c.strides, 1, c.pad);
-  return [info.batchSize, info.outHeight, info.outWidth, info.outChannels];
-}
-
-const CANDIDATES: Candidate[] = [
-  {
-    kernelName: tf.Conv2DBackpropFilter,
-    build: conv2dBackpropFilterGemm,
-    applies: () => true,
-    run: (c, t) =>
-      tf
-        .engine()
-        .runKernel(
-          tf.Conv2DBackpropFilter,
-          { x: t.x!, dy: t.dy! },
-          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', filterShape: c.filterShape },
-        ) as tf.Tensor,
-  },
-  {
-    kernelName: tf.Conv2DBackpropInput,
-    build: conv2dBackpropInputGemm,
-    applies: (c) => c.inputGradient,
-    run: (c, t) =>
-      tf
-        .engine()
-        .runKernel(
-          tf.Conv2DBackpropInput,
-          { dy: t.dy!, filter: t.filter! },
-          { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', inputShape: c.xShape },
-        ) as tf.Tensor,
-  },
-];
-
-/** The names of the kernels chooseWebgpuConvKernels may replace. */
-export const WEBGPU_KERNEL_CANDIDATES: readonly string[] = CANDIDATES.map((c) => c.kernelName);
-
-const built = new Map<string, tf.KernelFunc>();
-
-/** Our kernel for `name`, built once around tfjs's own (which it calls for layouts it does not handle). */
-export function ridgeWebgpuKernel(name: string): tf.KernelFunc {
-  const candidate = CANDIDATES.find((c) => c.kernelName === name);
-  const original = originalWebgpuKernel(name);
-  if (!candidate || !original) throw new Error(`no ridge webgpu kernel for ${name}`);
-  let k = built.get(name);
-  if (!k) built.set(name, (k = candidate.build(original.kernelFunc)));
-  return k;
-}
-
-/** Installs ours (true) or tfjs's own (false) for `name`. */
+/** Installs ours (true) or tfjs's own (false) for `name`, for every shape. */
 export function useRidgeWebgpuKernel(name: string, ours: boolean): void {
+  decisions.delete(name);
   if (ours) replaceWebgpuKernel(name, ridgeWebgpuKernel(name));
   else restoreWebgpuKernel(name);
 }
 
-/** The plain Conv2D calls of a model at `batch` (every call of a layer shared across levels). */
-export function convCallsOf(model: tf.LayersModel, batch: number): ConvCall[] {
-  const calls: ConvCall[] = [];
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'Conv2D') continue;
-    const cfg = layer.getConfig() as { strides: number[]; padding: string; dilationRate: number[] | number };
-    const dil = [cfg.dilationRate].flat();
-    if (dil.some((d) => d !== 1) || (cfg.padding !== 'same' && cfg.padding !== 'valid')) continue;
-    const k = layer.getWeights()[0]!.shape as [number, number, number, number];
-    const nodes = (
-      layer as unknown as {
-        inboundNodes: {
-          inputShapes: (number | null)[] | (number | null)[][];
-          inboundLayers: tf.layers.Layer[];
-        }[];
-      }
-    ).inboundNodes;
-    for (const n of nodes) {
-      const s = (Array.isArray(n.inputShapes[0]) ? n.inputShapes[0] : n.inputShapes) as (number | null)[];
-      calls.push({
-        xShape: [batch, s[1]!, s[2]!, s[3]!],
-        filterShape: k,
-        strides: [cfg.strides[0]!, cfg.strides[1] ?? cfg.strides[0]!],
-        pad: cfg.padding,
-        inputGradient: n.inboundLayers[0]?.getClassName() !== 'InputLayer',
-      });
-    }
-  }
-  return calls;
+/** Installs, for `name`, a kernel that runs ours for the shapes in `byShape` marked true, tfjs's for the rest. */
+function useMixedWebgpuKernel(name: string, byShape: Map<string, boolean>, otherwise: boolean): void {
+  const candidate = candidateFor(name);
+  const ours = ridgeWebgpuKernel(name);
+  const theirs = originalWebgpuKernel(name)!.kernelFunc;
+  decisions.set(name, { byShape, otherwise });
+  replaceWebgpuKernel(name, (args) =>
+    (byShape.get(candidate.keyOfArgs(args)) ?? otherwise) ? ours(args) : theirs(args),
+  );
 }
 
-/** Milliseconds for `reps` passes over all calls with the kernel now registered (after one untimed pass). */
-async function timeCalls(
+/** Whether ours runs now for `call` of kernel `name` (what the registered kernel would do). */
+export function ridgeRunsFor(name: string, call: ConvCall): boolean {
+  const d = decisions.get(name);
+  if (d) return d.byShape.get(callKey(call)) ?? d.otherwise;
+  return tf.getKernel(name, 'webgpu')?.kernelFunc === ridgeWebgpuKernel(name);
+}
+
+/** Mean ms of one call of the kernel now registered, over `reps` runs after one untimed run. */
+async function timeCall(
   candidate: Candidate,
-  calls: ConvCall[],
-  inputs: Record<string, tf.Tensor>[],
+  c: ConvCall,
+  t: Record<string, tf.Tensor>,
   reps: number,
 ): Promise<number> {
-  const pass = async () => {
-    const outs = calls.flatMap((c, i) => (candidate.applies(c) ? [candidate.run(c, inputs[i]!)] : []));
+  const once = async (n: number) => {
+    const outs = Array.from({ length: n }, () => candidate.run(c, t));
     const done = tf.addN(outs.map((o) => tf.sum(o)));
     await done.data(); // waits for every kernel submitted before it
     tf.dispose([...outs, done]);
   };
-  await pass();
+  await once(1);
   const t0 = performance.now();
-  for (let r = 0; r < reps; r++) await pass();
+  await once(reps);
   return (performance.now() - t0) / reps;
 }
 
-/** What chooseWebgpuConvKernels measured for one kernel. */
+/** What chooseWebgpuConvKernels measured for one kernel, summed over the calls of one step. */
 export interface KernelTiming {
   kernelName: string;
   tfjsMs: number;
   ridgeMs: number;
-  ridge: boolean;
+  /** The sum with each call's faster kernel: what a step now spends in this kernel. */
+  chosenMs: number;
+  /** Calls that run ours, out of `calls`. */
+  ridgeCalls: number;
+  calls: number;
+  /** Per call, in the order of the calls given: [tfjs ms, ridge ms]. */
+  perCall: [number, number][];
 }
 
 /**
- * Times tfjs's and our kernel for each candidate on `calls` (the model's convolutions; webgpu must be the
- * active backend) and leaves the faster registered. Returns the timings, and a line for the backend reason.
+ * Times tfjs's and our kernel for each candidate on each of `calls` (the model's convolutions; webgpu must be
+ * the active backend) and registers a kernel that runs the faster for each shape. Returns the timings, and a
+ * line for the backend reason.
  */
 export async function chooseWebgpuConvKernels(
   calls: ConvCall[],
-  reps = 2,
+  reps = 3,
 ): Promise<{ timings: KernelTiming[]; note: string }> {
   if (tf.getBackend() !== 'webgpu')
     throw new Error('chooseWebgpuConvKernels needs the webgpu backend active');
@@ -157,14 +97,30 @@ export async function chooseWebgpuConvKernels(
   }));
   try {
     for (const candidate of CANDIDATES) {
-      if (!calls.some(candidate.applies)) continue;
-      useRidgeWebgpuKernel(candidate.kernelName, false);
-      const tfjsMs = await timeCalls(candidate, calls, inputs, reps);
-      useRidgeWebgpuKernel(candidate.kernelName, true);
-      const ridgeMs = await timeCalls(candidate, calls, inputs, reps);
-      const ridge = ridgeMs < tfjsMs;
-      useRidgeWebgpuKernel(candidate.kernelName, ridge);
-      timings.push({ kernelName: candidate.kernelName, tfjsMs, ridgeMs, ridge });
+      const used = calls.flatMap((c, i) => (candidate.applies(c) ? [{ c, t: inputs[i]! }] : []));
+      if (used.length === 0) continue;
+      const perCall: [number, number][] = [];
+      for (const { c, t } of used) {
+        useRidgeWebgpuKernel(candidate.kernelName, false);
+        const tfjs = await timeCall(candidate, c, t, reps);
+        useRidgeWebgpuKernel(candidate.kernelName, true);
+        perCall.push([tfjs, await timeCall(candidate, c, t, reps)]);
+      }
+      const sum = (f: (p: [number, number]) => number) => perCall.reduce((a, p) => a + f(p), 0);
+      const tfjsMs = sum((p) => p[0]);
+      const ridgeMs = sum((p) => p[1]);
+      const byShape = new Map<string, boolean>();
+      used.forEach(({ c }, i) => byShape.set(callKey(c), perCall[i]![1] < perCall[i]![0]));
+      useMixedWebgpuKernel(candidate.kernelName, byShape, ridgeMs < tfjsMs);
+      timings.push({
+        kernelName: candidate.kernelName,
+        tfjsMs,
+        ridgeMs,
+        chosenMs: sum((p) => Math.min(p[0], p[1])),
+        ridgeCalls: used.filter(({ c }) => byShape.get(callKey(c))).length,
+        calls: used.length,
+        perCall,
+      });
     }
   } finally {
     tf.dispose(inputs.flatMap((t) => Object.values(t)));
@@ -173,7 +129,7 @@ export async function chooseWebgpuConvKernels(
   const note = timings
     .map(
       (t) =>
-        `${t.kernelName} ${t.ridge ? 'ours' : "tfjs's"} (${ms(t.ridgeMs)} ms ours vs ${ms(t.tfjsMs)} ms tfjs's per step)`,
+        `${t.kernelName} ours on ${t.ridgeCalls} of ${t.calls} shapes (per step: tfjs's ${ms(t.tfjsMs)} ms, ours ${ms(t.ridgeMs)} ms, chosen ${ms(t.chosenMs)} ms)`,
     )
     .join(', ');
   return { timings, note: note ? `kernels timed here: ${note}` : 'no convolution to time' };

@@ -6,7 +6,13 @@
 // workgroup memory and accumulates 4x4 outputs per thread; the m range is split across workgroups (z) so that
 // small filters still fill the GPU, and a second pass sums the splits. NHWC only (the trainer's layout).
 import * as tf from '@tensorflow/tfjs';
-import { webgpuBackendOf, type ProgramUniforms, type WebgpuProgram } from './program';
+import {
+  intUniformFields,
+  intUniformValues,
+  tileProductWgsl,
+  webgpuBackendOf,
+  type WebgpuProgram,
+} from './program';
 import { splitSum } from './split-sum';
 
 /** Side of the output tile a workgroup computes, and of the m chunk staged per iteration. */
@@ -51,7 +57,7 @@ const UNIFORMS = [
 
 class FilterGemmProgram implements WebgpuProgram {
   variableNames = ['x', 'dy'];
-  uniforms = UNIFORMS.map((u) => `${u} : i32,`).join(' ');
+  uniforms = intUniformFields(UNIFORMS);
   workgroupSize: [number, number, number] = [8, 8, 1];
   dispatchLayout = { x: [0], y: [1], z: [2] };
   dispatch: [number, number, number];
@@ -112,19 +118,7 @@ class FilterGemmProgram implements WebgpuProgram {
             tileB[row][col] = loadB(m0 + row, n0 + col, mEnd);
           }
           workgroupBarrier();
-          for (var r = 0; r < ${TILE}; r = r + 1) {
-            var a : array<f32, 4>;
-            var bv : array<f32, 4>;
-            for (var i = 0; i < 4; i = i + 1) {
-              a[i] = tileA[r][ty + 8 * i];
-              bv[i] = tileB[r][tx + 8 * i];
-            }
-            for (var i = 0; i < 4; i = i + 1) {
-              for (var j = 0; j < 4; j = j + 1) {
-                acc[i][j] = fma(a[i], bv[j], acc[i][j]);
-              }
-            }
-          }
+          ${tileProductWgsl(TILE, 'tileA[r][ty + 8 * i]', 'tileB[r][tx + 8 * i]')}
           workgroupBarrier();
         }
         let base = i32(workgroupId.z) * uniforms.kTotal * uniforms.co;
@@ -161,7 +155,7 @@ export function conv2dBackpropFilterGemm(fallback: tf.KernelFunc): tf.KernelFunc
     const backend = webgpuBackendOf(args);
     const K = info.filterHeight * info.filterWidth * info.inChannels;
     const g = planFilterGemm(K, info.outChannels, info.batchSize * info.outHeight * info.outWidth);
-    const uniforms: ProgramUniforms = [
+    const uniforms = intUniformValues([
       info.filterWidth,
       info.inChannels,
       info.outChannels,
@@ -176,7 +170,7 @@ export function conv2dBackpropFilterGemm(fallback: tf.KernelFunc): tf.KernelFunc
       K,
       g.M,
       g.mPerSplit,
-    ].map((v) => ({ type: 'int32', data: [v] }));
+    ]);
     const shape = g.splits === 1 ? info.filterShape : [g.splits, K, info.outChannels];
     const partial = backend.runWebGPUProgram(new FilterGemmProgram(shape, g), [x, dy], 'float32', uniforms);
     if (g.splits === 1) return partial;

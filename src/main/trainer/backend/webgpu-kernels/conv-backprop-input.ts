@@ -8,7 +8,13 @@
 // stride-2 gradient does 9 tap products per 4 pixels instead of 36). Workgroups of 8x8 threads own 32x32 tiles
 // of dX, stage 32 columns of k at a time and accumulate 4x4 outputs each; dispatch z is the phase. NHWC only.
 import * as tf from '@tensorflow/tfjs';
-import { webgpuBackendOf, type ProgramUniforms, type WebgpuProgram } from './program';
+import {
+  intUniformFields,
+  intUniformValues,
+  tileProductWgsl,
+  webgpuBackendOf,
+  type WebgpuProgram,
+} from './program';
 
 const TILE = 32;
 
@@ -31,7 +37,7 @@ const UNIFORMS = [
 
 class InputGemmProgram implements WebgpuProgram {
   variableNames = ['dy', 'W'];
-  uniforms = UNIFORMS.map((u) => `${u} : i32,`).join(' ');
+  uniforms = intUniformFields(UNIFORMS);
   workgroupSize: [number, number, number] = [8, 8, 1];
   dispatchLayout = { x: [3], y: [1, 2], z: [0] };
   dispatch: [number, number, number];
@@ -115,19 +121,7 @@ class InputGemmProgram implements WebgpuProgram {
             tileB[e % ${TILE}][e / ${TILE}] = w;
           }
           workgroupBarrier();
-          for (var r = 0; r < ${TILE}; r = r + 1) {
-            var av : array<f32, 4>;
-            var bv : array<f32, 4>;
-            for (var i = 0; i < 4; i = i + 1) {
-              av[i] = tileA[ty + 8 * i][r];
-              bv[i] = tileB[r][tx + 8 * i];
-            }
-            for (var i = 0; i < 4; i = i + 1) {
-              for (var j = 0; j < 4; j = j + 1) {
-                acc[i][j] = fma(av[i], bv[j], acc[i][j]);
-              }
-            }
-          }
+          ${tileProductWgsl(TILE, 'tileA[ty + 8 * i][r]', 'tileB[r][tx + 8 * i]')}
           workgroupBarrier();
         }
         let per = ph * pw;
@@ -171,7 +165,7 @@ export function conv2dBackpropInputGemm(fallback: tf.KernelFunc): tf.KernelFunc 
     const sh = info.strideHeight;
     const sw = info.strideWidth;
     const maxPhaseM = info.batchSize * Math.ceil(info.inHeight / sh) * Math.ceil(info.inWidth / sw);
-    const uniforms: ProgramUniforms = [
+    const uniforms = intUniformValues([
       info.filterHeight,
       info.filterWidth,
       info.inChannels,
@@ -186,7 +180,7 @@ export function conv2dBackpropInputGemm(fallback: tf.KernelFunc): tf.KernelFunc 
       info.padInfo.left,
       info.batchSize,
       maxPhaseM,
-    ].map((v) => ({ type: 'int32', data: [v] }));
+    ]);
     const program = new InputGemmProgram(info.inShape, info.inChannels, maxPhaseM, sh * sw);
     return webgpuBackendOf(args).runWebGPUProgram(program, [dy, filter], 'float32', uniforms);
   };

@@ -37,3 +37,35 @@ export interface WebgpuBackendLike {
 export function webgpuBackendOf(args: { backend: unknown }): WebgpuBackendLike {
   return args.backend as WebgpuBackendLike;
 }
+
+/** WGSL uniform fields, all i32, for the names given (what WebgpuProgram.uniforms takes). */
+export function intUniformFields(names: readonly string[]): string {
+  return names.map((u) => `${u} : i32,`).join(' ');
+}
+
+/** Uniform values for intUniformFields, in the same order. */
+export function intUniformValues(values: number[]): ProgramUniforms {
+  return values.map((v) => ({ type: 'int32', data: [v] }));
+}
+
+/**
+ * WGSL of the inner product of the two staged tiles, shared by the implicit-GEMM kernels: for each of the
+ * `tile` columns r, every thread (tx, ty of an 8x8 workgroup) adds a(ty + 8i, r) * b(r, tx + 8j) to acc[i][j]
+ * for its 4x4 outputs. `a` and `b` are WGSL expressions in i (the 4 rows or columns of a thread) and r.
+ */
+export function tileProductWgsl(tile: number, a: string, b: string): string {
+  return `
+          for (var r = 0; r < ${tile}; r = r + 1) {
+            var av : array<f32, 4>;
+            var bv : array<f32, 4>;
+            for (var i = 0; i < 4; i = i + 1) {
+              av[i] = ${a};
+              bv[i] = ${b};
+            }
+            for (var i = 0; i < 4; i = i + 1) {
+              for (var j = 0; j < 4; j = j + 1) {
+                acc[i][j] = fma(av[i], bv[j], acc[i][j]);
+              }
+            }
+          }`;
+}
