@@ -8,6 +8,8 @@
 set -uo pipefail
 start=$SECONDS
 IMG=${IMG:-320} WIDTH=${WIDTH:-0.5} BATCH=${BATCH:-16} STEPS=${STEPS:-8}
+# Seconds a part may take: its own cap, and never past 450 s from the start (the whole stays under 8 minutes).
+cap() { local left=$((450 - (SECONDS - start))); echo $(( left < $1 ? (left > 5 ? left : 5) : $1 )); }
 if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L 2>/dev/null | grep -q '^GPU '; then
   echo "gpu bench: no NVIDIA GPU here (nvidia-smi is missing or lists no GPU): this script measures a GPU and cannot run on this machine" >&2
   exit 3
@@ -19,7 +21,8 @@ results=${OUT:-.gpu/results}
 mkdir -p "$results"
 status=0
 echo "== webgpu: detector ${IMG} px, width ${WIDTH}, batch ${BATCH} =="
-(cd "$GPU_RUN" && timeout 260 "$NODE" webgpu-train.mjs --img "$IMG" --width "$WIDTH" --batch "$BATCH" --steps "$STEPS" --budget-s 200) \
+t=$(cap 240)
+(cd "$GPU_RUN" && timeout "$t" "$NODE" webgpu-train.mjs --img "$IMG" --width "$WIDTH" --batch "$BATCH" --steps "$STEPS" --budget-s $(( t > 90 ? t - 60 : t / 2 + 1 ))) \
   | tee "$results/webgpu.log" || status=1
 grep '^RESULT ' "$results/webgpu.log" | sed 's/^RESULT //' > "$results/webgpu.json" || true
 py=$(command -v python3 || true)
@@ -29,7 +32,7 @@ for dev in cuda cpu; do
     echo "torch twin: skipped (no python3 with torch on this machine)"; status=1; continue
   fi
   steps=$([[ $dev == cuda ]] && echo 40 || echo "$STEPS")
-  timeout 120 "$py" test/bench/gpu/torch_twin_device.py "$dev" "$IMG" "$WIDTH" "$BATCH" "$steps" \
+  timeout "$(cap 90)" "$py" test/bench/gpu/torch_twin_device.py "$dev" "$IMG" "$WIDTH" "$BATCH" "$steps" \
     | tee "$results/torch-$dev.json" || status=1
 done
 "$NODE" -e '
