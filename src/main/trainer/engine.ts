@@ -19,7 +19,8 @@ import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decode
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
-import { dropoutLayers, type DetectorConfig } from './model/detector';
+import { prepareWebgpuKernels } from './backend/webgpu-kernels/choose';
+import { buildDetectorWithBackbone, dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { predictOutputs } from './model/flip-tta';
 import { flattenOutputs } from './model/loss';
@@ -111,6 +112,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const choice = await selectBackend(config.backend, {
     modelKey: modelKeyOf(cfg),
     kernelShape: kernelTimingShape(cfg.imgSize),
+    prepare: (name) =>
+      name === 'webgpu' ? webgpuKernelsFor(cfg, config.batchSize) : Promise.resolve(undefined),
     measure: async (name) =>
       name === 'cpu'
         ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
@@ -251,6 +254,16 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   }
 }
 
+/** Chooses the webgpu convolution-gradient kernels on this run's own model and batch (see choose.ts). */
+async function webgpuKernelsFor(cfg: DetectorConfig, batch: number): Promise<string> {
+  const model = await buildDetectorWithBackbone({ ...cfg, dropoutRate: 0 });
+  try {
+    return await prepareWebgpuKernels(model, batch);
+  } finally {
+    model.dispose();
+  }
+}
+
 /** The eval-mode figures of an epoch (all but epoch and seconds). */
 async function epochMetrics(
   s: TrainState,
@@ -276,7 +289,7 @@ async function epochMetrics(
     valRegLoss: reg,
     mAP50: stats.AP50,
     mAP50_95: stats.AP,
-    weightNorm: kernelNorm(s.kernels),
+    weightNorm: await kernelNorm(s.kernels),
     learningRate: learningRateAt(config.learningRate, Math.max(0, step - 1), totalSteps),
   };
 }

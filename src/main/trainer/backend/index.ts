@@ -9,8 +9,16 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, BackendReason, BackendRequest, KernelChoice } from '../../../shared/domain/runs';
 import { backendCacheKey, cpuDevice, readCacheFile, writeCacheEntry } from './cache';
+import { cudaRequirementLine } from './cuda-libs';
 import { chooseNativeKernels, kernelTimingShape } from './kernel-choice';
 import { captureNativeKernels } from './native-kernels';
+import { installWebgpuKernelFixes } from './webgpu-kernels';
+import {
+  describeAdapter,
+  softwareAdapterReason,
+  SoftwareAdapterRefused,
+  type AdapterInfoLike,
+} from './webgpu-adapter';
 
 /** The cache helpers, where callers have always imported them. */
 export { backendCacheDir, backendCacheKey, cpuDevice } from './cache';
@@ -39,6 +47,8 @@ export interface BackendChoice {
 /** Which native package owns the 'tensorflow' backend in this process (null until one loads). */
 let nativeOwner: 'tfjs-node' | 'tfjs-node-gpu' | null = null;
 let webgpuDevice: string | null = null;
+/** Why the loaded WebGPU adapter is a software one (SwiftShader...), or null for a real GPU. */
+let webgpuSoftware: string | null = null;
 /** Load failures of this process: a package that failed to load fails the same way again (and keeps its real reason). */
 const loadFailures = new Map<BackendName, Error>();
 
@@ -47,7 +57,7 @@ function errorText(e: unknown): string {
   return text.split('\n')[0]!.trim() || 'unknown error';
 }
 
-async function loadWebgpu(): Promise<void> {
+async function loadWebgpu(allowSoftwareAdapter: boolean): Promise<void> {
   const webgpu = (await import('webgpu')) as unknown as {
     create: (flags: string[]) => GpuLike;
     globals: object;
@@ -59,25 +69,35 @@ async function loadWebgpu(): Promise<void> {
     throw new Error(
       'no WebGPU adapter: Dawn found no usable GPU (no Vulkan/Metal/D3D12 device on this machine)',
     );
+  const software = softwareAdapterReason(adapter.info, adapter.isFallbackAdapter);
+  if (software && !allowSoftwareAdapter)
+    throw new SoftwareAdapterRefused(
+      `not used by auto: the only WebGPU adapter, ${software}; --backend webgpu uses it anyway`,
+    );
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (!g.navigator)
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   await import('@tensorflow/tfjs-backend-webgpu');
-  webgpuDevice = adapter.info
-    ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.device}`.trim()
-    : 'WebGPU adapter';
+  installWebgpuKernelFixes();
+  webgpuSoftware = software;
+  webgpuDevice = describeAdapter(adapter.info) + (software ? ', software' : '');
 }
 
 interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; device: string } } | null>;
+  requestAdapter(): Promise<{ info?: AdapterInfoLike; isFallbackAdapter?: boolean } | null>;
 }
 
 /**
  * Loads one backend for real and makes it the active one; throws an Error whose message is the reason it
- * cannot run here. Never falls back to another backend.
+ * cannot run here. Never falls back to another backend. `allowSoftwareAdapter` false (what `auto` passes)
+ * refuses a WebGPU adapter that is a CPU stand-in (SwiftShader...) with SoftwareAdapterRefused.
  */
-export async function loadBackend(name: BackendName, quiet = false): Promise<void> {
+export async function loadBackend(
+  name: BackendName,
+  quiet = false,
+  allowSoftwareAdapter = true,
+): Promise<void> {
   const failed = loadFailures.get(name);
   if (failed) throw failed;
   try {
@@ -91,13 +111,15 @@ export async function loadBackend(name: BackendName, quiet = false): Promise<voi
       nativeOwner = name;
       captureNativeKernels();
     } else if (name === 'webgpu') {
-      await loadWebgpu();
+      await loadWebgpu(allowSoftwareAdapter);
     }
     const ok = await tf.setBackend(TFJS_BACKEND_NAME[name]);
     if (!ok || tf.getBackend() !== TFJS_BACKEND_NAME[name])
       throw new Error(`tf.setBackend('${TFJS_BACKEND_NAME[name]}') failed`);
   } catch (e) {
-    const err = new Error(`${name} cannot run: ${errorText(e)}`);
+    if (e instanceof SoftwareAdapterRefused) throw e; // it can run; auto just does not choose it (not cached)
+    const why = name === 'tfjs-node-gpu' ? `${errorText(e)}; ${cudaRequirementLine()}` : errorText(e);
+    const err = new Error(`${name} cannot run: ${why}`);
     if (name !== 'cpu') loadFailures.set(name, err);
     throw err;
   }
@@ -134,6 +156,16 @@ export interface SelectOptions {
   kernelShape?: number[];
   /** Use and update the per-machine cache (default true). */
   useCache?: boolean;
+  /**
+   * Readies a loaded backend's kernels for this model before it is timed or used (webgpu: times our kernels
+   * against tfjs's, see webgpu-kernels/choose.ts); returns a note for the backend's reason, if any.
+   */
+  prepare?: (name: BackendName) => Promise<string | undefined>;
+}
+
+async function prepared(opts: SelectOptions, name: BackendName, reason: string): Promise<string> {
+  const note = await opts.prepare?.(name);
+  return note ? `${reason}; ${note}` : reason;
 }
 
 /**
@@ -183,18 +215,35 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
   if (request !== 'auto') {
     await loadBackend(request);
     const kernels = await chooseNativeKernels(request, kernelOpts);
+    const software = request === 'webgpu' ? webgpuSoftware : null;
+    const reason = await prepared(
+      opts,
+      request,
+      software ? `requested; ${software} (auto never picks it)` : 'requested',
+    );
     return {
       backend: request,
-      reasons: withKernels([{ backend: request, ok: true, reason: 'requested' }], request, kernels),
+      reasons: withKernels([{ backend: request, ok: true, reason }], request, kernels),
       device: deviceOf(request),
     };
   }
   const key = backendCacheKey(opts.modelKey);
   if (useCache) {
     const hit = (await readCacheFile<BackendChoice & { measuredAt: string }>(CHOICE_FILE))[key];
-    if (hit) {
-      await loadBackend(hit.backend);
+    // A cached webgpu choice whose GPU is now a software stand-in (driver gone) is measured anew.
+    const usable =
+      hit &&
+      (await loadBackend(hit.backend, false, false).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof SoftwareAdapterRefused) return false;
+          throw e;
+        },
+      ));
+    if (hit && usable) {
       const kernels = await chooseNativeKernels(hit.backend, kernelOpts);
+      // WebGPU kernel choices are made anew (not cached): they are cheap to time next to a training run.
+      const note = await opts.prepare?.(hit.backend);
       return {
         backend: hit.backend,
         device: hit.device,
@@ -204,7 +253,7 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
             ...r,
             reason:
               r.backend === hit.backend
-                ? `${r.reason} (cached choice of ${hit.measuredAt})`
+                ? `${r.reason} (cached choice of ${hit.measuredAt})${note ? `; ${note}` : ''}`
                 : `${r.reason} (as found at ${hit.measuredAt})`,
           })),
           hit.backend,
@@ -218,20 +267,21 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
   const kernelsOf = new Map<BackendName, KernelChoice[]>();
   for (const name of BACKEND_CANDIDATES) {
     try {
-      await loadBackend(name, true);
+      await loadBackend(name, true, false);
     } catch (e) {
       reasons.push({ backend: name, ok: false, reason: errorText(e) });
       continue;
     }
     try {
       kernelsOf.set(name, await chooseNativeKernels(name, kernelOpts));
+      const note = await opts.prepare?.(name);
       const m = await opts.measure(name);
       const ips = typeof m === 'number' ? m : m.imagesPerSecond;
       const how = typeof m === 'number' ? '' : ` (${m.how})`;
       reasons.push({
         backend: name,
         ok: true,
-        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s${how}`,
+        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s${how}${note ? `; ${note}` : ''}`,
         imagesPerSecond: ips,
       });
     } catch (e) {
