@@ -1,4 +1,4 @@
-import { UserError } from '../services/db/errors';
+import { UserError } from '../../shared/errors';
 import { initCommand } from './commands/init';
 import { statsCommand } from './commands/stats';
 import type { CliIo } from './io';

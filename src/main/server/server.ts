@@ -64,7 +64,7 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     const refused = checkRequest(req, url, guard, isApi);
     if (refused) {
       res.writeHead(refused.status, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ error: refused.message }));
+      return void res.end(JSON.stringify({ code: 'unauthorized', message: refused.message }));
     }
     if (isApi) return void handleApi(session, req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') {

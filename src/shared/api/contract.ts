@@ -9,6 +9,7 @@ import type {
   RunTestEval,
   TrainPreflight,
 } from './runs-contract';
+import type { ApiErrorCode } from './errors';
 import type { InputOf, MethodName } from './schemas';
 
 export type * from './runs-contract';
@@ -117,10 +118,13 @@ export interface EventMap {
   'menu.command': { command: string };
 }
 
-/** Expected failures cross transports as this shape; `code` tells a person's mistake from a bug. */
+/** Expected failures cross transports as this shape; `code` (API_ERRORS) tells a mistake from a bug or a lost link. */
 export interface ApiErrorShape {
-  code: 'invalid-args' | 'user' | 'no-project' | 'internal';
+  code: ApiErrorCode;
   message: string;
   file?: string;
+  /** Which argument fields were refused (invalid-args). */
   issues?: { path: string; message: string }[];
+  /** Every problem an aborted import found, each with its file (the CLI prints them all). */
+  problems?: ImportProblem[];
 }

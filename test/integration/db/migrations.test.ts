@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, RIDGE_APPLICATION_ID } from '../../../src/main/services/db/connection';
-import { UserError } from '../../../src/main/services/db/errors';
+import { UserError } from '../../../src/shared/errors';
 import { migrate, userVersion } from '../../../src/main/services/db/migrate';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/services/db/migrations';
 import { makeTmpDir } from '../../helpers/tmp';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunRecord } from '../../../shared/domain/runs';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { Project, RUNS_DIR } from '../../services/project/project';
 import { type ArmSummary, parseArms, summarizeArms, verdict } from '../../services/runs/compare';
 import { freezeManifest } from '../../services/runs/manifest';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
 import { fillSampleProject } from '../../services/sample/fill-project';
 import { parseCommandArgs } from '../args';

@@ -3,7 +3,7 @@ import { SPLITS } from '../../../shared/domain/types';
 import { exportDataset } from '../../services/datasets/export';
 import type { ExportFormat, ImportFormat } from '../../services/datasets/formats/types';
 import { importDataset } from '../../services/datasets/import';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
 import { enumOption, parseCommandArgs, requirePositional } from '../args';
 import { type CliIo, emit, note } from '../io';

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { fsSource, walkFiles } from '../../services/datasets/formats';
 import { isImageFile } from '../../services/datasets/formats/paths';
 import { hashFile } from '../../services/images/hash';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { StudioSession } from '../../services/api/handlers';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { PROJECT_FILE, Project } from '../../services/project/project';
 import { isLoopbackHost } from '../../server/security';
 import { startStudioServer } from '../../server/server';

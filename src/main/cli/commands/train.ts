@@ -7,7 +7,7 @@ import {
   type RunConfig,
   type RunRecord,
 } from '../../../shared/domain/runs';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
 import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../services/runs/runs';
 import type { TrainerEvent } from '../../trainer/protocol';

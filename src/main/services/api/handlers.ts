@@ -3,7 +3,7 @@ import type { ImageWithBoxes, ResultMap } from '../../../shared/api/contract';
 import { type ArgsOf, argSchemas, type MethodName } from '../../../shared/api/schemas';
 import { exportDataset } from '../datasets/export';
 import { importDataset } from '../datasets/import';
-import { UserError } from '../db/errors';
+import { NoProjectError, UserError } from '../../../shared/errors';
 import { createBox, deleteBox, setImageStatus, updateBox } from '../labeling/edits';
 import { Project } from '../project/project';
 import type { Annotation } from '../../../shared/domain/types';
@@ -17,7 +17,7 @@ export class StudioSession {
 
   /** The open project, or a user error telling the person to open one. */
   get project(): Project {
-    if (!this.current) throw new UserError('no project is open; open or create one first');
+    if (!this.current) throw new NoProjectError();
     return this.current;
   }
 

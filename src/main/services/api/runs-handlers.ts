@@ -3,7 +3,7 @@ import type { ResultMap } from '../../../shared/api/contract';
 import type { ArgsOf } from '../../../shared/api/schemas';
 import type { RunRowView } from '../../../shared/api/runs-contract';
 import type { RegMode, RunConfig } from '../../../shared/domain/runs';
-import { UserError } from '../db/errors';
+import { NoProjectError, UserError } from '../../../shared/errors';
 import { prelabel } from '../labeling/prelabel';
 import type { Project } from '../project/project';
 import { summarizeArms, verdict } from '../runs/compare';
@@ -73,7 +73,7 @@ export class RunsHub {
   /** The open project's queue, or a user error when no project is open. */
   get q(): RunQueue {
     const q = this.attach();
-    if (!q) throw new UserError('no project is open; open or create one first');
+    if (!q) throw new NoProjectError();
     return q;
   }
 

@@ -10,7 +10,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { ExportReport } from '../../../shared/api/contract';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import type { ExportDataset, ExportFormat, ExportImage, ExportPlan } from './formats/types';
 import { writeDataset } from './formats';

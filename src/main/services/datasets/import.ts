@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ImportProblem, ImportReport } from '../../../shared/api/contract';
 import type { Split } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
 import { commitImages, freeImagePath, type PreparedBox, type PreparedImage } from './commit';

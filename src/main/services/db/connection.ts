@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { UserError } from './errors';
+import { UserError } from '../../../shared/errors';
 import { migrate } from './migrate';
 
 /** SQLite application_id for project files ('RIDG'), so a foreign database is refused, not altered. */

@@ -1,6 +1,6 @@
 import type { Annotation, Box, ImageStatus } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { AnnotationPatch } from '../db/repos/annotation-repo';
 import type { Project } from '../project/project';
 

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRecord, ProjectInfo, ProjectStats } from '../../../shared/domain/types';
 import { openDatabase } from '../db/connection';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { SCHEMA_VERSION } from '../db/migrations';
 import { AnnotationRepo } from '../db/repos/annotation-repo';
 import { ClassRepo } from '../db/repos/class-repo';

@@ -5,7 +5,7 @@ import {
   REG_MODES,
   type RunRecord,
 } from '../../../shared/domain/runs';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 
 /** One arm of a comparison: a regularization mode at one strength. */
 export interface ArmSpec {

@@ -1,5 +1,5 @@
 import type { PredictedBox, TrainerCommand } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Predictor } from './test-eval';
 import { forkTrainer, type TrainerChild, trainerEntry, type TrainerSpawner } from './trainer-host';
 

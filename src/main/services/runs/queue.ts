@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { EventMap } from '../../../shared/api/contract';
 import type { QueueState, RunProgressView } from '../../../shared/api/runs-contract';
 import type { TrainerEvent } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { executeRun, runDir } from './runs';
 import type { TrainerSpawner } from './trainer-host';

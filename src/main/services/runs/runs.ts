@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { type Project, RUNS_DIR } from '../project/project';
 import { freezeManifest, manifestHash, manifestSummary } from './manifest';
 import { spawnTrainer, type TrainerHandle, type TrainerSpawner } from './trainer-host';

@@ -4,7 +4,7 @@ import type { EvalBox, RunTestEval } from '../../../shared/api/runs-contract';
 import { evaluateCoco } from '../../trainer/metrics';
 import type { CocoDetection, CocoGroundTruth } from '../../trainer/metrics';
 import type { Manifest, PredictedBox as TrainerPredictedBox } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from './run-files';
 import { runDir } from './runs';

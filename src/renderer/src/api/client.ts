@@ -3,8 +3,6 @@ import type { CallResult } from '../../../shared/api/methods';
 import { ApiError, typedApi } from './typed';
 import { WsTransport } from './ws-transport';
 
-export { ApiError, typedApi };
-
 /** Pushed-event subscription; returns the unsubscribe function. */
 export type OnEvent = <E extends keyof EventMap>(event: E, cb: (payload: EventMap[E]) => void) => () => void;
 

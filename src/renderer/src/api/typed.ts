@@ -1,14 +1,21 @@
 import type { ApiErrorShape, StudioApi } from '../../../shared/api/contract';
+import { type ApiErrorCode, isRetryable } from '../../../shared/api/errors';
 import type { CallResult } from '../../../shared/api/methods';
 
-/** An expected failure from the services, with the code that tells a person's mistake from a bug or a lost link. */
+/** A failed call, with the code (API_ERRORS) that tells a person's mistake from a bug or a lost link. */
 export class ApiError extends Error {
   constructor(
-    readonly code: ApiErrorShape['code'] | 'offline',
+    readonly code: ApiErrorCode,
     message: string,
+    readonly detail: Omit<ApiErrorShape, 'code' | 'message'> = {},
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** Whether the same call may succeed when made again (offline, timeout, busy). */
+  get retryable(): boolean {
+    return isRetryable(this.code);
   }
 }
 
@@ -20,7 +27,10 @@ export function typedApi(call: RawCall): StudioApi {
   return new Proxy({} as StudioApi, {
     get: (_t, method: string) => async (args: unknown) => {
       const r = await call(method, args ?? {});
-      if (!r.ok) throw new ApiError(r.error.code, r.error.message);
+      if (!r.ok) {
+        const { code, message, ...detail } = r.error;
+        throw new ApiError(code, message, detail);
+      }
       return r.value;
     },
   });

@@ -50,7 +50,7 @@ export class WsTransport {
           this.pending.delete(id);
           p.resolve({
             ok: false,
-            error: { code: 'internal', message: 'offline: the link to the server dropped' },
+            error: { code: 'offline', message: 'offline: the link to the server dropped' },
           });
         }
       setTimeout(() => this.open(), this.retryMs);
@@ -69,7 +69,7 @@ export class WsTransport {
       setTimeout(() => {
         if (!this.pending.has(id)) return;
         this.pending.delete(id);
-        resolve({ ok: false, error: { code: 'internal', message: 'offline: the server did not answer' } });
+        resolve({ ok: false, error: { code: 'timeout', message: 'the server did not answer within 30 s' } });
       }, 30_000);
     });
   }
