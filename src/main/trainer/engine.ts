@@ -1,6 +1,7 @@
 // The training engine of a run: backend selection, the epoch loop with per-epoch eval-mode metrics,
 // checkpoints and resume, the final test evaluation of the best checkpoint, export; and inference on an
-// exported model. The runs service and the trainer child process call exactly runTraining and predictImages.
+// exported model. Only the trainer process (process-main.ts) calls runTraining and predictImages: the services
+// start that process and talk to it through the protocol, never call the engine in their own process.
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -14,7 +15,7 @@ import {
   type CheckpointMeta,
 } from './checkpoint';
 import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
-import { SeededRng, hashInts } from './data/prng';
+import { SeededRng, hashIntsFnv } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
@@ -116,7 +117,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const train = split('train');
   const val = split('val');
   const test = split('test');
-  const trainEval = new SeededRng(hashInts(config.seed, 0x7e57)).shuffle(train).slice(0, TRAIN_EVAL_SUBSET);
+  const trainEval = new SeededRng(hashIntsFnv(config.seed, 0x7e57))
+    .shuffle(train)
+    .slice(0, TRAIN_EVAL_SUBSET);
 
   const s = await createTrainState(cfg, config.reg, config.lambda);
   const source = new BatchSource(C, cfg.imgSize, s.grid);
@@ -275,9 +278,6 @@ async function epochMetrics(
   };
 }
 
-/** One prediction in source pixels of its image: the trainer protocol's box, so both sides share one type. */
-export type Prediction = PredictedBox;
-
 /**
  * Runs an exported model (outDir/model) on image files: letterbox, forward, decode with per-class NMS,
  * boxes back in each image's (EXIF-rotated) pixels. The backend defaults to tfjs-node.
@@ -286,7 +286,7 @@ export async function predictImages(
   modelDir: string,
   images: { id: number; file: string }[],
   opts: { scoreThreshold?: number; backend?: BackendRequest; flipTta?: boolean } = {},
-): Promise<Prediction[]> {
+): Promise<PredictedBox[]> {
   const request = opts.backend ?? 'tfjs-node';
   if (request === 'auto')
     await selectBackend('auto', { modelKey: 'predict', measure: async () => 1, useCache: true }).catch(() =>
@@ -306,7 +306,7 @@ export async function predictImages(
     scoreThreshold: opts.scoreThreshold ?? 0.25,
     ...(opts.flipTta !== undefined ? { flipTta: opts.flipTta } : {}),
   };
-  const out: Prediction[] = [];
+  const out: PredictedBox[] = [];
   try {
     for (const group of chunk(images, 8, false)) {
       const raws = await Promise.all(group.map((g) => decodeRgb(g.file)));

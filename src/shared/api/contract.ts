@@ -12,8 +12,6 @@ import type {
 import type { ApiErrorCode } from './errors';
 import type { InputOf, MethodName } from './schemas';
 
-export type * from './runs-contract';
-
 /** An image with its boxes, as one page of the image list carries it. */
 export interface ImageWithBoxes extends ImageRecord {
   boxes: Annotation[];

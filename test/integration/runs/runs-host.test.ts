@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
-import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../../src/main/services/runs/runs';
+import { createRun, executeRun } from '../../../src/main/services/runs/runs';
+import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
 import { STANDIN_TRAINER } from '../../helpers/paths';
 import { makeSampleProject } from '../../helpers/sample-project';
 import type { makeTmpDir } from '../../helpers/tmp';

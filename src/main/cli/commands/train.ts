@@ -9,7 +9,8 @@ import {
 } from '../../../shared/domain/runs';
 import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
-import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../services/runs/runs';
+import { createRun, executeRun } from '../../services/runs/runs';
+import { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
 import type { TrainerEvent } from '../../trainer/protocol';
 import { enumOption, intOption, parseCommandArgs, requirePositional } from '../args';
 import { type CliIo, emit, note } from '../io';

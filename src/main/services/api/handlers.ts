@@ -4,10 +4,8 @@ import { type ArgsOf, argSchemas, type MethodName } from '../../../shared/api/sc
 import { exportDataset } from '../datasets/export';
 import { importDataset } from '../datasets/import';
 import { NoProjectError, UserError } from '../../../shared/errors';
-import { createBox, deleteBox, setImageStatus, updateBox } from '../labeling/edits';
+import { createBox, deleteBox, restoreBox, setImageStatus, updateBox } from '../labeling/edits';
 import { Project } from '../project/project';
-import type { Annotation } from '../../../shared/domain/types';
-import { clipBoxToImage } from '../../../shared/geometry';
 import { deleteClass, mergeClasses } from '../labeling/classes';
 import { createRunsHandlers } from './runs-handlers';
 
@@ -131,20 +129,6 @@ export function createHandlers(session: StudioSession): Handlers {
       }),
     ...createRunsHandlers(session),
   };
-}
-
-/** Re-create a box as it was (undo of a delete): keeps its source, score and state, clipped like any edit. */
-function restoreBox(p: Project, it: ArgsOf<'annotations.createMany'>['items'][number]): Annotation {
-  if (!p.classes.byId(it.classId)) throw new UserError(`class ${it.classId} does not exist`);
-  const img = p.images.byId(it.imageId);
-  if (!img) throw new UserError(`image ${it.imageId} does not exist`);
-  const r = clipBoxToImage(it, img.width, img.height);
-  if (r.kind === 'dropped')
-    throw new UserError(`box on image ${it.imageId} is ${r.reason}; nothing was saved`);
-  const a = p.annotations.insert({ ...it, ...r.box });
-  if (a.state === 'accepted' && (img.status === 'unlabeled' || img.status === 'empty'))
-    p.images.setStatus(img.id, 'labeled');
-  return a;
 }
 
 /** Validate raw arguments for a method; throws a ZodError a transport turns into an `invalid-args` error. */

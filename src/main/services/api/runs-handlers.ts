@@ -11,7 +11,8 @@ import { freezeManifest, manifestSummary } from '../runs/manifest';
 import { type QueueListener, RunQueue, type RunQueueOptions } from '../runs/queue';
 import { deleteRun, hasModel, renameRun, runName } from '../runs/run-files';
 import { toRunRow } from '../runs/run-row';
-import { createRun, DEFAULT_RUN_CONFIG } from '../runs/runs';
+import { createRun } from '../runs/runs';
+import { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
 import { type Predictor, runTestEval } from '../runs/test-eval';
 import type { Handlers, StudioSession } from './handlers';
 

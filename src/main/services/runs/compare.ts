@@ -14,9 +14,6 @@ export interface ArmSpec {
   lambda: number;
 }
 
-/** Default strengths when an arm names a mode without `=value` (shared with the training panel). */
-export { DEFAULT_LAMBDA };
-
 /** Parse `none,l2=5e-4,wd=5e-2,dropout=0.2` into arms; a lambda sweep is several arms of one mode. */
 export function parseArms(spec: string): ArmSpec[] {
   const arms = spec

@@ -8,9 +8,6 @@ import { type Project, RUNS_DIR } from '../project/project';
 import { freezeManifest, manifestHash, manifestSummary } from './manifest';
 import { spawnTrainer, type TrainerHandle, type TrainerSpawner } from './trainer-host';
 
-/** Re-exported where services, the CLI and tests have always imported it; the values live in shared/domain. */
-export { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
-
 /** The minimum a split needs before training makes sense. */
 const MIN_TRAIN_IMAGES = 4;
 

@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { Split } from '../../../shared/domain/types';
-import { Rng, hashInts } from './prng';
+import { Rng, hashIntsMurmur } from './prng';
 import type { SampleBox } from './render';
 import { renderSampleImage } from './scene';
 
@@ -40,7 +40,7 @@ const SPLIT_STREAM = 2;
 export function sampleSplit(seed: number, index: number): Split {
   const { size, train, val } = SAMPLE_SPLIT_BLOCK;
   const block = Math.floor(index / size);
-  const order = new Rng(hashInts(seed, block, SPLIT_STREAM)).shuffle(
+  const order = new Rng(hashIntsMurmur(seed, block, SPLIT_STREAM)).shuffle(
     Array.from({ length: size }, (_, i) => i),
   );
   const rank = order[index % size]!;

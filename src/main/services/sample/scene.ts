@@ -1,5 +1,5 @@
 import { hsv, makeBackground } from './background';
-import { Rng, hashInts } from './prng';
+import { Rng, hashIntsMurmur } from './prng';
 import { type Lighting, type RenderedScene, type Rgb, type SceneObject, renderScene } from './render';
 import { SAMPLE_CLASSES, type Shape, makeShape, randomShapeParams, signedDistance } from './shapes';
 
@@ -139,7 +139,7 @@ const SCENE_STREAM = 1;
 
 /** Render image `index` of the sample for `seed`: raw RGB pixels and its boxes. Pure: same inputs, same bytes. */
 export function renderSampleImage(seed: number, index: number, width: number, height: number): RenderedScene {
-  const rng = new Rng(hashInts(seed, index, SCENE_STREAM));
+  const rng = new Rng(hashIntsMurmur(seed, index, SCENE_STREAM));
   const scene = buildScene(rng, width, height);
   return renderScene(width, height, scene.background, scene.objects, scene.lighting);
 }

@@ -69,8 +69,6 @@ export const DEFAULT_SETTINGS: BaseSettings = {
   lambda,
 };
 
-/** Default strengths per mode: the CLI's --arms defaults, from the shared domain. */
-export { DEFAULT_LAMBDA };
 /** Strengths of the optional L2 lambda sweep. */
 export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
 
