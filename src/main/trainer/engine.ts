@@ -5,6 +5,8 @@
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { describeIssues } from '../../shared/api/errors';
+import { runConfigSchema } from '../../shared/domain/run-config';
 import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
 import { selectBackend, loadBackend } from './backend';
 import {
@@ -63,17 +65,13 @@ export interface RunTrainingOptions {
   emit: (e: TrainerEvent) => void;
 }
 
+/**
+ * The trainer's own guard: the same schema every front door validates with (a config that reached the trainer
+ * another way, e.g. an old stored run, is refused with the same words), plus what the manifest must hold.
+ */
 function validate(config: RunConfig, manifest: Manifest): void {
-  if (!Number.isInteger(config.epochs) || config.epochs < 1)
-    throw new Error(`epochs must be >= 1, got ${config.epochs}`);
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 2)
-    throw new Error(`batchSize must be >= 2, got ${config.batchSize}`);
-  if (config.imgSize % 16 !== 0 || config.imgSize < 64)
-    throw new Error(`imgSize must be a multiple of 16 >= 64, got ${config.imgSize}`);
-  if (!(config.learningRate > 0)) throw new Error(`learningRate must be > 0, got ${config.learningRate}`);
-  if (!(config.lambda >= 0)) throw new Error(`lambda must be >= 0, got ${config.lambda}`);
-  if (config.reg === 'dropout' && !(config.lambda < 1))
-    throw new Error(`dropout rate (lambda) must be < 1, got ${config.lambda}`);
+  const checked = runConfigSchema.safeParse(config);
+  if (!checked.success) throw new Error(`invalid run config: ${describeIssues(checked.error.issues)}`);
   if (manifest.classes.length === 0) throw new Error('the manifest has no classes');
   for (const split of ['train', 'val'] as const)
     if (!manifest.images.some((i) => i.split === split))
@@ -268,9 +266,8 @@ async function epochMetrics(
   regT.dispose();
   return {
     trainDataLoss: tr.dataLoss,
-    trainRegLoss: reg,
+    regLoss: reg,
     valDataLoss: va.dataLoss,
-    valRegLoss: reg,
     mAP50: stats.AP50,
     mAP50_95: stats.AP,
     weightNorm: kernelNorm(s.kernels),

@@ -1,4 +1,4 @@
-import type { EpochMetrics, RunRecord } from '../domain/runs';
+import type { BackendName, BackendReason, EpochMetrics, RunRecord } from '../domain/runs';
 import type { Annotation, ImageRecord, LabelClass, ProjectInfo, ProjectStats } from '../domain/types';
 import type {
   ArmSummaryView,
@@ -6,6 +6,7 @@ import type {
   QueueState,
   RunRowView,
   RunsTable,
+  PredictReport,
   RunTestEval,
   TrainPreflight,
 } from './runs-contract';
@@ -79,12 +80,20 @@ export interface ResultMap {
   'runs.queue': QueueState;
   'runs.preflight': TrainPreflight;
   'runs.start': { runIds: string[] };
+  'runs.startCompare': { runIds: string[]; arms: string[] };
   'runs.cancel': { cancelled: boolean };
   'runs.resume': { queued: boolean };
   'runs.rename': { name: string | null };
   'runs.delete': { deleted: string[] };
-  'runs.compare': { arms: ArmSummaryView[]; verdict: string[]; rows: RunRowView[] };
+  'runs.compare': {
+    arms: ArmSummaryView[];
+    verdict: string[];
+    rows: RunRowView[];
+    /** The report.html written when asked (runs.compare with report), else null. */
+    report: string | null;
+  };
   'runs.testEval': RunTestEval;
+  'runs.predict': PredictReport;
   'labeling.prelabel': PrelabelReport;
 }
 
@@ -104,6 +113,8 @@ export type StudioApi = { [M in MethodName]: (args: InputOf<M>) => Promise<Resul
 /** Events the services push to the UI. */
 export interface EventMap {
   'import.progress': { done: number; total: number; phase: string };
+  /** A run's trainer picked its backend: which, on what device, and why the others did not run. */
+  'run.started': { runId: string; backend: BackendName; device: string; reasons: BackendReason[] };
   /** A training step of the running run (throttled by the trainer to a few per second). */
   'run.progress': { runId: string; epoch: number; step: number; steps: number; loss: number };
   'run.epoch': EpochMetrics;

@@ -1,4 +1,6 @@
-// The one list of API error codes: what each means and whether trying the same call again can help.
+// The one list of API error codes: what each means and whether trying the same call again can help; and the
+// error a caller of the typed API (the page, the CLI) sees when a call fails.
+import type { ApiErrorShape } from './contract';
 
 /** Every code an API call can fail with, and whether a retry of the same call may succeed. */
 export const API_ERRORS = {
@@ -29,4 +31,32 @@ export const API_ERROR_CODES = Object.keys(API_ERRORS) as ApiErrorCode[];
 /** Whether a failure with this code may succeed when the same call is made again (unknown codes: no). */
 export function isRetryable(code: string | undefined): boolean {
   return code !== undefined && Object.hasOwn(API_ERRORS, code) && API_ERRORS[code as ApiErrorCode].retryable;
+}
+
+/** Schema issues as one line a person reads: `field: what is wrong; other: ...` (the same from every door). */
+export function describeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): string {
+  return issues.map((i) => `${i.path.map(String).join('.') || '(args)'}: ${i.message}`).join('; ');
+}
+
+/** A failed call as its caller sees it: the code (API_ERRORS), the message, and the details that came with it. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly detail: Omit<ApiErrorShape, 'code' | 'message'> = {},
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** The error as it came over the transport. */
+  static from(shape: ApiErrorShape): ApiError {
+    const { code, message, ...detail } = shape;
+    return new ApiError(code, message, detail);
+  }
+
+  /** Whether the same call may succeed when made again (offline, timeout, busy). */
+  get retryable(): boolean {
+    return isRetryable(this.code);
+  }
 }

@@ -27,12 +27,14 @@ export const METHOD_NAMES = [
   'runs.queue',
   'runs.preflight',
   'runs.start',
+  'runs.startCompare',
   'runs.cancel',
   'runs.resume',
   'runs.rename',
   'runs.delete',
   'runs.compare',
   'runs.testEval',
+  'runs.predict',
   'labeling.prelabel',
 ] as const;
 
@@ -47,6 +49,7 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; error: import(
 /** Event names the preload may forward to the page (the EventMap's keys, as plain data). */
 export const EVENT_NAMES = [
   'import.progress',
+  'run.started',
   'run.progress',
   'run.epoch',
   'run.ended',

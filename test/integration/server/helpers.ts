@@ -25,18 +25,38 @@ export function rawGet(
   });
 }
 
-/** Try a WebSocket upgrade; resolves with the socket, or the HTTP status the server refused it with. */
+/** The server's first message on a connection: the session it works in. */
+export interface Hello {
+  t: 'hello';
+  session: string;
+  resumed: boolean;
+}
+
+/**
+ * Try a WebSocket upgrade; resolves with the socket and the server's hello (its session), or the HTTP status the
+ * server refused it with. Events the server pushes are collected in `events`.
+ */
 export function wsConnect(
   port: number,
   query: string,
   headers: Record<string, string> = {},
-): Promise<{ ws?: WebSocket; status?: number }> {
+): Promise<{
+  ws?: WebSocket;
+  hello?: Hello;
+  status?: number;
+  events: { event: string; payload: unknown }[];
+}> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws${query}`, {
       headers: { Origin: `http://127.0.0.1:${port}`, ...headers },
     });
-    ws.once('open', () => resolve({ ws }));
-    ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0 }));
+    const events: { event: string; payload: unknown }[] = [];
+    ws.on('message', (data: Buffer) => {
+      const m = JSON.parse(data.toString()) as { t: string; event: string; payload: unknown };
+      if (m.t === 'hello') resolve({ ws, hello: m as unknown as Hello, events });
+      if (m.t === 'event') events.push({ event: m.event, payload: m.payload });
+    });
+    ws.once('unexpected-response', (_req, res) => resolve({ status: res.statusCode ?? 0, events }));
     ws.once('error', reject);
   });
 }

@@ -1,5 +1,6 @@
 import { ZodError } from 'zod';
 import type { ApiErrorShape, ImportProblem } from '../../../shared/api/contract';
+import { describeIssues } from '../../../shared/api/errors';
 import { UserError } from '../../../shared/errors';
 
 /** Turn anything thrown by a handler into the error shape both transports send; bugs say so. */
@@ -7,9 +8,7 @@ export function toApiError(err: unknown): ApiErrorShape {
   if (err instanceof ZodError) {
     return {
       code: 'invalid-args',
-      message:
-        'invalid arguments: ' +
-        err.issues.map((i) => `${i.path.join('.') || '(args)'}: ${i.message}`).join('; '),
+      message: `invalid arguments: ${describeIssues(err.issues)}`,
       issues: err.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
     };
   }

@@ -8,7 +8,8 @@ import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
 import { commitImages, freeImagePath, type PreparedBox, type PreparedImage } from './commit';
 import { fsSource, parseDataset } from './formats';
-import type { DatasetImage, ImportFormat, Problem } from './formats/types';
+import type { ImportFormat } from '../../../shared/domain/formats';
+import type { DatasetImage, Problem } from './formats/types';
 import { ImportAbortedError } from './import-errors';
 
 /** What a person asks an import to do. */

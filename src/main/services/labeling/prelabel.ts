@@ -7,7 +7,7 @@ import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from '../runs/run-files';
 import { runDir } from '../runs/runs';
-import type { Predictor } from '../runs/test-eval';
+import type { Predictor } from '../runs/predict-host';
 
 /** Options of a pre-label pass. */
 export interface PrelabelOptions {

@@ -3,18 +3,12 @@ import path from 'node:path';
 import type { EvalBox, RunTestEval } from '../../../shared/api/runs-contract';
 import { cocoGroundTruth } from '../../trainer/ground-truth';
 import { type CocoDetection, evaluateCoco } from '../../trainer/metrics';
-import type { Manifest, PredictedBox } from '../../trainer/protocol';
+import type { Manifest } from '../../trainer/protocol';
+import type { Predictor } from './predict-host';
 import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from './run-files';
 import { runDir } from './runs';
-
-/** The engine's inference entry point, injectable so tests and the pre-label service need no real model. */
-export type Predictor = (
-  modelDir: string,
-  images: { id: number; file: string }[],
-  opts: { scoreThreshold?: number },
-) => Promise<PredictedBox[]>;
 
 /** Lowest score kept for the viewer: PR curves need the tail, the slider cuts above it. */
 export const EVAL_MIN_SCORE = 0.05;

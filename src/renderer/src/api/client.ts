@@ -1,6 +1,7 @@
 import type { EventMap, StudioApi } from '../../../shared/api/contract';
 import type { CallResult } from '../../../shared/api/methods';
-import { ApiError, typedApi } from './typed';
+import { ApiError } from '../../../shared/api/errors';
+import { typedApi } from './typed';
 import { WsTransport } from './ws-transport';
 
 /** Pushed-event subscription; returns the unsubscribe function. */

@@ -1,13 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ImportReport, ProjectHealth } from '../../../../shared/api/contract';
+import { EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat } from '../../../../shared/domain/formats';
 import type { LabelClass } from '../../../../shared/domain/types';
 import type { Connection } from '../../api/client';
 import { SelectField, TextField } from '../../ui/Field';
 import { Bars } from './Bars';
-
-const IMPORT_FORMATS = ['images', 'coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat'] as const;
-const EXPORT_FORMATS = ['coco', 'yolo', 'voc', 'createml'] as const;
-type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Dataset page: stats as charts, leakage warnings, import (uploads in a browser) and export (downloads). */
 export function DatasetView({ conn, onImported }: { conn: Connection; onImported(): void }) {
