@@ -7,6 +7,7 @@ const noElectron = {
   message: 'Only src/main/electron and src/preload may import electron.',
 };
 const layer = (patterns, message) => patterns.map((group) => ({ group: [group], message }));
+const frontDoors = ['**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**', '**/preload/**'];
 
 export default tseslint.config(
   {
@@ -70,14 +71,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/services/**/*.ts', 'src/main/trainer/**/*.ts'],
+    files: ['src/main/services/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [noElectron],
           patterns: layer(
-            ['**/electron/**', '**/server/**', '**/cli/**', '**/renderer/**', '**/preload/**'],
+            frontDoors,
             'services and trainer import only shared and each other, never a front door.',
           ),
         },
@@ -85,16 +86,59 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/main/server/**/*.ts', 'src/main/cli/**/*.ts'],
+    files: ['src/main/trainer/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            ...layer(
+              frontDoors,
+              'services and trainer import only shared and each other, never a front door.',
+            ),
+            ...layer(
+              ['**/services/**'],
+              'the trainer runs in its own process on a manifest: it may not import the services (no database).',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/server/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [noElectron],
           patterns: layer(
-            ['**/electron/**', '**/renderer/**', '**/preload/**'],
+            ['**/electron/**', '**/renderer/**', '**/preload/**', '**/cli/**'],
             'front doors call services, not each other.',
           ),
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noElectron],
+          patterns: [
+            ...layer(
+              ['**/electron/**', '**/renderer/**', '**/preload/**'],
+              'front doors call services, not each other.',
+            ),
+            {
+              group: ['**/server/**', '!**/server/door'],
+              message:
+                "the CLI starts `ridge serve` through its composition root (server/door.ts) only, never the server's internals.",
+            },
+          ],
         },
       ],
     },
