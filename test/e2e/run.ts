@@ -6,6 +6,7 @@ import { ARTIFACTS, ROOT } from './harness';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';
+import { TESTS as TABS } from './two-tabs.e2e';
 
 /** One end-to-end test. */
 export interface E2eTest {
@@ -15,7 +16,7 @@ export interface E2eTest {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const tests = [...FLOW, ...KEYS, ...EXPERIMENTS].filter((t) => !only || t.name.includes(only));
+  const tests = [...FLOW, ...KEYS, ...EXPERIMENTS, ...TABS].filter((t) => !only || t.name.includes(only));
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;
   let failed = 0;

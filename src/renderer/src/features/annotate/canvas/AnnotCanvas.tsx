@@ -134,6 +134,7 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
   }, [cancelGesture]);
 
   useEffect(() => {
+    if (!__RIDGE_TEST_HOOKS__) return; // only the e2e build carries the probe (electron.vite.config.mts)
     const probe: CanvasProbe = {
       boxes: () => (stageRef.current?.find('.box') ?? []).map((n) => ({ key: n.id(), ...nodeBox(n) })),
       view: () => view,
