@@ -17,11 +17,13 @@ import {
   type CompareOptions,
   DEFAULT_COMPARE,
   DEFAULT_SETTINGS,
-  FIELD_HELP,
   L2_SWEEP,
-  planRuns,
+  optimizersOf,
   type PresetName,
   PRESETS,
+  runCount,
+  settingHelp,
+  trainRequest,
 } from './presets';
 
 /** The Train tab: one click with presets, every setting under Advanced, a pre-flight check, live progress. */
@@ -40,11 +42,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
     setPreset(p);
     setS((cur) => ({ ...cur, ...DEFAULT_SETTINGS, ...PRESETS[p].base, backend: cur.backend }));
   };
-  const plan = planRuns(preset, s, cmp);
+  const request = trainRequest(preset, s, cmp);
+  const runs = runCount(request);
   const start = async () => {
     setMsg(null);
     try {
-      const r = await conn.api['runs.start']({ configs: plan });
+      const r =
+        request.method === 'runs.start'
+          ? await conn.api['runs.start'](request.args)
+          : await conn.api['runs.startCompare'](request.args);
       setMsg(`Queued ${r.runIds.length} run${r.runIds.length > 1 ? 's' : ''}.`);
       refresh();
     } catch (e) {
@@ -56,11 +62,11 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
     k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'lambda',
     step = 'any',
   ) => (
-    <Field k={k}>
+    <Field k={k} reg={s.reg}>
       <input
         type="number"
         step={step}
-        aria-label={FIELD_HELP[k].label}
+        aria-label={settingHelp(k, s.reg).label}
         value={s[k]}
         onChange={(e) => set(k, Number(e.target.value))}
       />
@@ -105,8 +111,8 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                     checked={cmp[k]}
                     onChange={(e) => setCmp({ ...cmp, [k]: e.target.checked })}
                   />{' '}
-                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (λ{' '}
-                  {DEFAULT_LAMBDA[k]})
+                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (
+                  {k === 'dropout' ? 'rate' : 'λ'} {DEFAULT_LAMBDA[k]})
                 </label>
               ))}
               <label>
@@ -126,7 +132,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               {num('imgSize', '16')}
               {num('batchSize', '1')}
               {num('learningRate')}
-              <Field k="backend">
+              <Field k="backend" reg={s.reg}>
                 <select
                   aria-label="Backend"
                   value={s.backend}
@@ -138,7 +144,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                 </select>
               </Field>
               {num('widthMultiplier')}
-              <Field k="backbone">
+              <Field k="backbone" reg={s.reg}>
                 <select
                   aria-label="Backbone"
                   value={s.backbone}
@@ -152,7 +158,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               {preset !== 'compare' && (
                 <>
                   {num('seed', '1')}
-                  <Field k="reg">
+                  <Field k="reg" reg={s.reg}>
                     <select
                       aria-label="Regularization"
                       value={s.reg}
@@ -178,10 +184,10 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               disabled={!pre || pre.blocked}
               onClick={() => void start()}
             >
-              Train {plan.length > 1 ? `${plan.length} runs` : ''}
+              Train {runs > 1 ? `${runs} runs` : ''}
             </button>
             <span className="hint">
-              {plan.length} run{plan.length > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, Adam
+              {runs} run{runs > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, {optimizersOf(request)}
             </span>
           </div>
           {msg && (
@@ -199,14 +205,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   );
 }
 
-function Field({ k, children }: { k: keyof BaseSettings; children: React.ReactNode }) {
+function Field({ k, reg, children }: { k: keyof BaseSettings; reg: RegMode; children: React.ReactNode }) {
+  const h = settingHelp(k, reg);
   return (
     <label className="field">
       <span>
-        {FIELD_HELP[k].label} <em>[{String(DEFAULT_SETTINGS[k])}]</em>
+        {h.label} <em>[{String(DEFAULT_SETTINGS[k])}]</em>
       </span>
       {children}
-      <small>{FIELD_HELP[k].help}</small>
+      <small>{h.help}</small>
     </label>
   );
 }
