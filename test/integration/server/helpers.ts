@@ -1,5 +1,12 @@
 import { request } from 'node:http';
+import path from 'node:path';
 import { WebSocket } from 'ws';
+import { startStudioServer, type StudioServer } from '../../../src/main/server/server';
+import { ProjectRegistry } from '../../../src/main/services/api/registry';
+import { Project } from '../../../src/main/services/project/project';
+import type { RunQueueOptions } from '../../../src/main/services/runs/queue';
+import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
+import { refusingPredictor, standInQueue } from '../../helpers/studio';
 
 /** A raw HTTP GET with chosen headers (fetch cannot forge Host), for proving each refusal. */
 export function rawGet(
@@ -79,4 +86,41 @@ export function wsCall(
     ws.on('message', onMsg);
     ws.send(JSON.stringify({ t: 'call', id, method, args }));
   });
+}
+
+/** A loopback server over a stand-in-trainer registry, as the serve door composes one; close() stops both. */
+export async function startTestServer(opts: {
+  staticDir: string;
+  startDir?: string;
+  queue?: RunQueueOptions;
+  sessionGraceMs?: number;
+}): Promise<{ server: StudioServer; registry: ProjectRegistry; close(): Promise<void> }> {
+  const registry = new ProjectRegistry(opts.queue ?? standInQueue());
+  const server = await startStudioServer({
+    host: '127.0.0.1',
+    port: 0,
+    allowRemote: false,
+    staticDir: opts.staticDir,
+    registry,
+    services: { predictor: refusingPredictor },
+    ...(opts.startDir ? { startDir: opts.startDir } : {}),
+    ...(opts.sessionGraceMs ? { sessionGraceMs: opts.sessionGraceMs } : {}),
+  });
+  return {
+    server,
+    registry,
+    close: async () => {
+      await server.close();
+      await registry.close();
+    },
+  };
+}
+
+/** Sample projects made in place (name = folder name), closed again: what the server tests serve. */
+export async function sampleProjects(specs: { dir: string; images: number; seed: number }[]): Promise<void> {
+  for (const s of specs) {
+    const p = Project.init(s.dir, path.basename(s.dir));
+    await fillSampleProject(p, { count: s.images, seed: s.seed });
+    p.close();
+  }
 }

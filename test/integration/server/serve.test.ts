@@ -1,18 +1,14 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudioServer, type StudioServer } from '../../../src/main/server/server';
-import { ProjectRegistry } from '../../../src/main/services/api/registry';
-import { Project } from '../../../src/main/services/project/project';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
+import type { StudioServer } from '../../../src/main/server/server';
 import { METHOD_NAMES } from '../../../src/shared/api/methods';
-import { refusingPredictor, standInQueue } from '../../helpers/studio';
 import { makeTmpDir } from '../../helpers/tmp';
-import { rawGet, wsCall, wsConnect } from './helpers';
+import { rawGet, sampleProjects, startTestServer, wsCall, wsConnect } from './helpers';
 
 const tmp = makeTmpDir('ridge-serve-');
 let server: StudioServer;
-let registry: ProjectRegistry;
+let stop: () => Promise<void>;
 let port: number;
 let token: string;
 /** A tab's session, for the HTTP requests that carry bytes of its project. */
@@ -23,27 +19,17 @@ beforeAll(async () => {
   mkdirSync(web);
   writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>Ridge Studio</title>');
   writeFileSync(path.join(tmp.dir, 'secret.txt'), 'not for the browser');
-  const p = Project.init(path.join(tmp.dir, 'proj'), 'served');
-  await fillSampleProject(p, { count: 4, seed: 1 });
-  p.close();
-  registry = new ProjectRegistry(standInQueue());
-  server = await startStudioServer({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    staticDir: web,
-    registry,
-    services: { predictor: refusingPredictor },
-    startDir: path.join(tmp.dir, 'proj'),
-  });
+  await sampleProjects([{ dir: path.join(tmp.dir, 'served'), images: 4, seed: 1 }]);
+  const started = await startTestServer({ staticDir: web, startDir: path.join(tmp.dir, 'served') });
+  server = started.server;
+  stop = started.close;
   port = server.port;
   token = server.token;
   const tab = await wsConnect(port, `?token=${token}`);
   sid = tab.hello!.session;
 });
 afterAll(async () => {
-  await server.close();
-  await registry.close();
+  await stop();
   tmp.cleanup();
 });
 
@@ -113,7 +99,7 @@ describe('ridge serve: images, upload, export', () => {
     );
     expect(ok.status).toBe(200);
     const r = JSON.parse(ok.body.toString()) as { dir: string; file: string };
-    expect(r.file).toBe(path.join(tmp.dir, 'proj', '.staging', 'b1', 'sub', 'a.txt'));
+    expect(r.file).toBe(path.join(tmp.dir, 'served', '.staging', 'b1', 'sub', 'a.txt'));
     expect(
       (await rawGet(port, `/api/upload?batch=b1&token=${token}&session=${sid}`, {}, 'DELETE')).status,
     ).toBe(200);

@@ -1,48 +1,37 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStudioServer, type StudioServer } from '../../../src/main/server/server';
-import { ProjectRegistry } from '../../../src/main/services/api/registry';
-import { Project } from '../../../src/main/services/project/project';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
-import { refusingPredictor, standInQueue } from '../../helpers/studio';
+import type { StudioServer } from '../../../src/main/server/server';
+import { standInQueue } from '../../helpers/studio';
 import { makeTmpDir } from '../../helpers/tmp';
-import { rawGet, wsCall, wsConnect } from './helpers';
+import { rawGet, sampleProjects, startTestServer, wsCall, wsConnect } from './helpers';
 
 // `ridge serve` keeps one session per connection: each tab has its own open project, run events go only to the
 // tabs on that project, tabs on one project share its one run queue, and a reconnecting tab resumes its session.
 const tmp = makeTmpDir('ridge-sessions-');
 let server: StudioServer;
-let registry: ProjectRegistry;
+let stop: () => Promise<void>;
 let port: number;
 let q: string;
 const one = path.join(tmp.dir, 'one');
 const two = path.join(tmp.dir, 'two');
 
 beforeAll(async () => {
-  for (const [dir, name, count] of [
-    [one, 'one', 20],
-    [two, 'two', 3],
-  ] as const) {
-    const p = Project.init(dir, name);
-    await fillSampleProject(p, { count, seed: 2 });
-    p.close();
-  }
-  registry = new ProjectRegistry(standInQueue('ok', { heartbeatMs: 100 }));
-  server = await startStudioServer({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
+  await sampleProjects([
+    { dir: one, images: 20, seed: 2 },
+    { dir: two, images: 3, seed: 2 },
+  ]);
+  const started = await startTestServer({
     staticDir: tmp.dir,
-    registry,
-    services: { predictor: refusingPredictor },
+    queue: standInQueue('ok', { heartbeatMs: 100 }),
     sessionGraceMs: 60_000,
   });
+  server = started.server;
+  stop = started.close;
   port = server.port;
   q = `?token=${server.token}`;
 }, 60_000);
 afterAll(async () => {
-  await server.close();
-  await registry.close();
+  await stop();
   tmp.cleanup();
 });
 

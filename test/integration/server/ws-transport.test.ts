@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
-import { startStudioServer, type StudioServer } from '../../../src/main/server/server';
-import { ProjectRegistry } from '../../../src/main/services/api/registry';
+import type { StudioServer } from '../../../src/main/server/server';
 import { Project } from '../../../src/main/services/project/project';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
 import { type SessionStore, type SocketLike, WsTransport } from '../../../src/renderer/src/api/ws-transport';
-import { refusingPredictor, standInQueue } from '../../helpers/studio';
+import { sampleProjects, startTestServer } from './helpers';
 import { makeTmpDir } from '../../helpers/tmp';
 
 // The page's transport against a real `ridge serve` server (the `ws` package stands in for the browser's
@@ -14,32 +12,21 @@ import { makeTmpDir } from '../../helpers/tmp';
 // project the tab had open, not in whatever another tab opened. Deadlines are checked with a scripted socket.
 const tmp = makeTmpDir('ridge-transport-');
 let server: StudioServer;
-let registry: ProjectRegistry;
+let stop: () => Promise<void>;
 const one = path.join(tmp.dir, 'one');
 const two = path.join(tmp.dir, 'two');
 
 beforeAll(async () => {
-  for (const [dir, seed] of [
-    [one, 1],
-    [two, 2],
-  ] as const) {
-    const p = Project.init(dir, path.basename(dir));
-    await fillSampleProject(p, { count: 2, seed });
-    p.close();
-  }
-  registry = new ProjectRegistry(standInQueue());
-  server = await startStudioServer({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    staticDir: tmp.dir,
-    registry,
-    services: { predictor: refusingPredictor },
-  });
+  await sampleProjects([
+    { dir: one, images: 2, seed: 1 },
+    { dir: two, images: 2, seed: 2 },
+  ]);
+  const started = await startTestServer({ staticDir: tmp.dir });
+  server = started.server;
+  stop = started.close;
 });
 afterAll(async () => {
-  await server.close();
-  await registry.close();
+  await stop();
   tmp.cleanup();
 });
 
