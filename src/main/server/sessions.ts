@@ -95,11 +95,6 @@ export class TabSessions {
     return (id && this.byId.get(id)?.session) || null;
   }
 
-  /** Sessions alive now (tests). */
-  get size(): number {
-    return this.byId.size;
-  }
-
   /** Close every session (server shutdown). */
   closeAll(): void {
     for (const tab of [...this.byId.values()]) {

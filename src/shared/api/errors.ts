@@ -54,9 +54,4 @@ export class ApiError extends Error {
     const { code, message, ...detail } = shape;
     return new ApiError(code, message, detail);
   }
-
-  /** Whether the same call may succeed when made again (offline, timeout, busy). */
-  get retryable(): boolean {
-    return isRetryable(this.code);
-  }
 }

@@ -97,11 +97,6 @@ export class ProjectRegistry {
     entry.project.close();
   }
 
-  /** Folders open right now (tests, diagnostics). */
-  openDirs(): string[] {
-    return [...this.open.values()].map((e) => e.project.dir);
-  }
-
   /** Shut down: every queue stops (a running run is cancelled, resumable) and every project closes. */
   async close(): Promise<void> {
     this.closed = true;

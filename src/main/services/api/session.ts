@@ -51,11 +51,6 @@ export class StudioSession {
     return next.project.info();
   }
 
-  /** Start this session on the same project another one holds (a duplicated browser tab). */
-  useSameAs(other: StudioSession): void {
-    if (other.dir) this.use(other.dir);
-  }
-
   private switchTo(next: OpenProject | null): void {
     const prev = this.current;
     this.offProject?.();
