@@ -75,6 +75,8 @@ export function tooLittleData(m: Manifest): string | null {
  */
 export function createPlannedRuns(p: Project, configs: RunConfig[], owner: string | null): RunRecord[] {
   const manifest = freezeManifest(p);
+  // The one place every door's runs are checked for data before they exist (runs.start, runs.startCompare, and
+  // through them ridge train / compare): further up-front data checks belong here too.
   const refusal = tooLittleData(manifest);
   if (refusal) throw new UserError(refusal);
   return configs.map((c) => createRun(p, c, manifest, owner));

@@ -210,7 +210,7 @@ function Field({ k, reg, children }: { k: keyof BaseSettings; reg: RegMode; chil
   return (
     <label className="field">
       <span>
-        {h.label} <em>[{String(DEFAULT_SETTINGS[k])}]</em>
+        {h.label} <em>[{String(k === 'lambda' ? DEFAULT_LAMBDA[reg] : DEFAULT_SETTINGS[k])}]</em>
       </span>
       {children}
       <small>{h.help}</small>
