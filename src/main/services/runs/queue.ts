@@ -111,7 +111,8 @@ export class RunQueue {
     const interrupted: string[] = [];
     let changed = false;
     const now = Date.now();
-    this.p.tx(() => this.p.runs.heartbeat(this.holder));
+    // Renew only while holding runs: an idle queue takes no write lock every heartbeat.
+    if (this.busy) this.p.tx(() => this.p.runs.heartbeat(this.holder));
     const leases = this.p.runs.leases();
     const ours = new Set(leases.filter((l) => l.owner === this.holder).map((l) => l.id));
     if (this.current && !this.current.lost && this.lostRun(this.current.runId, leases)) {
