@@ -80,6 +80,24 @@ export default tseslint.config(
       ),
     ],
   ),
+  {
+    // tfjs-backend-webgpu implements synchronous reads through OffscreenCanvas, which Node lacks: on webgpu any
+    // of these throws (or stalls the GPU queue in a browser). The trainer reads with `await t.data()` only.
+    files: ['src/main/trainer/**/*.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['dataSync', 'arraySync', 'bufferSync', 'print'].map((property) => ({
+          property,
+          message: `${property}() reads synchronously, which fails on the webgpu backend in Node: use await t.data() / t.array().`,
+        })),
+        ...['nonMaxSuppression', 'nonMaxSuppressionPadded', 'nonMaxSuppressionWithScore'].map((property) => ({
+          property,
+          message: `tf.image.${property} reads synchronously, which fails on the webgpu backend in Node: use ${property}Async.`,
+        })),
+      ],
+    },
+  },
   restrict(
     ['src/main/server/**/*.ts'],
     layer(['**/electron/**', '**/renderer/**', '**/preload/**', '**/cli/**'], doorsApart),

@@ -65,6 +65,7 @@ async function dragBench(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(s.url);
+    await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
     await page.waitForFunction(
       () => (window as { __ridgeCanvas?: { boxes(): unknown[] } }).__ridgeCanvas?.boxes().length === 500,
     );
@@ -98,6 +99,7 @@ async function openBench(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const t0 = Date.now();
     await page.goto(s.url);
+    await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
     await page.waitForSelector('[data-testid="image-row"]');
     const firstPage = Date.now() - t0;
     await page.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);

@@ -1,4 +1,5 @@
-import type { RunRecord } from '../../shared/domain/runs';
+import type { EventMap } from '../../shared/api/contract';
+import { kernelSummary, type RunRecord } from '../../shared/domain/runs';
 import type { CliDoor } from './door';
 import { type CliIo, note } from './io';
 import { createProgress, type Progress } from './progress';
@@ -41,12 +42,10 @@ export async function followRuns(
     const b = runId ? bars.get(runId) : undefined;
     if (!b) return;
     if (event === 'run.started') {
-      const e = payload as {
-        backend: string;
-        device: string;
-        reasons: { backend: string; reason: string }[];
-      };
+      const e = payload as EventMap['run.started'];
       note(io, `${b.label}: training on ${e.backend} (${e.device})`);
+      const kernels = kernelSummary(e.reasons);
+      if (kernels) note(io, `  kernels (faster of each, timed on this machine): ${kernels}`);
       for (const r of e.reasons.filter((x) => x.backend !== e.backend))
         note(io, `  ${r.backend}: ${r.reason}`);
     } else if (event === 'run.progress') {

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describeIssues } from '../../shared/api/errors';
 import { runConfigSchema } from '../../shared/domain/run-config';
 import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
-import { selectBackend, loadBackend } from './backend';
+import { activeBackend, chooseNativeKernels, kernelTimingShape, loadBackend, selectBackend } from './backend';
 import {
   checkpointDir,
   loadCheckpoint,
@@ -22,7 +22,8 @@ import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decode
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
-import { dropoutLayers, type DetectorConfig } from './model/detector';
+import { prepareWebgpuKernels } from './backend/webgpu-kernels/choose';
+import { buildDetectorWithBackbone, dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { predictOutputs } from './model/flip-tta';
 import { flattenOutputs } from './model/loss';
@@ -78,6 +79,11 @@ function validate(config: RunConfig, manifest: Manifest): void {
       throw new Error(`the manifest has no ${split} images`);
 }
 
+/** What a backend or kernel timing is valid for (part of its cache key): input size, width and backbone. */
+function modelKeyOf(cfg: DetectorConfig): string {
+  return `${cfg.imgSize}x${cfg.widthMultiplier}x${cfg.backbone ?? 'scratch'}`;
+}
+
 /** The detector configuration a run config implies. */
 export function detectorConfigOf(config: RunConfig, numClasses: number): DetectorConfig {
   return {
@@ -103,7 +109,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const cfg = detectorConfigOf(config, C);
   const probe = { ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 };
   const choice = await selectBackend(config.backend, {
-    modelKey: `${config.imgSize}x${config.widthMultiplier}x${cfg.backbone}`,
+    modelKey: modelKeyOf(cfg),
+    kernelShape: kernelTimingShape(cfg.imgSize),
+    prepare: (name) =>
+      name === 'webgpu' ? webgpuKernelsFor(cfg, config.batchSize) : Promise.resolve(undefined),
     measure: async (name) =>
       name === 'cpu'
         ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
@@ -246,6 +255,16 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   }
 }
 
+/** Chooses the webgpu convolution-gradient kernels on this run's own model and batch (see choose.ts). */
+async function webgpuKernelsFor(cfg: DetectorConfig, batch: number): Promise<string> {
+  const model = await buildDetectorWithBackbone({ ...cfg, dropoutRate: 0 });
+  try {
+    return await prepareWebgpuKernels(model, batch);
+  } finally {
+    model.dispose();
+  }
+}
+
 /** The eval-mode figures of an epoch (all but epoch and seconds). */
 async function epochMetrics(
   s: TrainState,
@@ -270,7 +289,7 @@ async function epochMetrics(
     valDataLoss: va.dataLoss,
     mAP50: stats.AP50,
     mAP50_95: stats.AP,
-    weightNorm: kernelNorm(s.kernels),
+    weightNorm: await kernelNorm(s.kernels),
     learningRate: learningRateAt(config.learningRate, Math.max(0, step - 1), totalSteps),
   };
 }
@@ -291,6 +310,12 @@ export async function predictImages(
     );
   else await loadBackend(request);
   const { model, meta } = await loadExportedModel(modelDir);
+  // The kernels training chose on this machine for this model shape (cached), so predictions match its figures.
+  const mcfg = detectorConfigOf(meta.config, meta.classes.length);
+  await chooseNativeKernels(activeBackend(), {
+    modelKey: modelKeyOf(mcfg),
+    shape: kernelTimingShape(mcfg.imgSize),
+  });
   const S = meta.imgSize;
   const C = meta.classes.length;
   const grid = makeGrid(S);

@@ -25,6 +25,8 @@ export interface ManifestImage {
 export interface Manifest {
   classes: string[];
   images: ManifestImage[];
+  /** Images with no boxes that are not marked empty, left out when the manifest was frozen (a count to report). */
+  leftOut?: number;
 }
 
 /** Messages main sends to a trainer process. */

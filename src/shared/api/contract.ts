@@ -12,6 +12,7 @@ import type {
 } from './runs-contract';
 import type { ApiErrorCode } from './errors';
 import type { InputOf, MethodName } from './schemas';
+import type { StudioResultMap } from './studio-contract';
 
 /** An image with its boxes, as one page of the image list carries it. */
 export interface ImageWithBoxes extends ImageRecord {
@@ -52,7 +53,7 @@ export interface ProjectHealth extends ProjectStats {
 }
 
 /** Results per method: one place that says what each call returns. */
-export interface ResultMap {
+export interface ResultMap extends StudioResultMap {
   'project.create': ProjectInfo;
   'project.open': ProjectInfo;
   'project.info': ProjectInfo;
@@ -79,8 +80,9 @@ export interface ResultMap {
   'runs.rows': RunsTable;
   'runs.queue': QueueState;
   'runs.preflight': TrainPreflight;
-  'runs.start': { runIds: string[] };
-  'runs.startCompare': { runIds: string[]; arms: string[] };
+  /** `notes`: what a person should know about the data the runs train on (classes with no boxes, left-out images). */
+  'runs.start': { runIds: string[]; notes: string[] };
+  'runs.startCompare': { runIds: string[]; arms: string[]; notes: string[] };
   'runs.cancel': { cancelled: boolean };
   'runs.resume': { queued: boolean };
   'runs.rename': { name: string | null };

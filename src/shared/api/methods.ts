@@ -36,6 +36,13 @@ export const METHOD_NAMES = [
   'runs.testEval',
   'runs.predict',
   'labeling.prelabel',
+  'project.overview',
+  'images.list',
+  'images.byIds',
+  'images.setSplit',
+  'images.remove',
+  'images.restore',
+  'images.purgeRemoved',
 ] as const;
 
 /** IPC channel of a method: one channel per method, so the main process can check each. */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from '../domain/formats';
 import { armSettingsSchema, compareBaseSchema, runSettingsSchema } from '../domain/run-config';
 import { BACKEND_REQUESTS } from '../domain/runs';
+import { nameProblem, type NamedThing } from '../names';
+import { studioArgSchemas } from './studio-schemas';
 
 /** Validators for every argument that crosses a transport (IPC or WebSocket); services trust only validated input. */
 export const splitSchema = z.enum(['train', 'val', 'test']);
@@ -22,6 +24,19 @@ export const importFormatSchema = z.enum(IMPORT_FORMATS);
 /** Export formats a person can pick. */
 export const exportFormatSchema = z.enum(EXPORT_FORMATS);
 
+/**
+ * A class or project name: the shared rule (src/shared/names.ts), checked before surrounding spaces are trimmed,
+ * so the API refuses a bad name as invalid-args in the same words as the CLI, imports and the store.
+ */
+export const nameSchema = (kind: NamedThing) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = nameProblem(kind, v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((v) => v.trim());
+
 /** Filters of the image list. */
 export const imageFilterSchema = z
   .object({
@@ -37,14 +52,14 @@ export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
 /** Argument schemas per contract method. */
 export const argSchemas = {
-  'project.create': z.object({ dir: z.string().min(1), name: z.string().min(1).optional() }).strict(),
+  'project.create': z.object({ dir: z.string().min(1), name: nameSchema('project').optional() }).strict(),
   'project.open': z.object({ dir: z.string().min(1) }).strict(),
   'project.info': z.object({}).strict(),
   'project.stats': z.object({}).strict(),
   'classes.list': z.object({}).strict(),
   'classes.create': z
     .object({
-      name: z.string().trim().min(1).max(100),
+      name: nameSchema('class'),
       color: colorSchema.optional(),
       hotkey: hotkeySchema.optional(),
     })
@@ -52,7 +67,7 @@ export const argSchemas = {
   'classes.update': z
     .object({
       id: idSchema,
-      name: z.string().trim().min(1).max(100).optional(),
+      name: nameSchema('class').optional(),
       color: colorSchema.optional(),
       hotkey: hotkeySchema.optional(),
       order: z.number().int().min(0).optional(),
@@ -171,6 +186,8 @@ export const argSchemas = {
       limit: z.number().int().min(1).max(100_000).optional(),
     })
     .strict(),
+  // The studio's overview, sorted list, split and removal (issue 16).
+  ...studioArgSchemas({ idSchema, imageFilterSchema, splitSchema }),
 } as const;
 
 /** Names of every contract method. */

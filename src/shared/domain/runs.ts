@@ -92,12 +92,44 @@ export const DEFAULT_LAMBDA: Record<RegMode, number> = {
   dropout: 0.2,
 };
 
+/**
+ * Which implementation of a native kernel a run used: tfjs-node's own, or Ridge's replacement spelled as plain
+ * ops, whichever was faster when both were timed on this machine at backend selection.
+ */
+export interface KernelChoice {
+  kernel: string;
+  used: 'native' | 'replacement';
+  nativeMs: number;
+  replacementMs: number;
+  /** The tensor shape both were timed on. */
+  shape: number[];
+}
+
 /** Why a backend did or did not run, recorded on the run. */
 export interface BackendReason {
   backend: BackendName;
   ok: boolean;
   reason: string;
   imagesPerSecond?: number;
+  /** On the backend that ran, when it is native TensorFlow: the kernel implementations it used. */
+  kernels?: KernelChoice[];
+}
+
+/**
+ * The kernels a run used, in one line for `ridge train` and `ridge runs`, e.g. "FusedBatchNorm native 4.8 ms
+ * (replacement 17.9 ms), Step replacement 15.6 ms (native 98.2 ms)"; null when none were chosen.
+ */
+export function kernelSummary(reasons: readonly BackendReason[]): string | null {
+  const kernels = reasons.find((r) => r.kernels?.length)?.kernels;
+  if (!kernels) return null;
+  return kernels
+    .map((k) => {
+      const other = k.used === 'native' ? 'replacement' : 'native';
+      const [mine, theirs] =
+        k.used === 'native' ? [k.nativeMs, k.replacementMs] : [k.replacementMs, k.nativeMs];
+      return `${k.kernel} ${k.used} ${mine.toFixed(1)} ms (${other} ${theirs.toFixed(1)} ms)`;
+    })
+    .join(', ');
 }
 
 /** A stored run, as `ridge runs --json` and the runs table show it. */

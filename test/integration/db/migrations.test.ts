@@ -66,10 +66,10 @@ describe('migration 002 (runs)', () => {
   });
 });
 
-describe('migration 003 (run owner lease, interrupted, one regularization column)', () => {
+describe('migration 004 (run owner lease, interrupted, one regularization column)', () => {
   it('keeps every run and epoch, turns interrupted failures into `interrupted`, and keeps the cascade', () => {
     const file = path.join(tmp.dir, 'p.ridge');
-    const db = rawAtVersion(file, 2);
+    const db = rawAtVersion(file, 3);
     const run = db.prepare(
       `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at, fail_reason)
        VALUES (?, ?, '{}', 'none', 'none', 0, 0, 'h', 'now', ?)`,
@@ -82,8 +82,8 @@ describe('migration 003 (run owner lease, interrupted, one regularization column
     );
     for (const id of ['r1', 'r3']) for (const e of [1, 2]) epoch.run(id, e);
     db.pragma('foreign_keys = ON'); // as openDatabase migrates: dropping `run` must not cascade the epochs away
-    migrate(db, file, MIGRATIONS.slice(0, 3));
-    expect(userVersion(db)).toBe(3);
+    migrate(db, file, MIGRATIONS.slice(0, 4));
+    expect(userVersion(db)).toBe(4);
     expect(db.prepare('SELECT id, status FROM run ORDER BY id').all()).toEqual([
       { id: 'r1', status: 'interrupted' },
       { id: 'r2', status: 'failed' },
@@ -102,6 +102,40 @@ describe('migration 003 (run owner lease, interrupted, one regularization column
     db.prepare("DELETE FROM run WHERE id = 'r1'").run();
     expect(db.prepare('SELECT DISTINCT run_id FROM epoch_metric').all()).toEqual([{ run_id: 'r3' }]);
     expect(() => db.prepare("UPDATE run SET status = 'lost' WHERE id = 'r2'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it("opens a project at version 3 (main's image removal) at the latest schema, its removed images and runs kept", () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const old = rawAtVersion(file, 3);
+    old
+      .prepare(
+        "INSERT INTO image (sha256, path, width, height, split, created_at, removed_at) VALUES ('h', 'a.jpg', 4, 4, 'train', 'n', 'gone')",
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at)
+         VALUES ('r1', 'done', '{}', 'none', 'none', 0, 0, 'h', 'now')`,
+      )
+      .run();
+    old
+      .prepare(`INSERT INTO epoch_metric VALUES ('r1', 1, 0.5, 0.02, 0.6, 0.02, 0.2, 0.1, 9, 0.001, 1.5)`)
+      .run();
+    old.close();
+    const db = openDatabase(file);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(db.prepare('SELECT path, removed_at FROM image').all()).toEqual([
+      { path: 'a.jpg', removed_at: 'gone' },
+    ]);
+    expect(db.prepare('SELECT run_id, reg_loss FROM epoch_metric').all()).toEqual([
+      { run_id: 'r1', reg_loss: 0.02 },
+    ]);
+    expect(db.prepare('SELECT id, status, owner_json FROM run').all()).toEqual([
+      { id: 'r1', status: 'done', owner_json: null },
+    ]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
   });
 });
@@ -169,7 +203,9 @@ describe('opening a project database', () => {
     const text = path.join(tmp.dir, 'notes.ridge');
     const bytes = Buffer.from('these are my notes, not a database\n'.repeat(200));
     writeFileSync(text, bytes);
-    expect(() => openDatabase(text)).toThrow(/is not a Ridge Studio project database/);
+    expect(() => openDatabase(text)).toThrow(
+      `${text} is not an SQLite database, so not a Ridge Studio project; it was not changed`,
+    );
     expect(readFileSync(text).equals(bytes)).toBe(true);
     expect(readdirSync(tmp.dir).filter((n) => n.startsWith('notes.ridge'))).toEqual(['notes.ridge']);
   });

@@ -36,7 +36,7 @@ function queue(mode = 'ok', extra: Parameters<typeof standInQueue>[1] = {}): Run
 
 /** Runs created and queued by `q` (as runs.start does). */
 function queueRuns(q: RunQueue, ...configs: RunConfig[]): string[] {
-  const ids = createPlannedRuns(p, configs, q.holder).map((r) => r.id);
+  const ids = createPlannedRuns(p, configs, q.holder).runs.map((r) => r.id);
   q.enqueue(ids);
   return ids;
 }

@@ -168,6 +168,10 @@ describe('ridge serve: the contract over WebSocket', () => {
       'runs.testEval': { runId: 'r' },
       'runs.predict': { runId: 'r', images: '/tmp/x' },
       'labeling.prelabel': { runId: 'r', scoreThreshold: 0.5 },
+      'images.byIds': { ids: [1] },
+      'images.setSplit': { ids: [1], split: 'val' },
+      'images.remove': { ids: [1] },
+      'images.restore': { ids: [1] },
     };
     for (const m of METHOD_NAMES) {
       const r = await wsCall(ws!, m, sample[m] ?? {});

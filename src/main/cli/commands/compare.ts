@@ -76,6 +76,7 @@ export async function runComparison(
         base: opts.base,
       });
       armNames = started.arms;
+      for (const line of started.notes) note(io, line);
       return started.runIds;
     },
     (r, i, all) => {

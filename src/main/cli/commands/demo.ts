@@ -62,6 +62,7 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
         '',
         ...formatComparison(res),
         `next: npx ridge runs ${shown.startsWith('..') ? dir : shown || dir}`,
+        `open it in the studio: npx ridge serve ${shown.startsWith('..') ? dir : shown || dir}`,
       ].join('\n'),
     );
     if (res.cancelled) return 130;

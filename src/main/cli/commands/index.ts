@@ -2,12 +2,13 @@
 import type { CliIo } from '../io';
 import { COMPARE_USAGE, compareCommand } from './compare';
 import { demoCommand } from './demo';
+import { doctorCommand } from './doctor';
 import { evalCommand } from './eval';
 import { EXPORT_USAGE, exportCommand, IMPORT_USAGE, importCommand } from './import-export';
 import { initCommand } from './init';
 import { PREDICT_USAGE, predictCommand } from './predict';
 import { runsCommand } from './runs';
-import { sampleCommand } from './sample';
+import { SAMPLE_USAGE, sampleCommand } from './sample';
 import { serveCommand } from './serve';
 import { statsCommand } from './stats';
 import { TRAIN_USAGE, trainCommand } from './train';
@@ -21,7 +22,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   stats: { run: statsCommand, usage: 'ridge stats <dir> [--json]' },
   import: { run: importCommand, usage: IMPORT_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },
-  sample: { run: sampleCommand, usage: 'ridge sample <dir> [--images N (default 200)] [--seed S]' },
+  sample: { run: sampleCommand, usage: SAMPLE_USAGE },
   eval: { run: evalCommand, usage: 'ridge eval --gt <coco-gt.json> --dets <coco-results.json> [--json]' },
   serve: {
     run: serveCommand,
@@ -32,4 +33,5 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   runs: { run: runsCommand, usage: 'ridge runs <dir> [--json]' },
   predict: { run: predictCommand, usage: PREDICT_USAGE },
   demo: { run: demoCommand, usage: 'ridge demo [--out <dir>] [--quick]' },
+  doctor: { run: doctorCommand, usage: 'ridge doctor <dir> [--repair] [--json]' },
 };

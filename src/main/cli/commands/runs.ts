@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { kernelSummary } from '../../../shared/domain/runs';
 import { parseCommandArgs, requirePositional } from '../args';
 import { withProject } from '../door';
 import { type CliIo, emit } from '../io';
@@ -25,6 +26,7 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
             `${r.id.padEnd(24)} ${r.status.padEnd(12)} ${r.arm.padEnd(13)} ${String(r.seed).padStart(4)}  ` +
             `${f(r.mAP50).padStart(14)}  ${f(r.testMAP50).padStart(10)}  ${f(r.testMAP50_95).padStart(13)}  ` +
             `${f(r.gap).padStart(6)}  ${f(r.weightNorm, 1).padStart(5)}  ${r.backend ?? '-'}` +
+            (kernelSummary(r.backendReasons) ? `\n    kernels: ${kernelSummary(r.backendReasons)}` : '') +
             (r.failReason ? `\n    ${r.failReason}` : ''),
         ),
       ].join('\n');

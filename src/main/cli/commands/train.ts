@@ -43,7 +43,9 @@ export async function trainCommand(argv: string[], io: CliIo): Promise<number> {
           await door.call('runs.resume', { runId: resume });
           return [resume];
         }
-        return (await door.call('runs.start', { configs: [settingsFromFlags(values, TRAIN_FLAGS)] })).runIds;
+        const started = await door.call('runs.start', { configs: [settingsFromFlags(values, TRAIN_FLAGS)] });
+        for (const line of started.notes) note(io, line);
+        return started.runIds;
       },
       (r) => {
         const c = r.config;

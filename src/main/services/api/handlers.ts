@@ -10,6 +10,7 @@ import type { Predictor } from '../runs/predict-host';
 import { deleteClass, mergeClasses } from '../labeling/classes';
 import { createRunsHandlers } from './runs-handlers';
 import type { StudioSession } from './session';
+import { createStudioHandlers } from './studio-handlers';
 
 type Handler<M extends MethodName> = (args: ArgsOf<M>) => ResultMap[M] | Promise<ResultMap[M]>;
 /** One implementation per contract method; transports look methods up here. */
@@ -112,6 +113,7 @@ export function createHandlers(session: StudioSession, services: HandlerServices
         return { updated: a.ids.length };
       }),
     ...createRunsHandlers(session, services),
+    ...createStudioHandlers(session),
   };
 }
 

@@ -4,10 +4,11 @@ import type { RunRowView } from '../../../shared/api/runs-contract';
 import { prelabel } from '../labeling/prelabel';
 import type { Project } from '../project/project';
 import { compareRuns } from '../runs/compare';
+import { dataNotes, dataProblems, planData } from '../runs/data-checks';
 import { freezeManifest, manifestSummary } from '../runs/manifest';
 import { deleteRun, hasModel, renameRun, runName } from '../runs/run-files';
 import { toRunRow } from '../runs/run-row';
-import { createPlannedRuns, planComparison, planRun, tooLittleData } from '../runs/plan';
+import { createPlannedRuns, planComparison, planRun } from '../runs/plan';
 import { predictFolder } from '../runs/predict-folder';
 import { writeComparisonReport } from '../runs/report';
 import { runTestEval } from '../runs/test-eval';
@@ -18,11 +19,12 @@ import type { StudioSession } from './session';
 /** Fewer labeled training images than this and the panel warns that results will be noise. */
 export const FEW_TRAIN_IMAGES = 20;
 
-/** Create planned runs held by the session's project queue, and queue them there; returns their ids. */
-function queueRuns(session: StudioSession, configs: RunConfig[]): string[] {
-  const ids = createPlannedRuns(session.project, configs, session.queue.holder).map((r) => r.id);
-  session.queue.enqueue(ids);
-  return ids;
+/** Create planned runs held by the session's project queue, and queue them there; their ids and the data notes. */
+function queueRuns(session: StudioSession, configs: RunConfig[]): { runIds: string[]; notes: string[] } {
+  const planned = createPlannedRuns(session.project, configs, session.queue.holder);
+  const runIds = planned.runs.map((r) => r.id);
+  session.queue.enqueue(runIds);
+  return { runIds, notes: planned.notes };
 }
 
 /** Rows exactly as `ridge runs --json` builds them (toRunRow), so the views and the CLI show the same numbers. */
@@ -33,18 +35,16 @@ export function runRows(p: Project): RunRowView[] {
 function preflight(p: Project): ResultMap['runs.preflight'] {
   const manifest = freezeManifest(p);
   const splits = manifestSummary(manifest);
-  const warnings: string[] = [];
-  let blocked = false;
-  const refusal = tooLittleData(manifest);
-  if (refusal) {
-    blocked = true;
-    warnings.push(refusal);
-  } else if (splits.train.images < FEW_TRAIN_IMAGES)
+  const plan = planData(manifest);
+  // The refusals runs.start makes (data-checks.ts, through createPlannedRuns), in the same words, then what is
+  // only worth knowing.
+  const problems = dataProblems(plan);
+  const blocked = problems.length > 0;
+  const warnings = [...problems, ...dataNotes(plan)];
+  if (!blocked && splits.train.images < FEW_TRAIN_IMAGES)
     warnings.push(
       `only ${splits.train.images} labeled training images: expect noisy results and differences between seeds`,
     );
-  if (splits.test.images === 0)
-    warnings.push('the test split is empty: there will be no test numbers or verdict');
   const leaks = p.images.duplicateGroups().filter((g) => g.crossSplit);
   if (leaks.length)
     warnings.push(
@@ -101,10 +101,10 @@ export function createRunsHandlers(
     },
     'runs.queue': () => q().state(),
     'runs.preflight': () => preflight(p()),
-    'runs.start': (a) => ({ runIds: queueRuns(session, a.configs.map(planRun)) }),
+    'runs.start': (a) => queueRuns(session, a.configs.map(planRun)),
     'runs.startCompare': (a) => {
       const plan = planComparison(a.arms, a.seeds, a.base);
-      return { runIds: queueRuns(session, plan.configs), arms: plan.arms };
+      return { ...queueRuns(session, plan.configs), arms: plan.arms };
     },
     'runs.cancel': (a) => ({ cancelled: q().cancel(a.runId) }),
     'runs.resume': (a) => {

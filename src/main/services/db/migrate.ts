@@ -22,13 +22,7 @@ export function migrate(
 ): void {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
   const current = userVersion(db);
-  if (current > latest) {
-    throw new UserError(
-      `${file} was written by a newer Ridge Studio (schema v${current}; this build reads up to v${latest}). ` +
-        'Update Ridge Studio to open it; the file was not changed.',
-      file,
-    );
-  }
+  refuseNewer(file, current, latest);
   if (current === latest) return;
   if (current > 0) {
     const dest = backupPath(file, current);
@@ -42,6 +36,16 @@ export function migrate(
     });
     step.immediate();
   }
+}
+
+/** Refuse a database written by a newer build (schema `current` above `latest`), saying it was left alone. */
+export function refuseNewer(file: string, current: number, latest: number): void {
+  if (current <= latest) return;
+  throw new UserError(
+    `${file} was written by a newer Ridge Studio (schema v${current}; this build reads up to v${latest}). ` +
+      'Update Ridge Studio to open it; the file was not changed.',
+    file,
+  );
 }
 
 /** The schema version stored in the file header. */

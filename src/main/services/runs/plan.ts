@@ -11,13 +11,10 @@ import {
 } from '../../../shared/domain/run-config';
 import type { RegMode, RunConfig, RunRecord } from '../../../shared/domain/runs';
 import { UserError } from '../../../shared/errors';
-import type { Manifest } from '../../trainer/protocol';
 import type { Project } from '../project/project';
-import { freezeManifest, manifestSummary } from './manifest';
+import { assertTrainable } from './data-checks';
+import { freezeManifest } from './manifest';
 import { createRun } from './runs';
-
-/** Fewer training images than this (or no boxes) and training is refused: the numbers would mean nothing. */
-export const MIN_TRAIN_IMAGES = 4;
 
 /** The arm name a mode and strength get (`none`, `l2=0.0005`): compare views gather runs by it. */
 export function armName(reg: RegMode, lambda: number): string {
@@ -56,28 +53,21 @@ export function planComparison(
   return { arms: names, configs };
 }
 
-/** Why this data cannot train a run (null when it can): too few labeled training images, or no val split. */
-export function tooLittleData(m: Manifest): string | null {
-  const s = manifestSummary(m);
-  if (s.train.images < MIN_TRAIN_IMAGES || s.train.boxes === 0)
-    return (
-      `not enough labeled data to train: ${s.train.images} training images with ${s.train.boxes} boxes ` +
-      `(need at least ${MIN_TRAIN_IMAGES} images with boxes in the train split)`
-    );
-  if (s.val.images === 0) return 'the val split is empty: the best checkpoint is chosen on val';
-  return null;
+/** Runs created by createPlannedRuns, with what a person should know about their data (dataNotes). */
+export interface PlannedRuns {
+  runs: RunRecord[];
+  notes: string[];
 }
 
 /**
  * Create the planned runs, queued and held by `owner` (a queue's lease key), on ONE frozen manifest (so every
- * arm and seed trains on exactly the same data). The data is checked first: nothing is created when it cannot
- * train.
+ * arm and seed trains on exactly the same data). The data is checked first (data-checks.ts: assertTrainable):
+ * nothing is created when it cannot train.
  */
-export function createPlannedRuns(p: Project, configs: RunConfig[], owner: string | null): RunRecord[] {
+export function createPlannedRuns(p: Project, configs: RunConfig[], owner: string | null): PlannedRuns {
   const manifest = freezeManifest(p);
   // The one place every door's runs are checked for data before they exist (runs.start, runs.startCompare, and
-  // through them ridge train / compare): further up-front data checks belong here too.
-  const refusal = tooLittleData(manifest);
-  if (refusal) throw new UserError(refusal);
-  return configs.map((c) => createRun(p, c, manifest, owner));
+  // through them ridge train / compare): further up-front data checks belong in data-checks.ts.
+  const notes = assertTrainable(manifest);
+  return { runs: configs.map((c) => createRun(p, c, manifest, owner)), notes };
 }

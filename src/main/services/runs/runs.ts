@@ -21,7 +21,7 @@ export function runDir(p: Project, runId: string): string {
 /**
  * Create a queued run: its data frozen into a manifest (hash recorded), its whole config stored. A comparison
  * passes one manifest to every run, so all arms and seeds train on exactly the same data. Callers plan and check
- * first (plan.ts: createPlannedRuns); this only stores.
+ * first (plan.ts: createPlannedRuns, which runs assertTrainable); this only stores.
  */
 export function createRun(
   p: Project,

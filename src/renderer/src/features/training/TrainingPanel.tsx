@@ -12,6 +12,7 @@ import {
 import type { Connection } from '../../api/client';
 import '../experiments/experiments.css';
 import { LiveProgress } from './LiveProgress';
+import { formatLambda, parseLambda, REG_HELP } from './reg-help';
 import {
   type BaseSettings,
   type CompareOptions,
@@ -59,7 +60,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   };
   const set = <K extends keyof BaseSettings>(k: K, v: BaseSettings[K]) => setS((cur) => ({ ...cur, [k]: v }));
   const num = (
-    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'lambda',
+    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed',
     step = 'any',
   ) => (
     <Field k={k} reg={s.reg}>
@@ -112,7 +113,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                     onChange={(e) => setCmp({ ...cmp, [k]: e.target.checked })}
                   />{' '}
                   add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (
-                  {k === 'dropout' ? 'rate' : 'λ'} {DEFAULT_LAMBDA[k]})
+                  {k === 'dropout' ? 'rate' : 'λ'} {formatLambda(k, DEFAULT_LAMBDA[k])})
                 </label>
               ))}
               <label>
@@ -121,8 +122,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                   checked={cmp.sweep}
                   onChange={(e) => setCmp({ ...cmp, sweep: e.target.checked })}
                 />{' '}
-                sweep L2 strength ({L2_SWEEP.map((l) => l.toExponential()).join(', ')})
+                sweep L2 strength ({L2_SWEEP.map((l) => formatLambda('l2', l)).join(', ')})
               </label>
+              <ul className="reg-help-list" data-testid="reg-help">
+                {(['l2', 'wd', 'l1', 'dropout'] as const)
+                  .filter((m) => m === 'l2' || cmp[m])
+                  .map((m) => (
+                    <li key={m}>{REG_HELP[m]}</li>
+                  ))}
+              </ul>
             </div>
           )}
           <details className="advanced">
@@ -171,8 +179,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                         <option key={r}>{r}</option>
                       ))}
                     </select>
+                    <span className="reg-help" data-testid="reg-help">
+                      {REG_HELP[s.reg]}
+                    </span>
                   </Field>
-                  {s.reg !== 'none' && num('lambda')}
+                  {s.reg !== 'none' && (
+                    <Field k="lambda" reg={s.reg}>
+                      <LambdaInput mode={s.reg} value={s.lambda} onChange={(v) => set('lambda', v)} />
+                    </Field>
+                  )}
                 </>
               )}
             </div>
@@ -207,14 +222,47 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
 
 function Field({ k, reg, children }: { k: keyof BaseSettings; reg: RegMode; children: React.ReactNode }) {
   const h = settingHelp(k, reg);
+  // The strength's default is the chosen mode's, in that mode's one number format.
+  const fallback = k === 'lambda' ? formatLambda(reg, DEFAULT_LAMBDA[reg]) : String(DEFAULT_SETTINGS[k]);
   return (
     <label className="field">
       <span>
-        {h.label} <em>[{String(k === 'lambda' ? DEFAULT_LAMBDA[reg] : DEFAULT_SETTINGS[k])}]</em>
+        {h.label} <em>[{fallback}]</em>
       </span>
       {children}
       <small>{h.help}</small>
     </label>
+  );
+}
+
+/** The strength field: typed freely, shown in the one format of its mode once it is left (0.0001 -> 1e-4). */
+function LambdaInput(p: { mode: RegMode; value: number; onChange(v: number): void }) {
+  const [text, setText] = useState(formatLambda(p.mode, p.value));
+  const [bad, setBad] = useState(false);
+  useEffect(() => setText(formatLambda(p.mode, p.value)), [p.mode, p.value]);
+  const commit = () => {
+    const v = parseLambda(text);
+    setBad(v === null);
+    if (v === null) return;
+    p.onChange(v);
+    setText(formatLambda(p.mode, v));
+  };
+  return (
+    <>
+      <input
+        type="text"
+        inputMode="decimal"
+        aria-label={settingHelp('lambda', p.mode).label}
+        aria-invalid={bad}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      {bad && (
+        <small className="err">A number ≥ 0, e.g. {formatLambda(p.mode, DEFAULT_LAMBDA[p.mode])}.</small>
+      )}
+    </>
   );
 }
 

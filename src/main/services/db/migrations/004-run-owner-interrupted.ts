@@ -9,8 +9,8 @@ import type { Migration } from './types';
  * SQLite cannot change a CHECK constraint in place, so both tables are rebuilt. epoch_metric goes first: dropping
  * `run` while a table still references it would cascade its rows away (foreign keys are on).
  */
-export const migration003: Migration = {
-  version: 3,
+export const migration004: Migration = {
+  version: 4,
   name: 'run owner lease, interrupted status, one regularization-loss column',
   up(db) {
     db.exec(`
