@@ -125,7 +125,11 @@ describe('the same refusal from every door', () => {
   it('too little data: the same refusal from `ridge train`, `ridge compare` and the API, before any run', async () => {
     door.session.use(empty);
     const api = await apiRefusal('runs.start', { configs: [{}] });
-    expect(api).toMatch(/^not enough labeled data to train: 0 training images/);
+    // The one data rule (services/runs/data-checks.ts), every problem named: no classes, no labeled training
+    // images, no boxes in val or test.
+    expect(api).toMatch(
+      /^cannot train: the project has no classes: .*; not enough labeled data to train: 0 training images with boxes .*; the val split has no images with boxes .*; the test split has no images with boxes /,
+    );
     expect(cliRefusal(['train', empty])).toBe(api);
     expect(cliRefusal(['compare', empty, '--arms', 'none', '--seeds', '1'])).toBe(api);
     expect(await apiRefusal('runs.startCompare', { arms: [{ reg: 'none' }], seeds: 1 })).toBe(api);
