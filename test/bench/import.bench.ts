@@ -6,9 +6,9 @@ import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createHandlers, StudioSession } from '../../src/main/services/api/handlers';
 import { importDataset } from '../../src/main/services/datasets/import';
 import { Project } from '../../src/main/services/project/project';
+import { testDoor } from '../helpers/studio';
 import { makeTmpDir } from '../helpers/tmp';
 import { startLockProbe } from './lock-probe';
 
@@ -136,15 +136,15 @@ async function main(): Promise<void> {
   );
 
   const t2 = performance.now();
-  const session = new StudioSession();
-  const api = createHandlers(session);
-  api['project.open']({ dir: path.join(tmp.dir, 'project') });
+  const door = testDoor();
+  const api = door.handlers;
+  await api['project.open']({ dir: path.join(tmp.dir, 'project') });
   const page = await api['images.page']({ filter: {}, after: 0, limit: 100 });
   const openAndPage = performance.now() - t2;
   const t3 = performance.now();
   const later = await api['images.page']({ filter: {}, after: 5000, limit: 100 });
   const pageOnly = performance.now() - t3;
-  session.close();
+  await door.close();
   const boxes = page.items.reduce((n, i) => n + i.boxes.length, 0);
   console.log(
     `open + first page of ${page.items.length} images (${boxes} boxes, total ${page.total}): ${openAndPage.toFixed(1)} ms ` +

@@ -1,6 +1,6 @@
 // UI benchmark (figures printed, not a timed test): frame times while dragging one box on a 4000x3000 image with
 // 500 boxes, and the time to open a 10,000-image project and show its first page. Needs the renderer bundle
-// (npx electron-vite build), the CLI bundle and /usr/bin/chromium.
+// (RIDGE_TEST_HOOKS=1 npx electron-vite build, as scripts/e2e.sh builds it), the CLI bundle and /usr/bin/chromium.
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';

@@ -10,6 +10,7 @@ import { TESTS as GESTURES } from './gestures.e2e';
 import { TESTS as REVIEW } from './review.e2e';
 import { closeSharedStudio } from './shared';
 import { TESTS as STUDIO } from './studio.e2e';
+import { TESTS as TABS } from './two-tabs.e2e';
 
 /** One end-to-end test. */
 export interface E2eTest {
@@ -19,7 +20,7 @@ export interface E2eTest {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const tests = [...FLOW, ...KEYS, ...GESTURES, ...REVIEW, ...STUDIO, ...EXPERIMENTS].filter(
+  const tests = [...FLOW, ...KEYS, ...GESTURES, ...REVIEW, ...STUDIO, ...EXPERIMENTS, ...TABS].filter(
     (t) => !only || t.name.includes(only),
   );
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,9 +1,12 @@
 // The training engine of a run: backend selection, the epoch loop with per-epoch eval-mode metrics,
 // checkpoints and resume, the final test evaluation of the best checkpoint, export; and inference on an
-// exported model. The runs service and the trainer child process call exactly runTraining and predictImages.
+// exported model. Only the trainer process (process-main.ts) calls runTraining and predictImages: the services
+// start that process and talk to it through the protocol, never call the engine in their own process.
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { describeIssues } from '../../shared/api/errors';
+import { runConfigSchema } from '../../shared/domain/run-config';
 import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
 import { activeBackend, chooseNativeKernels, kernelTimingShape, loadBackend, selectBackend } from './backend';
 import {
@@ -14,7 +17,7 @@ import {
   type CheckpointMeta,
 } from './checkpoint';
 import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
-import { SeededRng, hashInts } from './data/prng';
+import { SeededRng, hashIntsFnv } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
@@ -63,17 +66,13 @@ export interface RunTrainingOptions {
   emit: (e: TrainerEvent) => void;
 }
 
+/**
+ * The trainer's own guard: the same schema every front door validates with (a config that reached the trainer
+ * another way, e.g. an old stored run, is refused with the same words), plus what the manifest must hold.
+ */
 function validate(config: RunConfig, manifest: Manifest): void {
-  if (!Number.isInteger(config.epochs) || config.epochs < 1)
-    throw new Error(`epochs must be >= 1, got ${config.epochs}`);
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 2)
-    throw new Error(`batchSize must be >= 2, got ${config.batchSize}`);
-  if (config.imgSize % 16 !== 0 || config.imgSize < 64)
-    throw new Error(`imgSize must be a multiple of 16 >= 64, got ${config.imgSize}`);
-  if (!(config.learningRate > 0)) throw new Error(`learningRate must be > 0, got ${config.learningRate}`);
-  if (!(config.lambda >= 0)) throw new Error(`lambda must be >= 0, got ${config.lambda}`);
-  if (config.reg === 'dropout' && !(config.lambda < 1))
-    throw new Error(`dropout rate (lambda) must be < 1, got ${config.lambda}`);
+  const checked = runConfigSchema.safeParse(config);
+  if (!checked.success) throw new Error(`invalid run config: ${describeIssues(checked.error.issues)}`);
   if (manifest.classes.length === 0) throw new Error('the manifest has no classes');
   for (const split of ['train', 'val'] as const)
     if (!manifest.images.some((i) => i.split === split))
@@ -125,7 +124,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const train = split('train');
   const val = split('val');
   const test = split('test');
-  const trainEval = new SeededRng(hashInts(config.seed, 0x7e57)).shuffle(train).slice(0, TRAIN_EVAL_SUBSET);
+  const trainEval = new SeededRng(hashIntsFnv(config.seed, 0x7e57))
+    .shuffle(train)
+    .slice(0, TRAIN_EVAL_SUBSET);
 
   const s = await createTrainState(cfg, config.reg, config.lambda);
   const source = new BatchSource(C, cfg.imgSize, s.grid);
@@ -284,18 +285,14 @@ async function epochMetrics(
   regT.dispose();
   return {
     trainDataLoss: tr.dataLoss,
-    trainRegLoss: reg,
+    regLoss: reg,
     valDataLoss: va.dataLoss,
-    valRegLoss: reg,
     mAP50: stats.AP50,
     mAP50_95: stats.AP,
     weightNorm: await kernelNorm(s.kernels),
     learningRate: learningRateAt(config.learningRate, Math.max(0, step - 1), totalSteps),
   };
 }
-
-/** One prediction in source pixels of its image: the trainer protocol's box, so both sides share one type. */
-export type Prediction = PredictedBox;
 
 /**
  * Runs an exported model (outDir/model) on image files: letterbox, forward, decode with per-class NMS,
@@ -305,7 +302,7 @@ export async function predictImages(
   modelDir: string,
   images: { id: number; file: string }[],
   opts: { scoreThreshold?: number; backend?: BackendRequest; flipTta?: boolean } = {},
-): Promise<Prediction[]> {
+): Promise<PredictedBox[]> {
   const request = opts.backend ?? 'tfjs-node';
   if (request === 'auto')
     await selectBackend('auto', { modelKey: 'predict', measure: async () => 1, useCache: true }).catch(() =>
@@ -331,7 +328,7 @@ export async function predictImages(
     scoreThreshold: opts.scoreThreshold ?? 0.25,
     ...(opts.flipTta !== undefined ? { flipTta: opts.flipTta } : {}),
   };
-  const out: Prediction[] = [];
+  const out: PredictedBox[] = [];
   try {
     for (const group of chunk(images, 8, false)) {
       const raws = await Promise.all(group.map((g) => decodeRgb(g.file)));

@@ -51,6 +51,8 @@ export type TrainerCommand =
       scoreThreshold?: number;
       /** The engine's default (tfjs-node) when absent. */
       backend?: BackendRequest;
+      /** Flip test-time augmentation as the model was evaluated unless false (half the time when off). */
+      flipTta?: boolean;
     }
   | { type: 'cancel' };
 

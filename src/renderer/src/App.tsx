@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProjectInfo } from '../../shared/domain/types';
-import { ApiError, connect, type Connection } from './api/client';
+import { connect, type Connection } from './api/client';
+import type { ApiError } from '../../shared/api/errors';
 import { Editor } from './features/annotate/core/editor';
 import { ImageListStore } from './features/annotate/image-list';
 import { Workspace } from './features/annotate/Workspace';

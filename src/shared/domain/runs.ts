@@ -8,8 +8,14 @@ export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'cpu';
 /** Backend requests: a named backend, or `auto` to measure and pick. */
 export type BackendRequest = BackendName | 'auto';
 
-/** Lifecycle of a training run. */
-export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/**
+ * Lifecycle of a training run. `interrupted`: the process that held it died (crash, kill, power cut); like
+ * failed and cancelled it can be resumed from its last checkpoint.
+ */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Statuses a run can be resumed from (continuing from its last checkpoint). */
+export const RESUMABLE_STATUSES: readonly RunStatus[] = ['failed', 'cancelled', 'interrupted'];
 
 /** Backbone choices of the detector (see RunConfig.backbone). */
 export const BACKBONES = ['scratch', 'mobilenetv2'] as const;
@@ -25,6 +31,7 @@ export interface RunConfig {
   imgSize: number;
   batchSize: number;
   learningRate: number;
+  /** Always 'adam' (a `wd` run takes the decoupled AdamW step; see optimizerLabel): kept so old runs compare. */
   optimizer: 'adam';
   backend: BackendRequest;
   widthMultiplier: number;
@@ -67,6 +74,14 @@ export const PRETRAINED_RECIPE = {
   imgSize: 320,
   epochs: 15,
 } as const satisfies Partial<RunConfig>;
+
+/**
+ * How a run's optimizer is described to people: the step is AdamW (decoupled weight decay) when the mode is `wd`,
+ * plain Adam otherwise. The stored config keeps `optimizer: 'adam'` either way, so old runs stay comparable.
+ */
+export function optimizerLabel(c: Pick<RunConfig, 'reg'>): string {
+  return c.reg === 'wd' ? 'AdamW (decoupled weight decay)' : 'Adam';
+}
 
 /** Default strength of each regularization mode (an `--arms` entry without `=value`, the panel's choices). */
 export const DEFAULT_LAMBDA: Record<RegMode, number> = {
@@ -140,9 +155,9 @@ export interface EpochMetrics {
   runId: string;
   epoch: number;
   trainDataLoss: number;
-  trainRegLoss: number;
+  /** The regularization penalty of the weights (0 for none, wd and dropout): one number, train and val alike. */
+  regLoss: number;
   valDataLoss: number;
-  valRegLoss: number;
   mAP50: number;
   mAP50_95: number;
   weightNorm: number;

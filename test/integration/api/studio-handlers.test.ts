@@ -3,7 +3,8 @@ import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../src/main/services/api/dispatch';
-import { createHandlers, type Handlers, StudioSession } from '../../../src/main/services/api/handlers';
+import type { Handlers } from '../../../src/main/services/api/handlers';
+import type { StudioSession } from '../../../src/main/services/api/session';
 import { migrate, userVersion } from '../../../src/main/services/db/migrate';
 import { MIGRATIONS } from '../../../src/main/services/db/migrations';
 import { exportDataset } from '../../../src/main/services/datasets/export';
@@ -12,16 +13,32 @@ import { type Project, RUNS_DIR } from '../../../src/main/services/project/proje
 import { freezeManifest } from '../../../src/main/services/runs/manifest';
 import type { ProjectOverview, PurgeReport } from '../../../src/shared/api/studio-contract';
 import { makeSampleProject } from '../../helpers/sample-project';
+import { testDoor } from '../../helpers/studio';
 import { makeTmpDir } from '../../helpers/tmp';
 
-let env: { p: Project; dir: string; session: StudioSession; api: Handlers; cleanup(): void } | null = null;
-afterEach(() => env?.cleanup());
+let env: { p: Project; dir: string; session: StudioSession; api: Handlers; cleanup(): Promise<void> } | null =
+  null;
+afterEach(async () => {
+  await env?.cleanup();
+  env = null;
+});
 
 async function setup(count = 12) {
-  const { tmp, dir, p } = await makeSampleProject(5, count);
-  const session = new StudioSession();
-  session.use(p);
-  env = { p, dir, session, api: createHandlers(session), cleanup: () => (session.close(), tmp.cleanup()) };
+  const made = await makeSampleProject(5, count);
+  made.p.close();
+  const door = testDoor();
+  door.session.use(made.dir);
+  const { session, handlers } = door;
+  env = {
+    p: session.project,
+    dir: made.dir,
+    session,
+    api: handlers,
+    cleanup: async () => {
+      await door.close();
+      made.tmp.cleanup();
+    },
+  };
   return env;
 }
 

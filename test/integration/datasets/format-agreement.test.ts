@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportProblem } from '../../../src/shared/api/contract';
-import type { ImportFormat } from '../../../src/main/services/datasets/formats/types';
+import type { ImportFormat } from '../../../src/shared/domain/formats';
 import { importDataset } from '../../../src/main/services/datasets/import';
 import { ImportAbortedError } from '../../../src/main/services/datasets/import-errors';
 import { Project } from '../../../src/main/services/project/project';

@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHandlers, StudioSession } from '../../../src/main/services/api/handlers';
+import { dispatch } from '../../../src/main/services/api/dispatch';
 import { importDataset } from '../../../src/main/services/datasets/import';
 import { ImportAbortedError } from '../../../src/main/services/datasets/import-errors';
-import { UserError } from '../../../src/main/services/db/errors';
+import { UserError } from '../../../src/shared/errors';
 import { Project } from '../../../src/main/services/project/project';
 import { writeImage } from '../../helpers/images';
+import { testDoor } from '../../helpers/studio';
 import { makeTmpDir } from '../../helpers/tmp';
 
 // A class or project name with a control character is refused where names are written, whatever the door.
@@ -16,9 +17,9 @@ beforeEach(() => (tmp = makeTmpDir()));
 afterEach(() => tmp.cleanup());
 
 describe('names with control characters', () => {
-  it('a class: refused on create and on rename, through the API handlers too; nothing stored', () => {
-    const session = new StudioSession();
-    const api = createHandlers(session);
+  it('a class: refused on create and on rename, by the handlers and by the API schema in the same words; nothing stored', async () => {
+    const door = testDoor();
+    const api = door.handlers;
     try {
       api['project.create']({ dir: path.join(tmp.dir, 'p') });
       expect(() => api['classes.create']({ name: 'ca\u0000t' })).toThrow(UserError);
@@ -27,9 +28,46 @@ describe('names with control characters', () => {
       );
       const cat = api['classes.create']({ name: 'cat' }) as { id: number };
       expect(() => api['classes.update']({ id: cat.id, name: 'dog\n' })).toThrow(/U\+000A/);
-      expect(session.project.classes.list().map((c) => c.name)).toEqual(['cat']);
+      // Through a transport (dispatch): refused by the argument schema, as invalid-args, with the rule's words.
+      const created = await dispatch(api, 'classes.create', { name: 'ca\u0000t' });
+      expect(created).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid-args',
+          message:
+            'invalid arguments: name: a class name cannot contain control characters; "ca\\u0000t" has U+0000 at position 3',
+        },
+      });
+      const renamed = await dispatch(api, 'classes.update', { id: cat.id, name: 'dog\n' });
+      expect(renamed).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-args', message: expect.stringMatching(/U\+000A at position 4/) },
+      });
+      const long = await dispatch(api, 'classes.create', { name: 'x'.repeat(101) });
+      expect(long).toMatchObject({
+        ok: false,
+        error: {
+          message: 'invalid arguments: name: a class name can have at most 100 characters; this one has 101',
+        },
+      });
+      expect(await dispatch(api, 'classes.create', { name: '  bird ' })).toMatchObject({
+        ok: true,
+        value: { name: 'bird' },
+      });
+      expect(door.session.project.classes.list().map((c) => c.name)).toEqual(['cat', 'bird']);
+      const project = await dispatch(api, 'project.create', {
+        dir: path.join(tmp.dir, 'q'),
+        name: 'a\u0007b',
+      });
+      expect(project).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid-args',
+          message: expect.stringMatching(/^invalid arguments: name: a project name cannot contain control/),
+        },
+      });
     } finally {
-      session.close();
+      await door.close();
     }
   });
 

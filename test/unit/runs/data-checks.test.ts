@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../../src/main/services/db/errors';
+import { UserError } from '../../../src/shared/errors';
 import {
   assertTrainable,
   dataNotes,

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
 import { MAX_SAMPLE_CLASSES } from '../../services/sample/classes';
 import { SAMPLE_MODES, type SampleMode } from '../../services/sample/encode';

@@ -2,7 +2,8 @@ import type { ListedImage } from '../../../shared/api/studio-contract';
 import { naturalCompare } from '../../../shared/natural-sort';
 import { projectOverview } from '../labeling/overview';
 import { purgeRemoved, removeImages, restoreImages, setImagesSplit } from '../labeling/removal';
-import type { Handlers, StudioSession } from './handlers';
+import type { Handlers } from './handlers';
+import type { StudioSession } from './session';
 
 /** The studio's project-level methods: overview, the naturally sorted list, split changes, image removal. */
 export function createStudioHandlers(

@@ -3,14 +3,15 @@ import path from 'node:path';
 import type { ImportProblem, ImportReport } from '../../../shared/api/contract';
 import type { Split } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
+import { UserError } from '../../../shared/errors';
 import { nameProblem } from '../../../shared/names';
-import { UserError } from '../db/errors';
 import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
 import { commitImages, linkPath, type PreparedBox, type PreparedImage } from './commit';
 import { fsSource, parseDataset } from './formats';
+import type { ImportFormat } from '../../../shared/domain/formats';
 import { isInside, leadsOutMessage, realOrSelf } from './formats/source';
-import type { DatasetImage, ImportFormat, Problem } from './formats/types';
+import type { DatasetImage, Problem } from './formats/types';
 import { ImportAbortedError } from './import-errors';
 
 /** What a person asks an import to do. */

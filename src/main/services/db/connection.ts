@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
-import { UserError } from './errors';
+import { UserError } from '../../../shared/errors';
 import { assertIntact } from './integrity';
 import { migrate, refuseNewer, userVersion } from './migrate';
 import { SCHEMA_VERSION } from './migrations';

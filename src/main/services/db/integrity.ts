@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import path from 'node:path';
-import { UserError } from './errors';
+import { UserError } from '../../../shared/errors';
 
 /** How many of SQLite's integrity messages a report keeps (a badly damaged file can produce thousands). */
 const MAX_MESSAGES = 20;

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { UserError } from './errors';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { UserError } from '../../../shared/errors';
+import { MIGRATIONS } from './migrations';
 import type { Migration } from './migrations/types';
 
 /** Path of the copy taken before migrating from `fromVersion`; kept so a failed upgrade can be undone by hand. */
@@ -52,5 +52,3 @@ export function refuseNewer(file: string, current: number, latest: number): void
 export function userVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
-
-export { SCHEMA_VERSION };

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { RIDGE_APPLICATION_ID } from './connection';
-import { UserError } from './errors';
+import { UserError } from '../../../shared/errors';
 import { integrityProblems } from './integrity';
 import { migrate, userVersion } from './migrate';
 import { MIGRATIONS, SCHEMA_VERSION } from './migrations';

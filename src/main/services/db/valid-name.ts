@@ -1,5 +1,5 @@
 import { nameProblem, type NamedThing } from '../../../shared/names';
-import { UserError } from './errors';
+import { UserError } from '../../../shared/errors';
 
 /**
  * Refuse a class or project name that breaks the shared rule (src/shared/names.ts). The repositories call it on

@@ -5,7 +5,7 @@ import type { ImageRecord } from '../../../shared/domain/types';
 import { cleanStaleImports, inspectStaging } from '../datasets/staging-cleanup';
 import { readMoves, stagingRoot } from '../datasets/staging-layout';
 import { openUnwritten } from '../db/connection';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { integrityProblems } from '../db/integrity';
 import { ImageRepo } from '../db/repos/image-repo';
 import { PROJECT_FILE, Project } from '../project/project';

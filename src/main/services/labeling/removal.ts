@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { OverviewImage, PurgeReport } from '../../../shared/api/studio-contract';
 import type { Split } from '../../../shared/domain/types';
 import type { Manifest } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { IMAGES_DIR, type Project, RUNS_DIR } from '../project/project';
 
 function requireImages(p: Project, ids: readonly number[]): void {

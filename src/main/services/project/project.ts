@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { ImageRecord, ProjectInfo, ProjectStats } from '../../../shared/domain/types';
 import { usableName } from '../../../shared/names';
 import { openDatabase } from '../db/connection';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { assertValidName } from '../db/valid-name';
 import { SCHEMA_VERSION } from '../db/migrations';
 import { AnnotationRepo } from '../db/repos/annotation-repo';

@@ -3,7 +3,7 @@
 // Pure functions over a frozen manifest.
 import type { Split } from '../../../shared/domain/types';
 import type { Manifest } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 
 /** Fewest training images with boxes a run starts with (fewer cannot fill two batches worth learning from). */
 export const MIN_TRAIN_IMAGES_WITH_BOXES = 4;

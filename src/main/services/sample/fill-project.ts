@@ -3,7 +3,7 @@ import { commitImages, type PreparedImage } from '../datasets/commit';
 import { IMAGES_DIR, type Project } from '../project/project';
 import { sampleClassNames } from './classes';
 import { generateSample, type SampleOptions } from './generator';
-import { Rng, hashInts } from './prng';
+import { Rng, hashIntsMurmur } from './prng';
 
 /** What `ridge sample` stored. */
 export interface SampleReport {
@@ -27,7 +27,7 @@ const UNLABELED_STREAM = 3;
 
 /** Whether image `index` is stored as not labeled yet (its own random stream, so it never moves other draws). */
 function storedUnlabeled(seed: number, index: number, share: number): boolean {
-  return share > 0 && new Rng(hashInts(seed, index, UNLABELED_STREAM)).chance(share);
+  return share > 0 && new Rng(hashIntsMurmur(seed, index, UNLABELED_STREAM)).chance(share);
 }
 
 const BATCH = 250;

@@ -1,7 +1,7 @@
 import type { Split } from '../../../shared/domain/types';
 import { sampleClassSpecs } from './classes';
 import { encodeSampleImage, modeExtension, SAMPLE_MODES, type SampleMode } from './encode';
-import { Rng, hashInts } from './prng';
+import { Rng, hashIntsMurmur } from './prng';
 import type { SampleBox } from './render';
 import { NEGATIVE_RATE, renderSampleImage, sizeRangeFor, type SceneOptions } from './scene';
 
@@ -74,7 +74,7 @@ export function sampleSplit(
   const { size } = SAMPLE_SPLIT_BLOCK;
   const { train, val } = splitCounts(shares);
   const block = Math.floor(index / size);
-  const order = new Rng(hashInts(seed, block, SPLIT_STREAM)).shuffle(
+  const order = new Rng(hashIntsMurmur(seed, block, SPLIT_STREAM)).shuffle(
     Array.from({ length: size }, (_, i) => i),
   );
   const rank = order[index % size]!;

@@ -1,6 +1,6 @@
 import { makeBackground } from './background';
 import { candidateColour, sampleClassSpecs, type SampleClassSpec } from './classes';
-import { Rng, hashInts } from './prng';
+import { Rng, hashIntsMurmur } from './prng';
 import { type Lighting, type RenderedScene, type Rgb, type SceneObject, renderScene } from './render';
 import { type Shape, makeShape, randomShapeParams, signedDistance } from './shapes';
 
@@ -196,7 +196,7 @@ export function renderSampleImage(
   height: number,
   options: SceneOptions = DEFAULT_SCENE,
 ): RenderedScene {
-  const rng = new Rng(hashInts(seed, index, SCENE_STREAM));
+  const rng = new Rng(hashIntsMurmur(seed, index, SCENE_STREAM));
   const scene = buildScene(rng, width, height, options);
   return renderScene(width, height, scene.background, scene.objects, scene.lighting);
 }

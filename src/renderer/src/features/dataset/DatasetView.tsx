@@ -1,11 +1,8 @@
 import { useState } from 'react';
 import type { ImportReport } from '../../../../shared/api/contract';
+import { EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat } from '../../../../shared/domain/formats';
 import type { Connection } from '../../api/client';
 import { SelectField, TextField } from '../../ui/Field';
-
-const IMPORT_FORMATS = ['images', 'coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat'] as const;
-const EXPORT_FORMATS = ['coco', 'yolo', 'voc', 'createml'] as const;
-type ImportFormat = (typeof IMPORT_FORMATS)[number];
 
 /** Dataset page: import (uploads in a browser) and export (downloads); the figures are on the Overview page. */
 export function DatasetView({ conn, onImported }: { conn: Connection; onImported(): void }) {

@@ -4,6 +4,7 @@ import {
   BACKBONES,
   type BackboneName,
   BACKEND_REQUESTS,
+  DEFAULT_LAMBDA,
   REG_MODES,
   type BackendRequest,
   type RegMode,
@@ -11,18 +12,19 @@ import {
 import type { Connection } from '../../api/client';
 import '../experiments/experiments.css';
 import { LiveProgress } from './LiveProgress';
-import { formatLambda, lambdaLabel, parseLambda, REG_HELP } from './reg-help';
+import { formatLambda, parseLambda, REG_HELP } from './reg-help';
 import {
   type BaseSettings,
   type CompareOptions,
   DEFAULT_COMPARE,
-  DEFAULT_LAMBDA,
   DEFAULT_SETTINGS,
-  FIELD_HELP,
   L2_SWEEP,
-  planRuns,
+  optimizersOf,
   type PresetName,
   PRESETS,
+  runCount,
+  settingHelp,
+  trainRequest,
 } from './presets';
 
 /** The Train tab: one click with presets, every setting under Advanced, a pre-flight check, live progress. */
@@ -41,11 +43,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
     setPreset(p);
     setS((cur) => ({ ...cur, ...DEFAULT_SETTINGS, ...PRESETS[p].base, backend: cur.backend }));
   };
-  const plan = planRuns(preset, s, cmp);
+  const request = trainRequest(preset, s, cmp);
+  const runs = runCount(request);
   const start = async () => {
     setMsg(null);
     try {
-      const r = await conn.api['runs.start']({ configs: plan });
+      const r =
+        request.method === 'runs.start'
+          ? await conn.api['runs.start'](request.args)
+          : await conn.api['runs.startCompare'](request.args);
       setMsg(`Queued ${r.runIds.length} run${r.runIds.length > 1 ? 's' : ''}.`);
       refresh();
     } catch (e) {
@@ -57,11 +63,11 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
     k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed',
     step = 'any',
   ) => (
-    <Field k={k}>
+    <Field k={k} reg={s.reg}>
       <input
         type="number"
         step={step}
-        aria-label={FIELD_HELP[k].label}
+        aria-label={settingHelp(k, s.reg).label}
         value={s[k]}
         onChange={(e) => set(k, Number(e.target.value))}
       />
@@ -134,7 +140,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               {num('imgSize', '16')}
               {num('batchSize', '1')}
               {num('learningRate')}
-              <Field k="backend">
+              <Field k="backend" reg={s.reg}>
                 <select
                   aria-label="Backend"
                   value={s.backend}
@@ -146,7 +152,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                 </select>
               </Field>
               {num('widthMultiplier')}
-              <Field k="backbone">
+              <Field k="backbone" reg={s.reg}>
                 <select
                   aria-label="Backbone"
                   value={s.backbone}
@@ -160,7 +166,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               {preset !== 'compare' && (
                 <>
                   {num('seed', '1')}
-                  <Field k="reg">
+                  <Field k="reg" reg={s.reg}>
                     <select
                       aria-label="Regularization"
                       value={s.reg}
@@ -178,11 +184,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                     </span>
                   </Field>
                   {s.reg !== 'none' && (
-                    <Field
-                      k="lambda"
-                      label={lambdaLabel(s.reg)}
-                      fallback={formatLambda(s.reg, DEFAULT_LAMBDA[s.reg])}
-                    >
+                    <Field k="lambda" reg={s.reg}>
                       <LambdaInput mode={s.reg} value={s.lambda} onChange={(v) => set('lambda', v)} />
                     </Field>
                   )}
@@ -197,10 +199,10 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               disabled={!pre || pre.blocked}
               onClick={() => void start()}
             >
-              Train {plan.length > 1 ? `${plan.length} runs` : ''}
+              Train {runs > 1 ? `${runs} runs` : ''}
             </button>
             <span className="hint">
-              {plan.length} run{plan.length > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, Adam
+              {runs} run{runs > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, {optimizersOf(request)}
             </span>
           </div>
           {msg && (
@@ -218,25 +220,17 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   );
 }
 
-function Field({
-  k,
-  label,
-  fallback,
-  children,
-}: {
-  k: keyof BaseSettings;
-  /** Label and default shown when they depend on another setting (the strength of the chosen mode). */
-  label?: string;
-  fallback?: string;
-  children: React.ReactNode;
-}) {
+function Field({ k, reg, children }: { k: keyof BaseSettings; reg: RegMode; children: React.ReactNode }) {
+  const h = settingHelp(k, reg);
+  // The strength's default is the chosen mode's, in that mode's one number format.
+  const fallback = k === 'lambda' ? formatLambda(reg, DEFAULT_LAMBDA[reg]) : String(DEFAULT_SETTINGS[k]);
   return (
     <label className="field">
       <span>
-        {label ?? FIELD_HELP[k].label} <em>[{fallback ?? String(DEFAULT_SETTINGS[k])}]</em>
+        {h.label} <em>[{fallback}]</em>
       </span>
       {children}
-      <small>{FIELD_HELP[k].help}</small>
+      <small>{h.help}</small>
     </label>
   );
 }
@@ -258,7 +252,7 @@ function LambdaInput(p: { mode: RegMode; value: number; onChange(v: number): voi
       <input
         type="text"
         inputMode="decimal"
-        aria-label={lambdaLabel(p.mode)}
+        aria-label={settingHelp('lambda', p.mode).label}
         aria-invalid={bad}
         value={text}
         onChange={(e) => setText(e.target.value)}

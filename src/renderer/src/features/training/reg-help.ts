@@ -19,11 +19,6 @@ export function parseLambda(text: string): number | null {
   return Number.isFinite(v) && v >= 0 ? v : null;
 }
 
-/** The field's label for a mode: a rate for dropout, a strength for the penalties. */
-export function lambdaLabel(mode: RegMode): string {
-  return mode === 'dropout' ? 'Dropout rate' : 'Strength λ';
-}
-
 const range = (mode: RegMode, lo: number, hi: number) =>
   `Sensible ${mode === 'dropout' ? 'rate' : 'λ'}: ${formatLambda(mode, lo)} to ${formatLambda(mode, hi)} ` +
   `(default ${formatLambda(mode, DEFAULT_LAMBDA[mode])}).`;

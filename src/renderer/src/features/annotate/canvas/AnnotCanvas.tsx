@@ -182,16 +182,15 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
     };
   }, [cancelGesture]);
 
-  useEffect(
-    () =>
-      installProbe(
-        () => stageRef.current,
-        () => wrap.current,
-        view,
-        draftRef,
-      ),
-    [view],
-  );
+  useEffect(() => {
+    if (!__RIDGE_TEST_HOOKS__) return; // only the e2e build carries the probe (electron.vite.config.mts)
+    installProbe(
+      () => stageRef.current,
+      () => wrap.current,
+      view,
+      draftRef,
+    );
+  }, [view]);
 
   const imagePoint = () => stageRef.current!.getRelativePointerPosition()!;
 
