@@ -48,7 +48,7 @@ async function experimentsFlow(): Promise<void> {
     check((await page.$$('[data-testid="run-row"]')).length === 4, 'four runs in the table');
     await page.waitForSelector('[data-testid="verdict"] li');
     const verdict = await page.textContent('[data-testid="verdict"]');
-    check(/l2=0.0005 vs none: /.test(verdict ?? ''), `verdict: ${verdict}`);
+    check(/l2 5e-4 vs none: /.test(verdict ?? ''), `verdict: ${verdict}`);
     await page.waitForSelector('[data-testid="pr-curves"] canvas', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="sbs-row"]', { timeout: 60_000 });
     await page.waitForTimeout(800);

@@ -64,10 +64,22 @@ function EvalStage(p: {
 }
 
 /**
- * The same test images with ground truth and two runs' boxes; the images the runs disagree on most come first.
+ * The same test images (named by file; a click opens one in Annotate) with ground truth and two runs' boxes; the images the runs disagree on most come first.
  * With one run (`b` absent), its boxes beside nothing but the ground truth, the images it gets most wrong first.
  */
-export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b?: RunTestEval }) {
+export function SideBySide({
+  conn,
+  a,
+  b,
+  nameOf,
+  onOpenImage,
+}: {
+  conn: Connection;
+  a: RunTestEval;
+  b?: RunTestEval | undefined;
+  nameOf(runId: string): string;
+  onOpenImage(imageId: number): void;
+}) {
   const [threshold, setThreshold] = useState(Math.max(0.25, a.minScore));
   const boxesA = useMemo(() => new Map(a.images.map((i) => [i.id, i.predictions])), [a]);
   // Alone, a run is compared with the ground truth (scored 1 so the threshold never hides it).
@@ -83,9 +95,8 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
   const order = byDisagreement(a.images, boxesA, boxesB, threshold).slice(0, SHOWN);
   const cut = (xs: EvalBox[]) => xs.filter((x) => (x.score ?? 0) >= threshold);
   return (
-    <div className="card" data-testid="side-by-side">
+    <>
       <div className="xrow">
-        <h2>Predictions side by side (test split)</h2>
         <span className="spacer" />
         <label className="hint">
           score ≥ {threshold.toFixed(2)}{' '}
@@ -102,22 +113,30 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
       </div>
       {b ? (
         <p className="hint">
-          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span> ·{' '}
-          <span style={{ color: PALETTE[1] }}>■ {b.runId}</span>. Images where the runs disagree most come
-          first (boxes one run has and the other lacks at IoU ≥ .5).
+          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {nameOf(a.runId)}</span> ·{' '}
+          <span style={{ color: PALETTE[1] }}>■ {nameOf(b.runId)}</span>. Images where the runs disagree most
+          come first (boxes one run has and the other lacks at IoU ≥ .5).
         </p>
       ) : (
         <p className="hint">
-          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span>. Select a second
-          run to compare two; the images this run gets most wrong come first (missed or false boxes at IoU ≥
-          .5).
+          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {nameOf(a.runId)}</span>. Choose a
+          second run above to compare two; the images this run gets most wrong come first (missed or false
+          boxes at IoU ≥ .5).
         </p>
       )}
       <div className="sbs">
         {order.map(({ image, score }) => (
           <div key={image.id} className="sbs-row" data-testid="sbs-row" data-disagreement={score}>
             <div className="sbs-label">
-              image {image.id}
+              <button
+                className="link"
+                data-testid="sbs-open"
+                data-image-id={image.id}
+                title={`${image.file}: open in Annotate`}
+                onClick={() => onOpenImage(image.id)}
+              >
+                {image.file.split('/').pop()}
+              </button>
               <br />
               {score} {b ? 'disagreeing' : 'wrong'} box{score === 1 ? '' : 'es'}
             </div>
@@ -144,6 +163,6 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
           </div>
         ))}
       </div>
-    </div>
+    </>
   );
 }
