@@ -91,6 +91,12 @@ async function columnsFit(width: number, height: number): Promise<void> {
       const b = await btn.boundingBox();
       check(b && b.x + b.width <= width, `${width}px: action inside the viewport: ${JSON.stringify(b)}`);
     }
+    // The view reaches the window's bottom edge (no dead band under it).
+    const view = await page.locator('[data-testid="experiments"]').boundingBox();
+    check(
+      view && Math.abs(view.y + view.height - height) <= 1,
+      `${width}px: view ends at ${JSON.stringify(view)}`,
+    );
     await shot(page, `expview-table-${width}`);
     check(errors.length === 0, `page errors: ${errors.join('; ')}`);
   } finally {

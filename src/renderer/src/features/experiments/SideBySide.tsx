@@ -22,7 +22,7 @@ function EvalStage(p: {
   const img = useHtmlImage(p.url);
   const s = Math.min(SIZE / p.w, SIZE / p.h);
   return (
-    <Stage width={SIZE} height={SIZE} listening={false}>
+    <Stage width={Math.round(p.w * s)} height={Math.round(p.h * s)} listening={false}>
       <Layer listening={false}>
         {img && <KImage image={img} width={p.w * s} height={p.h * s} />}
         {p.gt.map((b, i) => (
