@@ -193,6 +193,7 @@ export function ExperimentsView({
       <PrelabelCard
         conn={conn}
         runs={data.rows}
+        nameOf={nameOf}
         onDone={(ids) => {
           refresh();
           onPrelabeled(ids);
