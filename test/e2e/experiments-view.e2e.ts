@@ -114,6 +114,12 @@ async function tableFits(): Promise<void> {
     await page.click('[data-testid="column-chooser"] summary');
     await page.check('[data-testid="column-chooser"] input[data-col="lambda"]');
     await page.waitForSelector('th[data-col="lambda"]');
+    await page.mouse.click(640, 700);
+    const open = await page.$eval(
+      '[data-testid="column-chooser"]',
+      (e) => (e as unknown as { open: boolean }).open,
+    );
+    check(!open, 'a click outside closes the column chooser');
     await page.reload();
     await page.click('nav.tabs >> text=Experiments');
     await page.waitForSelector('[data-testid="run-row"]');

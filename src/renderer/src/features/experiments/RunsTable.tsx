@@ -1,7 +1,7 @@
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { RunsTable as RunsTableData } from '../../../../shared/api/runs-contract';
 import { RESUMABLE_STATUSES } from '../../../../shared/domain/runs';
-import { loadColumns, RUN_COLUMNS, saveColumns } from './run-columns';
+import { DEFAULT_COLUMNS, loadColumns, RUN_COLUMNS, saveColumns } from './run-columns';
 import { displayName, shortRunNames } from './run-names';
 import { differingKeys, sortRows } from './view-model';
 
@@ -22,6 +22,16 @@ export function RunsTable(p: RunsTableProps) {
   const [sort, setSort] = useState<{ key: string; dir: 1 | -1 } | null>(null);
   const [cols, setCols] = useState(loadColumns);
   const [editing, setEditing] = useState<string | null>(null);
+  // The column chooser closes on a click anywhere outside it, as a menu does.
+  const chooser = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const close = (e: MouseEvent) => {
+      const el = chooser.current;
+      if (el?.open && !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, []);
   const short = useMemo(() => shortRunNames(p.data.rows), [p.data.rows]);
   const columns = RUN_COLUMNS.filter((c) => cols.includes(c.key));
   const rows = useMemo(
@@ -71,7 +81,7 @@ export function RunsTable(p: RunsTableProps) {
     <div className="card runs-card">
       <div className="xrow">
         <h2>Runs</h2>
-        <details className="column-chooser" data-testid="column-chooser">
+        <details className="column-chooser" data-testid="column-chooser" ref={chooser}>
           <summary>Columns</summary>
           <div className="chooser-menu">
             {RUN_COLUMNS.map((c) => (
@@ -88,6 +98,7 @@ export function RunsTable(p: RunsTableProps) {
             <button onClick={showDiffering} title="add every setting whose value differs between the runs">
               Add settings that differ
             </button>
+            <button onClick={() => setCols(saveColumns(DEFAULT_COLUMNS))}>Default columns</button>
           </div>
         </details>
         <span className="spacer" />
