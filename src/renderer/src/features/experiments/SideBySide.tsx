@@ -1,7 +1,9 @@
 import { useMemo, useState } from 'react';
-import { Image as KImage, Layer, Rect, Stage, Text } from 'react-konva';
+import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type { EvalBox, RunTestEval } from '../../../../shared/api/runs-contract';
 import type { Connection } from '../../api/client';
+import { LabelTag } from '../annotate/canvas/BoxLabels';
+import { labelAnchor } from '../annotate/canvas/label-style';
 import { useHtmlImage } from '../annotate/canvas/use-image';
 import { PALETTE } from './UPlotChart';
 import { byDisagreement } from './view-model';
@@ -49,14 +51,14 @@ function EvalStage(p: {
           />
         ))}
         {p.preds.map((b, i) => (
-          <Text
-            key={`t${i}`}
-            x={b.x * s + 2}
-            y={Math.max(0, b.y * s - 13)}
-            text={`${p.classes[b.classIndex] ?? b.classIndex} ${(b.score ?? 0).toFixed(2)}`}
-            fontSize={11}
-            fill={p.color}
-          />
+          // The same readable tag as Annotate's labels; scores in percent as everywhere.
+          <Group key={`t${i}`} {...labelAnchor({ x: b.x * s, y: b.y * s }, 1)}>
+            <LabelTag
+              text={`${p.classes[b.classIndex] ?? b.classIndex} ${Math.round(100 * (b.score ?? 0))}%`}
+              bg={p.color}
+              dashed={false}
+            />
+          </Group>
         ))}
       </Layer>
     </Stage>
@@ -99,7 +101,7 @@ export function SideBySide({
       <div className="xrow">
         <span className="spacer" />
         <label className="hint">
-          score ≥ {threshold.toFixed(2)}{' '}
+          score ≥ {Math.round(100 * threshold)}%{' '}
           <input
             type="range"
             min={a.minScore}

@@ -3,7 +3,7 @@ import type { QueueState } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
 import type { Connection } from '../../api/client';
 import { AXES, EPOCH_AXES, PALETTE, PCT_AXIS, UPlotChart } from '../experiments/UPlotChart';
-import { formatDuration } from '../experiments/view-model';
+import { formatDuration, formatPct } from '../experiments/view-model';
 
 /** Most step losses kept per run for the live chart (older points are thinned, never the newest). */
 const MAX_POINTS = 4000;
@@ -124,8 +124,8 @@ export function LiveProgress({ conn, onEnded }: { conn: Connection; onEnded(): v
           {last && (
             <p className="hint" data-testid="epoch-metrics">
               Epoch {last.epoch}: train loss {last.trainDataLoss.toFixed(3)} · val loss{' '}
-              {last.valDataLoss.toFixed(3)} · val mAP50 {(100 * last.mAP50).toFixed(1)}% · mAP50-95{' '}
-              {(100 * last.mAP50_95).toFixed(1)}% · |w| {last.weightNorm.toFixed(1)}
+              {last.valDataLoss.toFixed(3)} · val mAP50 {formatPct(last.mAP50)}% · mAP50-95{' '}
+              {formatPct(last.mAP50_95)}% · |w| {last.weightNorm.toFixed(1)}
             </p>
           )}
           <div className="charts2">
