@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, ROOT, serve, type Served, shot } from './harness';
@@ -159,6 +160,18 @@ async function sideBySide(): Promise<void> {
       () => document.querySelectorAll('[data-testid="sbs-row"]:first-child canvas').length >= 2,
       undefined,
       { timeout: 30_000 },
+    );
+    // Choose a run whose test evaluation is not computed yet, and change the other run while it computes: the
+    // slow one still arrives (it used to be dropped, leaving side by side waiting for good).
+    const f = await expFixture();
+    const slow = (await page.locator('[data-testid="run-row"]').nth(4).getAttribute('data-run-id'))!;
+    rmSync(path.join(f.dir, 'runs', slow, 'test-eval.json'), { force: true });
+    await page.selectOption('[aria-label="side-by-side run 1"]', slow);
+    await second.selectOption({ index: 2 });
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid="sbs-row"]:first-child canvas').length >= 2,
+      undefined,
+      { timeout: 60_000 },
     );
     const label = page.locator('[data-testid="sbs-row"] [data-testid="sbs-open"]').first();
     const name = (await label.textContent()) ?? '';

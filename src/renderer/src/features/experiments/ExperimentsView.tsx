@@ -59,28 +59,35 @@ export function ExperimentsView({
   // Evaluations to load: the selected done runs (compare view) and the side-by-side pair, the pair first.
   const doneKey = [...new Set([...(sbs ?? []).filter(Boolean), ...doneChosen.map((r) => r.id)])].join(',');
 
-  // Test-split evaluations (per-class AP, PR curves, predictions) of the selected done runs, one at a time.
+  // Test-split evaluations (per-class AP, PR curves, predictions) of the needed runs, one at a time. A result is
+  // kept whenever it arrives, even if the selection changed meanwhile (an evaluation belongs to its run; dropping
+  // it left the run "loading" forever, since the next pass skipped it as in flight).
+  const mounted = useRef(true);
   useEffect(() => {
-    let live = true;
-    void (async () => {
-      for (const id of doneKey ? doneKey.split(',') : []) {
-        if (!live) return;
-        if (evals.has(id) || loading.current.has(id)) continue;
-        loading.current.add(id);
-        try {
-          const e = await conn.api['runs.testEval']({ runId: id });
-          if (live) setEvals((cur) => new Map(cur).set(id, e));
-        } catch (err) {
-          if (live) setEvalErr((err as Error).message);
-        } finally {
-          loading.current.delete(id);
-        }
-      }
-    })();
+    mounted.current = true;
     return () => {
-      live = false;
+      mounted.current = false;
     };
-  }, [conn, doneKey, evals]);
+  }, []);
+  const [failedEvals, setFailedEvals] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (loading.current.size > 0) return;
+    const id = (doneKey ? doneKey.split(',') : []).find((k) => !evals.has(k) && !failedEvals.has(k));
+    if (!id) return;
+    loading.current.add(id);
+    void conn.api['runs.testEval']({ runId: id }).then(
+      (e) => {
+        loading.current.delete(id);
+        if (mounted.current) setEvals((cur) => new Map(cur).set(id, e));
+      },
+      (err: Error) => {
+        loading.current.delete(id);
+        if (!mounted.current) return;
+        setEvalErr(err.message);
+        setFailedEvals((cur) => new Set(cur).add(id));
+      },
+    );
+  }, [conn, doneKey, evals, failedEvals]);
 
   const commitDelete = useCallback(
     (ids: string[]) =>
