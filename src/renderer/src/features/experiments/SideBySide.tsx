@@ -8,7 +8,7 @@ import { useHtmlImage } from '../annotate/canvas/use-image';
 import { PALETTE } from './UPlotChart';
 import { byDisagreement } from './view-model';
 
-const SIZE = 260;
+const SIZE = 340;
 const SHOWN = 6;
 
 /** One test image on a Konva stage: ground truth dashed white, a run's boxes solid with their scores. */
