@@ -39,6 +39,9 @@ async function experimentsFlow(): Promise<void> {
     await page.waitForSelector('[data-testid="run-bar"]', { timeout: 30_000 });
     await page.waitForTimeout(1500);
     await shot(page, 'exp-02-training-progress');
+    // Loss and mAP (percent) never share a y axis: the validation chart has x, a loss axis and a mAP axis.
+    const axes = await page.locator('[data-testid="live-map"] .u-axis').count();
+    check(axes === 3, `live validation chart: ${axes} axes, want x + loss + mAP`);
     await page.waitForSelector('[data-testid="queue-idle"]', { timeout: 180_000 });
     const ended = await page.textContent('[data-testid="ended"]');
     check((ended?.match(/: done/g) ?? []).length === 4, `4 runs done: ${ended}`);
@@ -48,7 +51,7 @@ async function experimentsFlow(): Promise<void> {
     check((await page.$$('[data-testid="run-row"]')).length === 4, 'four runs in the table');
     await page.waitForSelector('[data-testid="verdict"] li');
     const verdict = await page.textContent('[data-testid="verdict"]');
-    check(/l2=0.0005 vs none: /.test(verdict ?? ''), `verdict: ${verdict}`);
+    check(/l2 5e-4 vs none: /.test(verdict ?? ''), `verdict: ${verdict}`);
     await page.waitForSelector('[data-testid="pr-curves"] canvas', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="sbs-row"]', { timeout: 60_000 });
     await page.waitForTimeout(800);

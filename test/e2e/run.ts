@@ -6,6 +6,7 @@ import { ARTIFACTS, ROOT } from './harness';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';
+import { closeExperimentsFixture, TESTS as EXPERIMENTS_VIEW } from './experiments-view.e2e';
 import { TESTS as GESTURES } from './gestures.e2e';
 import { TESTS as REVIEW } from './review.e2e';
 import { closeSharedStudio } from './shared';
@@ -20,9 +21,16 @@ export interface E2eTest {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const tests = [...FLOW, ...KEYS, ...GESTURES, ...REVIEW, ...STUDIO, ...EXPERIMENTS, ...TABS].filter(
-    (t) => !only || t.name.includes(only),
-  );
+  const tests = [
+    ...FLOW,
+    ...KEYS,
+    ...GESTURES,
+    ...REVIEW,
+    ...STUDIO,
+    ...EXPERIMENTS,
+    ...EXPERIMENTS_VIEW,
+    ...TABS,
+  ].filter((t) => !only || t.name.includes(only));
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;
   let failed = 0;
@@ -42,6 +50,7 @@ async function main(): Promise<void> {
     }
   }
   await closeSharedStudio();
+  await closeExperimentsFixture();
   writeFileSync(
     path.join(ROOT, 'test-results', 'e2e.json'),
     JSON.stringify({ passed, failed, results }, null, 2),

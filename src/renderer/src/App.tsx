@@ -54,6 +54,10 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
   const editor = useMemo(() => new Editor(conn.api), [conn]);
   const list = useMemo(() => new ImageListStore(conn.api, editor), [conn, editor]);
   const [ready, setReady] = useState(false);
+  const openInAnnotate = (id: number) => {
+    setOpenRequest((r) => ({ id, n: (r?.n ?? 0) + 1 }));
+    setTab('annotate');
+  };
   useEffect(() => {
     void Promise.all([editor.loadClasses(), list.setFilter({ kind: 'all' })]).then(() => setReady(true));
   }, [editor, list]);
@@ -99,13 +103,7 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
       {!ready ? (
         <div className="empty-state">Opening…</div>
       ) : tab === 'overview' ? (
-        <OverviewView
-          conn={conn}
-          onOpen={(id) => {
-            setOpenRequest((r) => ({ id, n: (r?.n ?? 0) + 1 }));
-            setTab('annotate');
-          }}
-        />
+        <OverviewView conn={conn} onOpen={openInAnnotate} />
       ) : tab === 'annotate' ? (
         <Workspace conn={conn} editor={editor} list={list} openRequest={openRequest} />
       ) : tab === 'train' ? (
@@ -113,6 +111,7 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
       ) : tab === 'experiments' ? (
         <ExperimentsView
           conn={conn}
+          onOpenImage={openInAnnotate}
           onPrelabeled={(ids) =>
             void Promise.all(ids.map((id) => editor.loadImage(id))).then(() => list.setFilter(list.filter))
           }

@@ -107,7 +107,15 @@ export interface RunTestEval {
   classes: string[];
   recallThresholds: number[];
   perClass: { name: string; AP: number; AP50: number; numGt: number; precision50: number[] }[];
-  images: { id: number; width: number; height: number; gt: EvalBox[]; predictions: EvalBox[] }[];
+  /** `file`: the image's path in the project (as the manifest froze it), so viewers name images by file. */
+  images: {
+    id: number;
+    file: string;
+    width: number;
+    height: number;
+    gt: EvalBox[];
+    predictions: EvalBox[];
+  }[];
   /** Score threshold the stored predictions were cut at (the viewer's slider starts here). */
   minScore: number;
 }

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prelabel } from '../../../src/main/services/labeling/prelabel';
@@ -92,6 +92,16 @@ describe('pre-label with a run', () => {
     expect(e.perClass.every((c) => c.precision50.length === 101)).toBe(true);
     expect(e.images.length).toBeGreaterThan(0);
     expect(existsSync(path.join(runDir(p, runId), TEST_EVAL_FILE))).toBe(true);
+    expect(await runTestEval(p, runId, () => Promise.reject(new Error('cached: never called')))).toEqual(e);
+  });
+
+  it('names each test image by its file in the project, also from a cache written before files were named', async () => {
+    const e = await runTestEval(p, runId, enginePredictor);
+    expect(e.images.map((i) => i.file)).toEqual(e.images.map((i) => p.images.byId(i.id)!.path));
+    expect(e.images.every((i) => /^images\/.+\.(jpe?g|png)$/.test(i.file))).toBe(true);
+    const cache = path.join(runDir(p, runId), TEST_EVAL_FILE);
+    const old = { ...e, images: e.images.map(({ file: _file, ...rest }) => rest) };
+    writeFileSync(cache, JSON.stringify(old));
     expect(await runTestEval(p, runId, () => Promise.reject(new Error('cached: never called')))).toEqual(e);
   });
 });

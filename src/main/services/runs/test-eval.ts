@@ -23,12 +23,12 @@ export async function runTestEval(p: Project, runId: string, predict: Predictor)
   const run = p.runs.byId(runId);
   if (!run) throw new UserError(`no run ${runId} in this project`);
   const cache = path.join(runDir(p, runId), TEST_EVAL_FILE);
-  if (existsSync(cache)) return JSON.parse(readFileSync(cache, 'utf8')) as RunTestEval;
+  if (existsSync(cache)) return withFiles(p, runId, JSON.parse(readFileSync(cache, 'utf8')) as RunTestEval);
   if (run.status !== 'done' || !hasModel(p, runId))
     throw new UserError(
       `run ${runId} has no trained model (status ${run.status}); only done runs can be evaluated`,
     );
-  const m = JSON.parse(readFileSync(path.join(runDir(p, runId), 'manifest.json'), 'utf8')) as Manifest;
+  const m = readManifest(p, runId);
   const test = m.images.filter((i) => i.split === 'test');
   if (test.length === 0)
     throw new UserError('the run has no test images: its manifest has an empty test split');
@@ -63,6 +63,7 @@ export async function runTestEval(p: Project, runId: string, predict: Predictor)
     })),
     images: test.map((i) => ({
       id: i.id,
+      file: projectPath(p, i.file),
       width: i.width,
       height: i.height,
       gt: i.boxes.map((b) => ({ classIndex: b.classIndex, x: b.x, y: b.y, w: b.w, h: b.h })),
@@ -72,4 +73,21 @@ export async function runTestEval(p: Project, runId: string, predict: Predictor)
   };
   writeFileSync(cache, JSON.stringify(out));
   return out;
+}
+
+function readManifest(p: Project, runId: string): Manifest {
+  return JSON.parse(readFileSync(path.join(runDir(p, runId), 'manifest.json'), 'utf8')) as Manifest;
+}
+
+/** A manifest's absolute file path as the project knows it (relative to its folder; linked files stay absolute). */
+function projectPath(p: Project, file: string): string {
+  const rel = path.relative(p.dir, file);
+  return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel.split(path.sep).join('/');
+}
+
+/** Caches written before evaluations named their files get the names from the run's frozen manifest. */
+function withFiles(p: Project, runId: string, e: RunTestEval): RunTestEval {
+  if (e.images.every((i) => typeof i.file === 'string')) return e;
+  const files = new Map(readManifest(p, runId).images.map((i) => [i.id, projectPath(p, i.file)]));
+  return { ...e, images: e.images.map((i) => ({ ...i, file: files.get(i.id) ?? `image ${i.id}` })) };
 }

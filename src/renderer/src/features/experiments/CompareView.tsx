@@ -1,36 +1,57 @@
 import { useEffect, useMemo, useState } from 'react';
 import uPlot from 'uplot';
-import type { ArmSummaryView, RunRowView, RunTestEval } from '../../../../shared/api/runs-contract';
+import type { RunRowView, RunTestEval } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
 import type { Connection } from '../../api/client';
 import { ArmCharts } from './ArmCharts';
-import { alpha, AXES, PALETTE, UPlotChart } from './UPlotChart';
+import { ARM_FIGURES, armsOf } from './arms';
+import { type ApartRun, armKey } from './comparable';
+import { armLabel } from './run-names';
+import { alpha, AXES, PALETTE, PCT_AXIS, UPlotChart } from './UPlotChart';
+import { formatDuration, formatPct } from './view-model';
 
-const pm = (s: ArmSummaryView['testMAP50'], scale = 100, d = 1) =>
-  Number.isFinite(s.mean) && s.n > 0 ? `${(s.mean * scale).toFixed(d)} ± ${(s.sd * scale).toFixed(d)}` : '–';
+/** One figure over an arm's seeds, in the runs table's own format: "12.3 ± 1.0" (sd left out for one run). */
+function pm(s: { mean: number; sd: number; n: number }, fmt: (v: number) => string): string {
+  if (!(s.n > 0) || !Number.isFinite(s.mean)) return '–';
+  return s.n > 1 ? `${fmt(s.mean)} ± ${fmt(s.sd)}` : fmt(s.mean);
+}
 
-/** The compare view: verdict, per-arm table, curves with mean ± sd bands, per-class AP and PR curves on test. */
+const ARM_COLS: { key: (typeof ARM_FIGURES)[number]; title: string; fmt(v: number): string }[] = [
+  { key: 'testMAP50', title: 'test mAP50 %', fmt: (v) => formatPct(v) },
+  { key: 'testMAP50_95', title: 'test mAP50-95 %', fmt: (v) => formatPct(v) },
+  { key: 'gap', title: 'gap', fmt: (v) => v.toFixed(3) },
+  { key: 'weightNorm', title: '|w|', fmt: (v) => v.toFixed(1) },
+  { key: 'durationS', title: 'duration', fmt: formatDuration },
+];
+
+/**
+ * The compare view: verdict, per-arm table, curves with mean ± sd bands, per-class AP and PR curves on test.
+ * Only comparable runs are pooled (`rows`); the others are listed apart with the settings in which they differ.
+ */
 export function CompareView({
   conn,
-  runIds,
+  rows,
+  apart,
+  nameOf,
   evals,
 }: {
   conn: Connection;
-  runIds: string[];
+  rows: RunRowView[];
+  apart: ApartRun[];
+  nameOf(id: string): string;
   evals: Map<string, RunTestEval>;
 }) {
-  const [cmp, setCmp] = useState<{ arms: ArmSummaryView[]; verdict: string[]; rows: RunRowView[] } | null>(
-    null,
-  );
+  const [verdict, setVerdict] = useState<string[] | null>(null);
   const [epochs, setEpochs] = useState<Map<string, EpochMetrics[]>>(new Map());
   const [err, setErr] = useState<string | null>(null);
-  const key = runIds.join(',');
+  const key = rows.map((r) => r.id).join(',');
   useEffect(() => {
     const runIds = key ? key.split(',') : [];
     if (runIds.length === 0) return;
     let live = true;
+    setErr(null);
     void conn.api['runs.compare']({ runIds }).then(
-      (c) => live && setCmp(c),
+      (c) => live && setVerdict(c.verdict),
       (e: Error) => live && setErr(e.message),
     );
     void Promise.all(
@@ -40,57 +61,92 @@ export function CompareView({
       live = false;
     };
   }, [conn, key]);
-  if (runIds.length === 0) return <div className="card hint">Select runs in the table to compare them.</div>;
-  if (err) return <div className="card err">{err}</div>;
-  if (!cmp) return <div className="card hint">Loading the comparison…</div>;
-  const armNames = cmp.arms.map((a) => a.arm);
-  const color = (arm: string) => PALETTE[armNames.indexOf(arm) % PALETTE.length]!;
+  const arms = useMemo(() => armsOf(rows), [rows]);
+  if (rows.length === 0 && apart.length === 0)
+    return <div className="card hint">Select runs in the table to compare them.</div>;
+  const armKeys = arms.map((a) => a.key);
+  const color = (arm: string) => PALETTE[armKeys.indexOf(arm) % PALETTE.length]!;
+  const labelOf = (arm: string) => arms.find((a) => a.key === arm)?.label ?? arm;
+  // The verdict names arms by their stored labels ("l2=0.0001"); show them in the studio's one notation.
+  const relabel = (v: string) =>
+    rows.reduce(
+      (t, r) =>
+        t
+          .split(`${r.arm} vs `)
+          .join(`${armLabel(r.reg, r.lambda)} vs `)
+          .split(` vs ${r.arm}:`)
+          .join(` vs ${armLabel(r.reg, r.lambda)}:`),
+      v,
+    );
   return (
     <div className="compare" data-testid="compare">
       <div className="card">
         <h2>Verdict on the test split</h2>
-        <ul className="verdict" data-testid="verdict">
-          {cmp.verdict.map((v) => (
-            <li key={v} className={v.includes('no claim') ? 'noclaim' : 'claim'}>
-              {v}
-            </li>
-          ))}
-        </ul>
+        {err ? (
+          <p className="err">{err}</p>
+        ) : !verdict ? (
+          <p className="hint">Loading the comparison…</p>
+        ) : (
+          <ul className="verdict" data-testid="verdict">
+            {verdict.map(relabel).map((v) => (
+              <li key={v} className={v.includes('no claim') ? 'noclaim' : 'claim'}>
+                {v}
+              </li>
+            ))}
+          </ul>
+        )}
         <p className="hint">
           A difference is claimed only when the arms' mean ± sd intervals over seeds do not overlap (at least
-          2 finished seeds each); otherwise the verdict says “no claim”.
+          2 finished seeds each); otherwise the verdict says “no claim”. Differences are in points of mAP (%).
         </p>
         <table className="mini arms" data-testid="arms-table">
           <thead>
             <tr>
               <th>arm</th>
               <th>runs</th>
-              <th>test mAP50 %</th>
-              <th>test mAP50-95 %</th>
-              <th>gap</th>
-              <th>|w|</th>
-              <th>seconds</th>
+              {ARM_COLS.map((c) => (
+                <th key={c.key}>{c.title}</th>
+              ))}
             </tr>
           </thead>
           <tbody>
-            {cmp.arms.map((a) => (
-              <tr key={a.arm}>
-                <td>
-                  <span className="swatch" style={{ background: color(a.arm) }} /> {a.arm}
+            {arms.map((a) => (
+              <tr key={a.key}>
+                <td data-col="arm">
+                  <span className="swatch" style={{ background: color(a.key) }} /> {a.label}
                 </td>
-                <td>{a.runs}</td>
-                <td>{pm(a.testMAP50)}</td>
-                <td>{pm(a.testMAP50_95)}</td>
-                <td>{pm(a.gap, 1, 3)}</td>
-                <td>{pm(a.weightNorm, 1, 1)}</td>
-                <td>{pm(a.seconds, 1, 0)}</td>
+                <td data-col="runs">{a.rows.length}</td>
+                {ARM_COLS.map((c) => (
+                  <td key={c.key} data-col={c.key}>
+                    {pm(a.figures[c.key], c.fmt)}
+                  </td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
+        {apart.length > 0 && (
+          <div className="not-comparable" data-testid="not-comparable">
+            <h3>
+              Not pooled: {apart.length} run{apart.length === 1 ? '' : 's'} with other settings
+            </h3>
+            <p className="hint">
+              Arms pool runs that differ only in regularization and seed; these differ in more, so they are
+              left out of the arms above. Select them alone to compare them with each other.
+            </p>
+            <ul>
+              {apart.map((r) => (
+                <li key={r.id}>
+                  {nameOf(r.id)}:{' '}
+                  {r.differs.map((d) => `${d.setting} ${d.value} (compared runs: ${d.compared})`).join(', ')}
+                </li>
+              ))}
+            </ul>
+          </div>
+        )}
       </div>
-      <ArmCharts rows={cmp.rows} epochs={epochs} arms={armNames} color={color} />
-      <TestCharts rows={cmp.rows} evals={evals} arms={armNames} color={color} />
+      <ArmCharts rows={rows} epochs={epochs} arms={armKeys} labelOf={labelOf} color={color} />
+      <TestCharts rows={rows} evals={evals} arms={armKeys} labelOf={labelOf} color={color} />
     </div>
   );
 }
@@ -100,6 +156,7 @@ function TestCharts(p: {
   rows: RunRowView[];
   evals: Map<string, RunTestEval>;
   arms: string[];
+  labelOf(arm: string): string;
   color(a: string): string;
 }) {
   const [cls, setCls] = useState(-1);
@@ -108,7 +165,7 @@ function TestCharts(p: {
       p.arms.map((arm) => ({
         arm,
         evals: p.rows
-          .filter((r) => r.arm === arm)
+          .filter((r) => armKey(r) === arm)
           .map((r) => p.evals.get(r.id))
           .filter((e): e is RunTestEval => !!e),
       })),
@@ -118,6 +175,8 @@ function TestCharts(p: {
   if (!first) return <div className="card hint">Evaluating the test split (per-class AP, PR curves)…</div>;
   const classes = first.classes;
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  // AP is shown in percent, as everywhere in the studio.
+  const pctOf = (v: number | null) => (v === null ? null : 100 * v);
   // Grouped bars: arm k of class c sits at c + offset(k); uPlot needs one shared x, other arms are null there.
   const A = byArm.length;
   const w = 0.8 / A;
@@ -128,7 +187,7 @@ function TestCharts(p: {
       xs.push(ci - 0.4 + w * (k + 0.5));
       byArm.forEach((_b, j) =>
         ys[j]!.push(
-          j === k ? mean(a.evals.map((e) => e.perClass[ci]?.AP50 ?? 0).filter((v) => v >= 0)) : null,
+          j === k ? pctOf(mean(a.evals.map((e) => e.perClass[ci]?.AP50 ?? 0).filter((v) => v >= 0))) : null,
         ),
       );
     }),
@@ -136,19 +195,19 @@ function TestCharts(p: {
   const bars: uPlot.Options = {
     width: 0,
     height: 0,
-    scales: { x: { time: false, range: [-0.6, classes.length - 0.4] }, y: { range: [0, 1] } },
+    scales: { x: { time: false, range: [-0.6, classes.length - 0.4] }, y: { range: [0, 100] } },
     axes: [
       {
         ...AXES[0],
         splits: () => classes.map((_c, i) => i),
         values: (_u, t) => t.map((v) => classes[v] ?? ''),
       },
-      AXES[1]!,
+      PCT_AXIS,
     ],
     series: [
       { label: 'class' },
       ...byArm.map((a) => ({
-        label: `${a.arm} AP50`,
+        label: `${p.labelOf(a.arm)} AP50 %`,
         fill: alpha(p.color(a.arm), 0.75),
         stroke: p.color(a.arm),
         paths: uPlot.paths.bars!({ size: [0.9, 80] }),
@@ -189,11 +248,11 @@ function TestCharts(p: {
       </p>
       <div className="charts2">
         <div>
-          <h3>AP50 per class</h3>
+          <h3>AP50 per class (%)</h3>
           <UPlotChart testId="ap-bars" options={bars} data={[xs, ...ys] as uPlot.AlignedData} />
         </div>
         <div>
-          <h3>Precision vs recall</h3>
+          <h3>Precision vs recall (fractions of the boxes)</h3>
           <UPlotChart
             testId="pr-curves"
             data={prData as uPlot.AlignedData}
@@ -202,7 +261,7 @@ function TestCharts(p: {
               axes: AXES,
               series: [
                 { label: 'recall' },
-                ...byArm.map((a) => ({ label: a.arm, stroke: p.color(a.arm), width: 2 })),
+                ...byArm.map((a) => ({ label: p.labelOf(a.arm), stroke: p.color(a.arm), width: 2 })),
               ],
             }}
           />

@@ -1,9 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunsTable as RunsTableData, RunTestEval } from '../../../../shared/api/runs-contract';
 import type { Connection } from '../../api/client';
+import { splitComparable } from './comparable';
 import { CompareView } from './CompareView';
 import './experiments.css';
 import { PrelabelCard } from './PrelabelCard';
+import { displayName, shortRunNames } from './run-names';
 import { RunsTable } from './RunsTable';
 import { SideBySide } from './SideBySide';
 
@@ -14,15 +16,19 @@ const UNDO_MS = 8000;
 export function ExperimentsView({
   conn,
   onPrelabeled,
+  onOpenImage,
 }: {
   conn: Connection;
   onPrelabeled(imageIds: number[]): void;
+  /** Open one image in Annotate (side by side names test images; a click opens one). */
+  onOpenImage(imageId: number): void;
 }) {
   const [data, setData] = useState<RunsTableData | null>(null);
   const [selected, setSelected] = useState<Set<string> | null>(null);
   const [pendingDelete, setPendingDelete] = useState<{ ids: string[]; timer: number } | null>(null);
   const [evals, setEvals] = useState<Map<string, RunTestEval>>(new Map());
   const [evalErr, setEvalErr] = useState<string | null>(null);
+  // The side-by-side runs a person chose ('' = no second run); null until they choose.
   const [pair, setPair] = useState<[string, string] | null>(null);
   const [msg, setMsg] = useState<string | null>(null);
   const loading = useRef(new Set<string>());
@@ -35,30 +41,53 @@ export function ExperimentsView({
   const hidden = new Set(pendingDelete?.ids ?? []);
   const chosen = (data?.rows ?? []).filter((r) => sel.has(r.id) && !hidden.has(r.id));
   const doneChosen = chosen.filter((r) => r.status === 'done' && data?.models.includes(r.id));
-  const doneKey = doneChosen.map((r) => r.id).join(',');
+  const withModel = (data?.rows ?? []).filter(
+    (r) => r.status === 'done' && data?.models.includes(r.id) && !hidden.has(r.id),
+  );
+  // Side by side: what was chosen, else the first selected run and the first of another arm.
+  const firstA = doneChosen[0];
+  const sbs: [string, string] | null =
+    pair && withModel.some((r) => r.id === pair[0])
+      ? pair
+      : firstA
+        ? [
+            firstA.id,
+            (doneChosen.find((r) => r.reg !== firstA.reg || r.lambda !== firstA.lambda) ?? doneChosen[1])
+              ?.id ?? '',
+          ]
+        : null;
+  // Evaluations to load: the selected done runs (compare view) and the side-by-side pair, the pair first.
+  const doneKey = [...new Set([...(sbs ?? []).filter(Boolean), ...doneChosen.map((r) => r.id)])].join(',');
 
-  // Test-split evaluations (per-class AP, PR curves, predictions) of the selected done runs, one at a time.
+  // Test-split evaluations (per-class AP, PR curves, predictions) of the needed runs, one at a time. A result is
+  // kept whenever it arrives, even if the selection changed meanwhile (an evaluation belongs to its run; dropping
+  // it left the run "loading" forever, since the next pass skipped it as in flight).
+  const mounted = useRef(true);
   useEffect(() => {
-    let live = true;
-    void (async () => {
-      for (const id of doneKey ? doneKey.split(',') : []) {
-        if (!live) return;
-        if (evals.has(id) || loading.current.has(id)) continue;
-        loading.current.add(id);
-        try {
-          const e = await conn.api['runs.testEval']({ runId: id });
-          if (live) setEvals((cur) => new Map(cur).set(id, e));
-        } catch (err) {
-          if (live) setEvalErr((err as Error).message);
-        } finally {
-          loading.current.delete(id);
-        }
-      }
-    })();
+    mounted.current = true;
     return () => {
-      live = false;
+      mounted.current = false;
     };
-  }, [conn, doneKey, evals]);
+  }, []);
+  const [failedEvals, setFailedEvals] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => {
+    if (loading.current.size > 0) return;
+    const id = (doneKey ? doneKey.split(',') : []).find((k) => !evals.has(k) && !failedEvals.has(k));
+    if (!id) return;
+    loading.current.add(id);
+    void conn.api['runs.testEval']({ runId: id }).then(
+      (e) => {
+        loading.current.delete(id);
+        if (mounted.current) setEvals((cur) => new Map(cur).set(id, e));
+      },
+      (err: Error) => {
+        loading.current.delete(id);
+        if (!mounted.current) return;
+        setEvalErr(err.message);
+        setFailedEvals((cur) => new Set(cur).add(id));
+      },
+    );
+  }, [conn, doneKey, evals, failedEvals]);
 
   const commitDelete = useCallback(
     (ids: string[]) =>
@@ -97,16 +126,12 @@ export function ExperimentsView({
   );
 
   if (!data) return <div className="empty-state">Loading runs…</div>;
-  const withModel = doneChosen.filter((r) => evals.has(r.id));
-  const arms = [...new Set(withModel.map((r) => r.arm))];
-  const defaultPair: [string, string] | null =
-    withModel.length >= 2
-      ? [
-          withModel.find((r) => r.arm === arms[0])!.id,
-          (withModel.find((r) => r.arm !== arms[0]) ?? withModel[1]!).id,
-        ]
-      : null;
-  const shownPair = pair && evals.has(pair[0]) && evals.has(pair[1]) ? pair : defaultPair;
+  const short = shortRunNames(data.rows);
+  const nameOf = (id: string) => displayName(id, data.names, short);
+  const split = splitComparable(
+    chosen.map((r) => ({ id: r.id, config: data.configs[r.id] ?? {}, manifestHash: r.manifestHash })),
+  );
+  const compared = chosen.filter((r) => split.compared.includes(r.id));
   return (
     <div className="experiments" data-testid="experiments">
       {pendingDelete && (
@@ -133,38 +158,49 @@ export function ExperimentsView({
         }
         {...(conn.modelUrl ? { modelUrl: conn.modelUrl } : {})}
       />
-      <CompareView conn={conn} runIds={chosen.map((r) => r.id)} evals={evals} />
+      <CompareView conn={conn} rows={compared} apart={split.apart} nameOf={nameOf} evals={evals} />
       {evalErr && <p className="err">{evalErr}</p>}
-      {shownPair && (
-        <>
-          <div className="card xrow">
-            <span>Side by side:</span>
+      {sbs && (
+        <div className="card" data-testid="side-by-side">
+          <div className="xrow">
+            <h2>Predictions side by side (test split)</h2>
             {[0, 1].map((k) => (
               <select
                 key={k}
                 aria-label={`side-by-side run ${k + 1}`}
-                value={shownPair[k]}
+                value={sbs[k]}
                 onChange={(e) => {
-                  const next: [string, string] = [...shownPair];
+                  const next: [string, string] = [...sbs];
                   next[k] = e.target.value;
                   setPair(next);
                 }}
               >
+                {k === 1 && <option value="">no second run (ground truth only)</option>}
                 {withModel.map((r) => (
                   <option key={r.id} value={r.id}>
-                    {data.names[r.id] ?? r.id} ({r.arm}, seed {r.seed})
+                    {nameOf(r.id)}
                   </option>
                 ))}
               </select>
             ))}
           </div>
-          <SideBySide conn={conn} a={evals.get(shownPair[0])!} b={evals.get(shownPair[1])!} />
-        </>
+          {evals.has(sbs[0]) && (!sbs[1] || evals.has(sbs[1])) ? (
+            <SideBySide
+              conn={conn}
+              a={evals.get(sbs[0])!}
+              b={sbs[1] ? evals.get(sbs[1]) : undefined}
+              nameOf={nameOf}
+              onOpenImage={onOpenImage}
+            />
+          ) : (
+            <p className="hint">Predicting the test split with the chosen runs…</p>
+          )}
+        </div>
       )}
-      {!shownPair && withModel.length === 1 && <SideBySide conn={conn} a={evals.get(withModel[0]!.id)!} />}
       <PrelabelCard
         conn={conn}
         runs={data.rows}
+        nameOf={nameOf}
         onDone={(ids) => {
           refresh();
           onPrelabeled(ids);

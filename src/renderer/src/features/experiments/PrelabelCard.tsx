@@ -6,10 +6,12 @@ import type { Connection } from '../../api/client';
 export function PrelabelCard({
   conn,
   runs,
+  nameOf,
   onDone,
 }: {
   conn: Connection;
   runs: RunRowView[];
+  nameOf(runId: string): string;
   onDone(imageIds: number[]): void;
 }) {
   const done = runs.filter((r) => r.status === 'done');
@@ -50,7 +52,7 @@ export function PrelabelCard({
             <select aria-label="pre-label run" value={chosen} onChange={(e) => setRunId(e.target.value)}>
               {done.map((r) => (
                 <option key={r.id} value={r.id}>
-                  {r.id} ({r.arm}, seed {r.seed})
+                  {nameOf(r.id)} ({r.id})
                 </option>
               ))}
             </select>

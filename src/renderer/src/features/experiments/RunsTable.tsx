@@ -1,70 +1,9 @@
-import { useMemo, useState } from 'react';
-import type { RunRowView, RunsTable as RunsTableData } from '../../../../shared/api/runs-contract';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { RunsTable as RunsTableData } from '../../../../shared/api/runs-contract';
 import { RESUMABLE_STATUSES } from '../../../../shared/domain/runs';
-import { differingKeys, formatDuration, sortRows } from './view-model';
-
-const pct = (v: number | null) => (v === null ? '–' : (100 * v).toFixed(1));
-const f3 = (v: number | null) => (v === null ? '–' : v.toFixed(3));
-
-/** A row with its display name, for sorting by name. */
-type Row = RunRowView & { name: string };
-
-/** Setting columns the table can show; "show only settings that differ" keeps those whose values differ. */
-const SETTING_COLS = [
-  'arm',
-  'reg',
-  'lambda',
-  'seed',
-  'epochs',
-  'imgSize',
-  'batchSize',
-  'learningRate',
-  'widthMultiplier',
-  'backbone',
-  'backend',
-];
-const DEFAULT_SETTING_COLS = ['arm', 'lambda', 'seed', 'backend'];
-
-/** Result columns: the numbers `ridge runs --json` prints, with the same definitions. */
-const RESULT_COLS: { key: keyof RunRowView; title: string; fmt(r: RunRowView): string; tip: string }[] = [
-  {
-    key: 'mAP50',
-    title: 'best val mAP50 %',
-    fmt: (r) => pct(r.mAP50),
-    tip: 'validation mAP50 at the best epoch',
-  },
-  {
-    key: 'mAP50_95',
-    title: 'best val mAP50-95 %',
-    fmt: (r) => pct(r.mAP50_95),
-    tip: 'validation mAP50-95 at the best epoch',
-  },
-  {
-    key: 'testMAP50',
-    title: 'test mAP50 %',
-    fmt: (r) => pct(r.testMAP50),
-    tip: 'best checkpoint on the test split',
-  },
-  {
-    key: 'testMAP50_95',
-    title: 'test mAP50-95 %',
-    fmt: (r) => pct(r.testMAP50_95),
-    tip: 'best checkpoint on the test split',
-  },
-  { key: 'gap', title: 'gap', fmt: (r) => f3(r.gap), tip: 'val minus train data loss at the best epoch' },
-  {
-    key: 'weightNorm',
-    title: '|w|',
-    fmt: (r) => (r.weightNorm === null ? '–' : r.weightNorm.toFixed(1)),
-    tip: 'L2 norm of kernels at the end',
-  },
-  {
-    key: 'durationS',
-    title: 'duration',
-    fmt: (r) => formatDuration(r.durationS),
-    tip: 'wall time from start to end',
-  },
-];
+import { DEFAULT_COLUMNS, loadColumns, RUN_COLUMNS, saveColumns } from './run-columns';
+import { displayName, shortRunNames } from './run-names';
+import { differingKeys, sortRows } from './view-model';
 
 /** Props of the runs table. */
 export interface RunsTableProps {
@@ -80,49 +19,88 @@ export interface RunsTableProps {
 
 /** Every run with its settings and results: sortable, selectable for the compare view, rename/delete/export. */
 export function RunsTable(p: RunsTableProps) {
-  const [sort, setSort] = useState<{ key: keyof Row; dir: 1 | -1 }>({ key: 'startedAt', dir: 1 });
-  const [onlyDiff, setOnlyDiff] = useState(false);
+  const [sort, setSort] = useState<{ key: string; dir: 1 | -1 } | null>(null);
+  const [cols, setCols] = useState(loadColumns);
+  const [editing, setEditing] = useState<string | null>(null);
+  // The column chooser closes on a click anywhere outside it, as a menu does.
+  const chooser = useRef<HTMLDetailsElement>(null);
+  useEffect(() => {
+    const close = (e: MouseEvent) => {
+      const el = chooser.current;
+      if (el?.open && !el.contains(e.target as Node)) el.open = false;
+    };
+    document.addEventListener('mousedown', close);
+    return () => document.removeEventListener('mousedown', close);
+  }, []);
+  const short = useMemo(() => shortRunNames(p.data.rows), [p.data.rows]);
+  const columns = RUN_COLUMNS.filter((c) => cols.includes(c.key));
   const rows = useMemo(
     () =>
-      p.data.rows.filter((r) => !p.hidden.has(r.id)).map((r) => ({ ...r, name: p.data.names[r.id] ?? '' })),
-    [p.data, p.hidden],
+      p.data.rows
+        .filter((r) => !p.hidden.has(r.id))
+        .map((row) => {
+          const c = { row, config: p.data.configs[row.id] ?? {} };
+          const keys: Record<string, unknown> = {
+            name: displayName(row.id, p.data.names, short),
+            status: row.status,
+          };
+          for (const col of RUN_COLUMNS) keys[col.key] = col.sortValue(c);
+          return { ...c, keys };
+        }),
+    [p.data, p.hidden, short],
   );
-  const settingCols = useMemo(() => {
-    if (!onlyDiff) return DEFAULT_SETTING_COLS;
-    const cfgs = rows.map((r) => ({ ...(p.data.configs[r.id] ?? {}), backend: r.backend ?? '–' }));
-    const diff = new Set(differingKeys(cfgs));
-    return SETTING_COLS.filter((k) => diff.has(k));
-  }, [onlyDiff, rows, p.data.configs]);
-  const shown = sortRows(rows, sort.key, sort.dir);
-  const header = (key: keyof Row, title: string, tip?: string) => (
+  // Sorted by the column's own sort value; unsorted, the runs keep their creation order.
+  const shown = sort
+    ? sortRows(
+        rows.map((r): Record<string, unknown> => ({ ...r.keys, __row: r })),
+        sort.key,
+        sort.dir,
+      ).map((x) => x.__row as (typeof rows)[number])
+    : rows;
+  const toggleCol = (key: string, on: boolean) =>
+    setCols(saveColumns(on ? [...cols, key] : cols.filter((k) => k !== key)));
+  const showDiffering = () => {
+    const cfgs = rows.map((r) => ({ ...r.config, backend: r.row.backend ?? '–' }));
+    const diff = differingKeys(cfgs).filter((k) => k !== 'arm');
+    setCols(saveColumns([...cols, ...diff]));
+  };
+  const header = (key: string, title: string, tip?: string, num?: boolean) => (
     <th
-      key={String(key)}
+      key={key}
+      data-col={key}
       title={tip}
-      className={sort.key === key ? 'sorted' : ''}
-      onClick={() => setSort({ key, dir: sort.key === key ? (-sort.dir as 1 | -1) : -1 })}
+      className={`${sort?.key === key ? 'sorted' : ''}${num ? ' num' : ''}`}
+      onClick={() => setSort({ key, dir: sort?.key === key ? (-sort.dir as 1 | -1) : -1 })}
     >
       {title}
-      {sort.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
+      {sort?.key === key ? (sort.dir === 1 ? ' ▲' : ' ▼') : ''}
     </th>
   );
-  const setting = (r: Row, k: string) => {
-    const v = k === 'backend' ? r.backend : p.data.configs[r.id]?.[k];
-    return v === undefined || v === null ? '–' : String(v);
-  };
-  const allOn = shown.length > 0 && shown.every((r) => p.selected.has(r.id));
+  const allOn = shown.length > 0 && shown.every((r) => p.selected.has(r.row.id));
   return (
     <div className="card runs-card">
       <div className="xrow">
         <h2>Runs</h2>
-        <label className="hint">
-          <input
-            type="checkbox"
-            data-testid="only-differ"
-            checked={onlyDiff}
-            onChange={(e) => setOnlyDiff(e.target.checked)}
-          />{' '}
-          show only settings that differ
-        </label>
+        <details className="column-chooser" data-testid="column-chooser" ref={chooser}>
+          <summary>Columns</summary>
+          <div className="chooser-menu">
+            {RUN_COLUMNS.map((c) => (
+              <label key={c.key} title={c.tip}>
+                <input
+                  type="checkbox"
+                  data-col={c.key}
+                  checked={cols.includes(c.key)}
+                  onChange={(e) => toggleCol(c.key, e.target.checked)}
+                />{' '}
+                {c.title}
+              </label>
+            ))}
+            <button onClick={showDiffering} title="add every setting whose value differs between the runs">
+              Add settings that differ
+            </button>
+            <button onClick={() => setCols(saveColumns(DEFAULT_COLUMNS))}>Default columns</button>
+          </div>
+        </details>
         <span className="spacer" />
         {p.selected.size > 0 && (
           <button className="danger" onClick={() => p.onDelete([...p.selected])}>
@@ -139,18 +117,21 @@ export function RunsTable(p: RunsTableProps) {
                   type="checkbox"
                   aria-label="select all runs"
                   checked={allOn}
-                  onChange={() => p.onSelect(allOn ? new Set() : new Set(shown.map((r) => r.id)))}
+                  onChange={() => p.onSelect(allOn ? new Set() : new Set(shown.map((r) => r.row.id)))}
                 />
               </th>
-              {header('name', 'run')}
+              {header(
+                'name',
+                'run',
+                'the name you gave it, else mode · seed · number; below, the id for the CLI',
+              )}
               {header('status', 'status')}
-              {settingCols.map((k) => header(k as keyof Row, k === 'lambda' ? 'λ' : k))}
-              {RESULT_COLS.map((c) => header(c.key, c.title, c.tip))}
-              <th />
+              {columns.map((c) => header(c.key, c.title, c.tip, c.num))}
+              <th data-col="actions" />
             </tr>
           </thead>
           <tbody>
-            {shown.map((r) => (
+            {shown.map(({ row: r, config }) => (
               <tr
                 key={r.id}
                 data-testid="run-row"
@@ -170,28 +151,33 @@ export function RunsTable(p: RunsTableProps) {
                     }}
                   />
                 </td>
-                <td className="name" title={r.id}>
-                  {r.name || r.id}
+                <td className="name" data-col="name">
+                  {editing === r.id ? (
+                    <RenameInput
+                      initial={p.data.names[r.id] ?? ''}
+                      placeholder={short.get(r.id) ?? r.id}
+                      onDone={(name) => {
+                        setEditing(null);
+                        if (name !== null && name !== (p.data.names[r.id] ?? '')) p.onRename(r.id, name);
+                      }}
+                    />
+                  ) : (
+                    <span data-testid="run-name">{displayName(r.id, p.data.names, short)}</span>
+                  )}
+                  <small className="run-id" title="the run id, for the CLI (ridge predict --run <id>)">
+                    {r.id}
+                  </small>
                 </td>
-                <td className={`status ${r.status}`} title={r.failReason ?? ''}>
+                <td className={`status ${r.status}`} data-col="status" title={r.failReason ?? ''}>
                   {r.status}
                 </td>
-                {settingCols.map((k) => (
-                  <td key={k}>{setting(r, k)}</td>
-                ))}
-                {RESULT_COLS.map((c) => (
-                  <td key={c.key} className="num">
-                    {c.fmt(r)}
+                {columns.map((c) => (
+                  <td key={c.key} data-col={c.key} className={c.num ? 'num' : ''}>
+                    {c.text({ row: r, config })}
                   </td>
                 ))}
-                <td className="actions">
-                  <button
-                    title="rename"
-                    onClick={() => {
-                      const n = window.prompt(`Name for run ${r.id} (empty clears it)`, r.name);
-                      if (n !== null) p.onRename(r.id, n);
-                    }}
-                  >
+                <td className="actions" data-col="actions">
+                  <button title="rename (empty clears the name)" onClick={() => setEditing(r.id)}>
                     Rename
                   </button>
                   <button
@@ -208,7 +194,7 @@ export function RunsTable(p: RunsTableProps) {
                       download
                       title="download the exported tfjs model (tar)"
                     >
-                      Export model
+                      Export
                     </a>
                   )}
                   {RESUMABLE_STATUSES.includes(r.status) && (
@@ -224,5 +210,32 @@ export function RunsTable(p: RunsTableProps) {
         {shown.length === 0 && <p className="hint">No runs yet: start one in the Train tab.</p>}
       </div>
     </div>
+  );
+}
+
+/** The inline name editor: Enter or leaving the field keeps the name, Escape drops the edit. */
+function RenameInput(p: { initial: string; placeholder: string; onDone(name: string | null): void }) {
+  const [v, setV] = useState(p.initial);
+  // Enter ends the edit and unmounts the field, which may blur it: only the first end counts.
+  const ended = useRef(false);
+  const end = (name: string | null) => {
+    if (ended.current) return;
+    ended.current = true;
+    p.onDone(name);
+  };
+  return (
+    <input
+      aria-label="run name"
+      className="rename"
+      autoFocus
+      value={v}
+      placeholder={p.placeholder}
+      onChange={(e) => setV(e.target.value)}
+      onBlur={() => end(v.trim())}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter') end(v.trim());
+        if (e.key === 'Escape') end(null);
+      }}
+    />
   );
 }

@@ -1,12 +1,14 @@
 import { useMemo, useState } from 'react';
-import { Image as KImage, Layer, Rect, Stage, Text } from 'react-konva';
+import { Group, Image as KImage, Layer, Rect, Stage } from 'react-konva';
 import type { EvalBox, RunTestEval } from '../../../../shared/api/runs-contract';
 import type { Connection } from '../../api/client';
+import { LabelTag } from '../annotate/canvas/BoxLabels';
+import { labelAnchor } from '../annotate/canvas/label-style';
 import { useHtmlImage } from '../annotate/canvas/use-image';
 import { PALETTE } from './UPlotChart';
 import { byDisagreement } from './view-model';
 
-const SIZE = 260;
+const SIZE = 340;
 const SHOWN = 6;
 
 /** One test image on a Konva stage: ground truth dashed white, a run's boxes solid with their scores. */
@@ -22,7 +24,7 @@ function EvalStage(p: {
   const img = useHtmlImage(p.url);
   const s = Math.min(SIZE / p.w, SIZE / p.h);
   return (
-    <Stage width={SIZE} height={SIZE} listening={false}>
+    <Stage width={Math.round(p.w * s)} height={Math.round(p.h * s)} listening={false}>
       <Layer listening={false}>
         {img && <KImage image={img} width={p.w * s} height={p.h * s} />}
         {p.gt.map((b, i) => (
@@ -49,14 +51,14 @@ function EvalStage(p: {
           />
         ))}
         {p.preds.map((b, i) => (
-          <Text
-            key={`t${i}`}
-            x={b.x * s + 2}
-            y={Math.max(0, b.y * s - 13)}
-            text={`${p.classes[b.classIndex] ?? b.classIndex} ${(b.score ?? 0).toFixed(2)}`}
-            fontSize={11}
-            fill={p.color}
-          />
+          // The same readable tag as Annotate's labels; scores in percent as everywhere.
+          <Group key={`t${i}`} {...labelAnchor({ x: b.x * s, y: b.y * s }, 1)}>
+            <LabelTag
+              text={`${p.classes[b.classIndex] ?? b.classIndex} ${Math.round(100 * (b.score ?? 0))}%`}
+              bg={p.color}
+              dashed={false}
+            />
+          </Group>
         ))}
       </Layer>
     </Stage>
@@ -64,10 +66,22 @@ function EvalStage(p: {
 }
 
 /**
- * The same test images with ground truth and two runs' boxes; the images the runs disagree on most come first.
+ * The same test images (named by file; a click opens one in Annotate) with ground truth and two runs' boxes; the images the runs disagree on most come first.
  * With one run (`b` absent), its boxes beside nothing but the ground truth, the images it gets most wrong first.
  */
-export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b?: RunTestEval }) {
+export function SideBySide({
+  conn,
+  a,
+  b,
+  nameOf,
+  onOpenImage,
+}: {
+  conn: Connection;
+  a: RunTestEval;
+  b?: RunTestEval | undefined;
+  nameOf(runId: string): string;
+  onOpenImage(imageId: number): void;
+}) {
   const [threshold, setThreshold] = useState(Math.max(0.25, a.minScore));
   const boxesA = useMemo(() => new Map(a.images.map((i) => [i.id, i.predictions])), [a]);
   // Alone, a run is compared with the ground truth (scored 1 so the threshold never hides it).
@@ -83,12 +97,11 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
   const order = byDisagreement(a.images, boxesA, boxesB, threshold).slice(0, SHOWN);
   const cut = (xs: EvalBox[]) => xs.filter((x) => (x.score ?? 0) >= threshold);
   return (
-    <div className="card" data-testid="side-by-side">
+    <>
       <div className="xrow">
-        <h2>Predictions side by side (test split)</h2>
         <span className="spacer" />
         <label className="hint">
-          score ≥ {threshold.toFixed(2)}{' '}
+          score ≥ {Math.round(100 * threshold)}%{' '}
           <input
             type="range"
             min={a.minScore}
@@ -102,22 +115,30 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
       </div>
       {b ? (
         <p className="hint">
-          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span> ·{' '}
-          <span style={{ color: PALETTE[1] }}>■ {b.runId}</span>. Images where the runs disagree most come
-          first (boxes one run has and the other lacks at IoU ≥ .5).
+          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {nameOf(a.runId)}</span> ·{' '}
+          <span style={{ color: PALETTE[1] }}>■ {nameOf(b.runId)}</span>. Images where the runs disagree most
+          come first (boxes one run has and the other lacks at IoU ≥ .5).
         </p>
       ) : (
         <p className="hint">
-          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {a.runId}</span>. Select a second
-          run to compare two; the images this run gets most wrong come first (missed or false boxes at IoU ≥
-          .5).
+          White dashed: ground truth. <span style={{ color: PALETTE[0] }}>■ {nameOf(a.runId)}</span>. Choose a
+          second run above to compare two; the images this run gets most wrong come first (missed or false
+          boxes at IoU ≥ .5).
         </p>
       )}
       <div className="sbs">
         {order.map(({ image, score }) => (
           <div key={image.id} className="sbs-row" data-testid="sbs-row" data-disagreement={score}>
             <div className="sbs-label">
-              image {image.id}
+              <button
+                className="link"
+                data-testid="sbs-open"
+                data-image-id={image.id}
+                title={`${image.file}: open in Annotate`}
+                onClick={() => onOpenImage(image.id)}
+              >
+                {image.file.split('/').pop()}
+              </button>
               <br />
               {score} {b ? 'disagreeing' : 'wrong'} box{score === 1 ? '' : 'es'}
             </div>
@@ -144,6 +165,6 @@ export function SideBySide({ conn, a, b }: { conn: Connection; a: RunTestEval; b
           </div>
         ))}
       </div>
-    </div>
+    </>
   );
 }

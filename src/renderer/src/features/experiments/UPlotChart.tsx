@@ -72,6 +72,12 @@ export const AXES: uPlot.Axis[] = [
   { stroke: '#8b93a6', grid: { stroke: '#2a2f3a' }, ticks: { stroke: '#2a2f3a' }, size: 56 },
 ];
 
+/** A y axis of mAP or AP in percent (0-100, the unit the studio shows everywhere), its ticks ending in %. */
+export const PCT_AXIS: uPlot.Axis = {
+  ...AXES[1],
+  values: (_u, ticks) => ticks.map((v) => `${+v.toFixed(1)}%`),
+};
+
 /** Axes of per-epoch charts: whole-epoch ticks only (uPlot would label 1.2, 1.4, ... on short runs). */
 export const EPOCH_AXES: uPlot.Axis[] = [
   { ...AXES[0], incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000] },

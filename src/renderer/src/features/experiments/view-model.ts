@@ -148,6 +148,11 @@ export function byDisagreement<I extends { id: number }>(
     .sort((x, y) => y.score - x.score || x.image.id - y.image.id);
 }
 
+/** A mAP (a fraction 0-1, as stored and as `--json` prints it) as the percent the studio shows everywhere. */
+export function formatPct(v: number | null, digits = 1): string {
+  return v === null || !Number.isFinite(v) ? '–' : (100 * v).toFixed(digits);
+}
+
 /** Seconds as "1 h 02 min", "3 min 05 s" or "42 s". */
 export function formatDuration(s: number | null): string {
   if (s === null || !Number.isFinite(s)) return '–';
@@ -156,4 +161,13 @@ export function formatDuration(s: number | null): string {
     return `${Math.floor(t / 3600)} h ${String(Math.floor((t % 3600) / 60)).padStart(2, '0')} min`;
   if (t >= 60) return `${Math.floor(t / 60)} min ${String(t % 60).padStart(2, '0')} s`;
   return `${t} s`;
+}
+
+/** Mean, sample sd and count of the finite values (sd 0 for one value; mean NaN for none). */
+export function meanSd(values: readonly (number | null)[]): { mean: number; sd: number; n: number } {
+  const vs = values.filter((v): v is number => v !== null && Number.isFinite(v));
+  const n = vs.length;
+  const mean = n ? vs.reduce((a, b) => a + b, 0) / n : NaN;
+  const sd = n > 1 ? Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  return { mean, sd, n };
 }

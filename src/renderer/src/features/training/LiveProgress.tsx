@@ -2,8 +2,8 @@ import { useEffect, useMemo, useState } from 'react';
 import type { QueueState } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
 import type { Connection } from '../../api/client';
-import { AXES, PALETTE, UPlotChart } from '../experiments/UPlotChart';
-import { formatDuration } from '../experiments/view-model';
+import { AXES, EPOCH_AXES, PALETTE, PCT_AXIS, UPlotChart } from '../experiments/UPlotChart';
+import { formatDuration, formatPct } from '../experiments/view-model';
 
 /** Most step losses kept per run for the live chart (older points are thinned, never the newest). */
 const MAX_POINTS = 4000;
@@ -60,8 +60,8 @@ export function LiveProgress({ conn, onEnded }: { conn: Connection; onEnded(): v
       [
         mine.map((e) => e.epoch),
         mine.map((e) => e.valDataLoss),
-        mine.map((e) => e.mAP50),
-        mine.map((e) => e.mAP50_95),
+        mine.map((e) => 100 * e.mAP50),
+        mine.map((e) => 100 * e.mAP50_95),
       ] as number[][],
     [mine],
   );
@@ -124,8 +124,8 @@ export function LiveProgress({ conn, onEnded }: { conn: Connection; onEnded(): v
           {last && (
             <p className="hint" data-testid="epoch-metrics">
               Epoch {last.epoch}: train loss {last.trainDataLoss.toFixed(3)} · val loss{' '}
-              {last.valDataLoss.toFixed(3)} · val mAP50 {(100 * last.mAP50).toFixed(1)}% · mAP50-95{' '}
-              {(100 * last.mAP50_95).toFixed(1)}% · |w| {last.weightNorm.toFixed(1)}
+              {last.valDataLoss.toFixed(3)} · val mAP50 {formatPct(last.mAP50)}% · mAP50-95{' '}
+              {formatPct(last.mAP50_95)}% · |w| {last.weightNorm.toFixed(1)}
             </p>
           )}
           <div className="charts2">
@@ -144,19 +144,24 @@ export function LiveProgress({ conn, onEnded }: { conn: Connection; onEnded(): v
               />
             </div>
             <div>
-              <h3>Validation per epoch</h3>
+              <h3>Validation per epoch (loss left, mAP % right)</h3>
               <UPlotChart
                 testId="live-map"
                 height={180}
                 data={epochData as [number[], ...number[][]]}
                 options={{
-                  scales: { x: { time: false } },
-                  axes: AXES,
+                  // Loss (about 6 early on) and mAP (percent) on their own y axes: loss left, mAP right.
+                  scales: { x: { time: false }, loss: {}, pct: { range: [0, 100] } },
+                  axes: [
+                    EPOCH_AXES[0]!,
+                    { ...AXES[1], scale: 'loss' },
+                    { ...PCT_AXIS, scale: 'pct', side: 1, grid: { show: false } },
+                  ],
                   series: [
                     { label: 'epoch' },
-                    { label: 'val loss', stroke: PALETTE[1], width: 1.5 },
-                    { label: 'mAP50', stroke: PALETTE[2], width: 1.5 },
-                    { label: 'mAP50-95', stroke: PALETTE[3], width: 1.5 },
+                    { label: 'val loss', scale: 'loss', stroke: PALETTE[1], width: 1.5 },
+                    { label: 'mAP50 %', scale: 'pct', stroke: PALETTE[2], width: 1.5 },
+                    { label: 'mAP50-95 %', scale: 'pct', stroke: PALETTE[3], width: 1.5 },
                   ],
                 }}
               />

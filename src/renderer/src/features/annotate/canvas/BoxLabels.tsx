@@ -45,7 +45,8 @@ export function BoxLabels(p: {
   );
 }
 
-function LabelTag({ text, bg, dashed }: { text: string; bg: string; dashed: boolean }) {
+/** One label tag (text on a class-coloured background), also used by the experiments' side-by-side stages. */
+export function LabelTag({ text, bg, dashed }: { text: string; bg: string; dashed: boolean }) {
   const width = measure(text) + 2 * PAD;
   return (
     <>
