@@ -95,7 +95,10 @@ export function createRunsHandlers(
       for (const r of p().runs.list()) {
         const n = runName(p(), r.id);
         if (n) names[r.id] = n;
-        configs[r.id] = { ...r.config };
+        // On/off settings (robustness) as words: the table shows values as text.
+        configs[r.id] = Object.fromEntries(
+          Object.entries(r.config).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'on' : 'off') : v]),
+        );
       }
       return { rows, names, configs, models: rows.filter((r) => hasModel(p(), r.id)).map((r) => r.id) };
     },
