@@ -5,8 +5,12 @@ import { BACKBONES, BACKEND_REQUESTS, REG_MODES } from '../../shared/domain/runs
 interface RunFlag {
   field: keyof RunSettings;
   number: boolean;
+  /** An on/off setting: `on` and `off` (or true/false) become booleans. */
+  onOff?: boolean;
   usage: string;
 }
+
+const ON_OFF: Record<string, boolean> = { on: true, true: true, off: false, false: false };
 
 /** The run settings `ridge train` and `ridge compare` take as flags (the values are judged by the shared schema). */
 export const RUN_FLAGS: Record<string, RunFlag> = {
@@ -20,6 +24,12 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   width: { field: 'widthMultiplier', number: true, usage: '[--width W]' },
   backbone: { field: 'backbone', number: false, usage: `[--backbone ${BACKBONES.join('|')}]` },
   backend: { field: 'backend', number: false, usage: `[--backend ${BACKEND_REQUESTS.join('|')}]` },
+  robustness: {
+    field: 'robustness',
+    number: false,
+    onOff: true,
+    usage: '[--robustness on|off (score under corruptions after training)]',
+  },
 };
 
 /** parseArgs options for a set of run flags. */
@@ -46,7 +56,8 @@ export function settingsFromFlags(
     if (typeof raw !== 'string') continue;
     const flag = RUN_FLAGS[n]!;
     const num = Number(raw);
-    out[flag.field] = flag.number && raw.trim() !== '' && Number.isFinite(num) ? num : raw;
+    if (flag.onOff) out[flag.field] = ON_OFF[raw.trim().toLowerCase()] ?? raw;
+    else out[flag.field] = flag.number && raw.trim() !== '' && Number.isFinite(num) ? num : raw;
   }
   return out;
 }

@@ -11,7 +11,16 @@ import { type CliIo, emit, note } from '../io';
 import { runFlagOptions, runFlagUsage, settingsFromFlags } from '../run-flags';
 
 /** Run-setting flags every arm of `ridge compare` shares. */
-const COMPARE_FLAGS = ['epochs', 'img-size', 'batch-size', 'lr', 'width', 'backbone', 'backend'];
+const COMPARE_FLAGS = [
+  'epochs',
+  'img-size',
+  'batch-size',
+  'lr',
+  'width',
+  'backbone',
+  'backend',
+  'robustness',
+];
 
 /** `ridge compare`'s line of `ridge help`. */
 export const COMPARE_USAGE =

@@ -18,6 +18,7 @@ const TRAIN_FLAGS = [
   'width',
   'backbone',
   'backend',
+  'robustness',
 ];
 
 /** `ridge train`'s line of `ridge help`. */

@@ -13,6 +13,7 @@
 // the logit, not the sigmoid score, so confident detections do not vanish in a flat sigmoid (the map differs only
 // by a positive factor, which saliencyInBox ignores). A pixel's saliency is the L2 norm over its RGB gradient.
 import * as tf from '@tensorflow/tfjs';
+import type { SaliencyMapView } from '../../../shared/api/runs-contract';
 import type { RunSaliency } from '../../../shared/domain/runs';
 import type { Placement } from '../data/image';
 import { chunk, type BatchSource } from '../data/pipeline';
@@ -181,21 +182,7 @@ export async function evaluateSaliency(
 }
 
 /** One detection's saliency map over its image (the canvas's image region), scaled to 0..255 by its maximum. */
-export interface SaliencyMap {
-  /** The map's size: the image as the model saw it (letterboxed to the input size, padding cut off). */
-  width: number;
-  height: number;
-  /** Row-major grey levels 0..255, `width * height` of them. */
-  values: number[];
-  /** The detection, in canvas pixels of the model input and with its score. */
-  detection: { classIndex: number; score: number; x1: number; y1: number; x2: number; y2: number };
-  /** The placement that maps canvas pixels back to the image (see untransformBox). */
-  placement: Placement;
-  /** saliencyInBox of this image alone (null without boxes). */
-  inBox: number | null;
-  /** How many detections the image has (the valid detection indices are 0 to this minus 1). */
-  detections: number;
-}
+export type SaliencyMap = SaliencyMapView;
 
 /** The saliency map of detection `index` (best first, as decoded) of one image. */
 export async function detectionSaliency(
