@@ -89,6 +89,13 @@ export function optimizerLabel(c: Pick<RunConfig, 'reg'>): string {
   return c.reg === 'wd' ? 'AdamW (decoupled weight decay)' : 'Adam';
 }
 
+/**
+ * Whether the runs of a comparison score robustness when the caller does not say (`ridge compare`, the app's
+ * Compare regularization, studies): on, since "is it more robust" is half of what a comparison asks, while a
+ * plain run keeps DEFAULT_RUN_CONFIG's off (15 more test evaluations; the README's Robustness gives the cost).
+ */
+export const COMPARE_ROBUSTNESS = true;
+
 /** Default strength of each regularization mode (an `--arms` entry without `=value`, the panel's choices). */
 export const DEFAULT_LAMBDA: Record<RegMode, number> = {
   none: 0,
