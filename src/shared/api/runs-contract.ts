@@ -1,4 +1,4 @@
-import type { BackendReason, RegMode, RunRecord, RunRobustness } from '../domain/runs';
+import type { BackendReason, Placement, RegMode, RunRecord, RunRobustness } from '../domain/runs';
 
 /** One run as `ridge runs --json` prints it and the runs table shows it (services build it with toRunRow). */
 export interface RunRowView {
@@ -48,15 +48,7 @@ export interface SaliencyMapView {
   /** The detection, in the model input's pixels, with its score. */
   detection: { classIndex: number; score: number; x1: number; y1: number; x2: number; y2: number };
   /** How input pixels map back to the image's (source size, resized size, offset on the canvas). */
-  placement: {
-    srcW: number;
-    srcH: number;
-    nw: number;
-    nh: number;
-    offX: number;
-    offY: number;
-    flip: boolean;
-  };
+  placement: Placement;
   /** saliencyInBox of this image alone (null when it has no boxes). */
   inBox: number | null;
   /** How many detections the image has: valid detection indices are 0 to this minus 1. */

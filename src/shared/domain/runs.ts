@@ -167,6 +167,20 @@ export interface RunRecord {
   saliency: RunSaliency | null;
 }
 
+/** Where the resized image lands on the square canvas (integers), and whether it is mirrored. */
+export interface Placement {
+  /** Source size. */
+  srcW: number;
+  srcH: number;
+  /** Resized size. */
+  nw: number;
+  nh: number;
+  /** Top-left of the resized image on the canvas (may be negative: cropped). */
+  offX: number;
+  offY: number;
+  flip: boolean;
+}
+
 /** Test mAP50-95 of one corruption at one severity. */
 export interface CorruptionScore {
   corruption: string;
