@@ -32,6 +32,18 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   },
 };
 
+/** The flags of settings every run of a comparison shares (`ridge compare`; `ridge train` adds mode and seed). */
+export const SHARED_RUN_FLAGS: readonly string[] = [
+  'epochs',
+  'img-size',
+  'batch-size',
+  'lr',
+  'width',
+  'backbone',
+  'backend',
+  'robustness',
+];
+
 /** parseArgs options for a set of run flags. */
 export function runFlagOptions(names: readonly string[]): Record<string, { type: 'string' }> {
   return Object.fromEntries(names.map((n) => [n, { type: 'string' as const }]));

@@ -7,13 +7,7 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeIssues } from '../../shared/api/errors';
 import { runConfigSchema } from '../../shared/domain/run-config';
-import type {
-  BackendRequest,
-  EpochMetrics,
-  RunConfig,
-  RunRobustness,
-  RunSaliency,
-} from '../../shared/domain/runs';
+import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
 import { activeBackend, chooseNativeKernels, kernelTimingShape, loadBackend, selectBackend } from './backend';
 import {
   checkpointDir,
@@ -36,9 +30,8 @@ import { flattenOutputs } from './model/loss';
 import { makeGrid } from './model/targets';
 import type { Manifest, ManifestImage, PredictedBox, TrainerEvent } from './protocol';
 import { kernelNorm, regularizationTerm } from './regularizers';
-import { evaluateRobustness } from './robustness/robustness';
-import { evaluateSaliency } from './robustness/saliency';
 import { learningRateAt } from './schedule';
+import { evaluateTestSplit } from './test-evaluation';
 import {
   createTrainState,
   disposeTrainState,
@@ -240,26 +233,11 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     // Final: the best checkpoint, evaluated once on the test split, then exported.
     const best = await loadCheckpoint(checkpointDir(outDir, 'best'));
     if (best) setModelWeights(s.model, best.ema?.values ?? best.weights);
-    const testMetrics: Record<string, number> = {};
-    let robustness: RunRobustness | undefined;
-    let saliency: RunSaliency | undefined;
-    if (test.length > 0) {
-      const r = await evaluateImages(s.model, source, test, s.gridT, {
-        batchSize: config.batchSize,
-        detect: true,
-      });
-      Object.assign(testMetrics, cocoStats(manifest.classes, test, r.detections), { dataLoss: r.dataLoss });
-      // Then where the model looks (bounded: SALIENCY_IMAGES images) and, when asked, robustness (15 passes).
-      saliency = await evaluateSaliency(s.model, source, test, { batchSize: config.batchSize });
-      if (config.robustness) {
-        const o = { classes: manifest.classes, batchSize: config.batchSize, seed: config.seed, signal };
-        const rob = await evaluateRobustness(s.model, source, test, s.gridT, {
-          ...o,
-          clean: testMetrics.AP!,
-        });
-        if (rob) robustness = rob;
-      }
-    }
+    const { testMetrics, robustness, saliency } = await evaluateTestSplit(s.model, source, test, s.gridT, {
+      classes: manifest.classes,
+      config,
+      signal,
+    });
     if (signal.aborted) {
       emit({ type: 'cancelled', epoch: config.epochs });
       return;
