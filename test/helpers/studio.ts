@@ -2,7 +2,7 @@ import { createHandlers, type Handlers } from '../../src/main/services/api/handl
 import { ProjectRegistry } from '../../src/main/services/api/registry';
 import { StudioSession } from '../../src/main/services/api/session';
 import { thisProcessOwner } from '../../src/main/services/runs/lease';
-import type { Predictor } from '../../src/main/services/runs/predict-host';
+import type { Analyzer, Predictor } from '../../src/main/services/runs/predict-host';
 import type { RunQueueOptions } from '../../src/main/services/runs/queue';
 import { forkTrainer } from '../../src/main/services/runs/trainer-host';
 import { STANDIN_TRAINER } from './paths';
@@ -10,6 +10,12 @@ import { STANDIN_TRAINER } from './paths';
 /** A predictor for tests that must never predict: calling it fails the test loudly. */
 export const refusingPredictor: Predictor = () =>
   Promise.reject(new Error('this test wired no predictor (it should not predict)'));
+
+/** An analyzer for tests that must never analyse a model: calling it fails the test loudly. */
+export const refusingAnalyzer: Analyzer = {
+  robustness: () => Promise.reject(new Error('this test wired no analyzer (it should not analyse)')),
+  saliency: () => Promise.reject(new Error('this test wired no analyzer (it should not analyse)')),
+};
 
 /** Queue settings for tests: this process as owner, the stand-in trainer in `mode` (ok, hang, crash...). */
 export function standInQueue(mode = 'ok', extra: Partial<RunQueueOptions> = {}): RunQueueOptions {
@@ -23,7 +29,9 @@ export function standInQueue(mode = 'ok', extra: Partial<RunQueueOptions> = {}):
 }
 
 /** A door as a test composes one: a registry, a session on it, and the handlers bound to both. */
-export function testDoor(opts: { queue?: RunQueueOptions; predictor?: Predictor } = {}): {
+export function testDoor(
+  opts: { queue?: RunQueueOptions; predictor?: Predictor; analyzer?: Analyzer } = {},
+): {
   registry: ProjectRegistry;
   session: StudioSession;
   handlers: Handlers;
@@ -31,7 +39,10 @@ export function testDoor(opts: { queue?: RunQueueOptions; predictor?: Predictor 
 } {
   const registry = new ProjectRegistry(opts.queue ?? standInQueue());
   const session = new StudioSession(registry);
-  const handlers = createHandlers(session, { predictor: opts.predictor ?? refusingPredictor });
+  const handlers = createHandlers(session, {
+    predictor: opts.predictor ?? refusingPredictor,
+    analyzer: opts.analyzer ?? refusingAnalyzer,
+  });
   return {
     registry,
     session,

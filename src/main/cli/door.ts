@@ -9,7 +9,7 @@ import { createHandlers } from '../services/api/handlers';
 import { ProjectRegistry } from '../services/api/registry';
 import { type SessionListener, StudioSession } from '../services/api/session';
 import { thisProcessOwner } from '../services/runs/lease';
-import { trainerProcessPredictor } from '../services/runs/predict-host';
+import { trainerProcessAnalyzer, trainerProcessPredictor } from '../services/runs/predict-host';
 
 /** What a command talks to: the contract, the session's events, and the shutdown. */
 export interface CliDoor {
@@ -26,7 +26,10 @@ export function openCliDoor(env: NodeJS.ProcessEnv = process.env): CliDoor {
   const entry = env.RIDGE_TRAINER_ENTRY ? { entry: env.RIDGE_TRAINER_ENTRY } : {};
   const registry = new ProjectRegistry({ owner: thisProcessOwner(), adopt: false, ...entry });
   const session = new StudioSession(registry);
-  const handlers = createHandlers(session, { predictor: trainerProcessPredictor(entry) });
+  const handlers = createHandlers(session, {
+    predictor: trainerProcessPredictor(entry),
+    analyzer: trainerProcessAnalyzer(entry),
+  });
   return {
     call: async (method, args) => {
       const r = await dispatch(handlers, method, args);

@@ -5,8 +5,12 @@ import { BACKBONES, BACKEND_REQUESTS, REG_MODES } from '../../shared/domain/runs
 interface RunFlag {
   field: keyof RunSettings;
   number: boolean;
+  /** An on/off setting: `on` and `off` (or true/false) become booleans. */
+  onOff?: boolean;
   usage: string;
 }
+
+const ON_OFF: Record<string, boolean> = { on: true, true: true, off: false, false: false };
 
 /** The run settings `ridge train` and `ridge compare` take as flags (the values are judged by the shared schema). */
 export const RUN_FLAGS: Record<string, RunFlag> = {
@@ -20,7 +24,25 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
   width: { field: 'widthMultiplier', number: true, usage: '[--width W]' },
   backbone: { field: 'backbone', number: false, usage: `[--backbone ${BACKBONES.join('|')}]` },
   backend: { field: 'backend', number: false, usage: `[--backend ${BACKEND_REQUESTS.join('|')}]` },
+  robustness: {
+    field: 'robustness',
+    number: false,
+    onOff: true,
+    usage: '[--robustness on|off (score under corruptions after training)]',
+  },
 };
+
+/** The flags of settings every run of a comparison shares (`ridge compare`; `ridge train` adds mode and seed). */
+export const SHARED_RUN_FLAGS: readonly string[] = [
+  'epochs',
+  'img-size',
+  'batch-size',
+  'lr',
+  'width',
+  'backbone',
+  'backend',
+  'robustness',
+];
 
 /** parseArgs options for a set of run flags. */
 export function runFlagOptions(names: readonly string[]): Record<string, { type: 'string' }> {
@@ -46,7 +68,8 @@ export function settingsFromFlags(
     if (typeof raw !== 'string') continue;
     const flag = RUN_FLAGS[n]!;
     const num = Number(raw);
-    out[flag.field] = flag.number && raw.trim() !== '' && Number.isFinite(num) ? num : raw;
+    if (flag.onOff) out[flag.field] = ON_OFF[raw.trim().toLowerCase()] ?? raw;
+    else out[flag.field] = flag.number && raw.trim() !== '' && Number.isFinite(num) ? num : raw;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { createHandlers } from '../services/api/handlers';
 import { ProjectRegistry } from '../services/api/registry';
 import { StudioSession } from '../services/api/session';
 import { thisProcessOwner } from '../services/runs/lease';
-import { trainerProcessPredictor } from '../services/runs/predict-host';
+import { trainerProcessAnalyzer, trainerProcessPredictor } from '../services/runs/predict-host';
 import { registerIpcHandlers } from './ipc';
 import { MEDIA_SCHEME, registerMediaProtocol } from './media';
 import { menuTemplate } from './menu';
@@ -61,7 +61,10 @@ void app.whenReady().then(() => {
   );
   registerMediaProtocol(protocol, session);
   // Training and predictions both run in utility processes (same protocol as `ridge serve`'s forks).
-  const handlers = createHandlers(session, { predictor: trainerProcessPredictor({ spawn: utilityTrainer }) });
+  const handlers = createHandlers(session, {
+    predictor: trainerProcessPredictor({ spawn: utilityTrainer }),
+    analyzer: trainerProcessAnalyzer({ spawn: utilityTrainer }),
+  });
   const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));
   const win = createWindow();
   registerIpcHandlers(

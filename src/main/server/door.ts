@@ -6,7 +6,7 @@ import { UserError } from '../../shared/errors';
 import { ProjectRegistry } from '../services/api/registry';
 import { PROJECT_FILE } from '../services/project/project';
 import { thisProcessOwner } from '../services/runs/lease';
-import { trainerProcessPredictor } from '../services/runs/predict-host';
+import { trainerProcessAnalyzer, trainerProcessPredictor } from '../services/runs/predict-host';
 import { isLoopbackHost } from './security';
 import { startStudioServer, type StudioServer } from './server';
 
@@ -53,7 +53,7 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
       allowRemote: o.allowRemote,
       staticDir: o.staticDir,
       registry,
-      services: { predictor: trainerProcessPredictor(entry) },
+      services: { predictor: trainerProcessPredictor(entry), analyzer: trainerProcessAnalyzer(entry) },
       ...(startDir ? { startDir } : {}),
     });
   } catch (err) {

@@ -31,6 +31,7 @@ import { makeGrid } from './model/targets';
 import type { Manifest, ManifestImage, PredictedBox, TrainerEvent } from './protocol';
 import { kernelNorm, regularizationTerm } from './regularizers';
 import { learningRateAt } from './schedule';
+import { evaluateTestSplit } from './test-evaluation';
 import {
   createTrainState,
   disposeTrainState,
@@ -232,13 +233,14 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     // Final: the best checkpoint, evaluated once on the test split, then exported.
     const best = await loadCheckpoint(checkpointDir(outDir, 'best'));
     if (best) setModelWeights(s.model, best.ema?.values ?? best.weights);
-    const testMetrics: Record<string, number> = {};
-    if (test.length > 0) {
-      const r = await evaluateImages(s.model, source, test, s.gridT, {
-        batchSize: config.batchSize,
-        detect: true,
-      });
-      Object.assign(testMetrics, cocoStats(manifest.classes, test, r.detections), { dataLoss: r.dataLoss });
+    const { testMetrics, robustness, saliency } = await evaluateTestSplit(s.model, source, test, s.gridT, {
+      classes: manifest.classes,
+      config,
+      signal,
+    });
+    if (signal.aborted) {
+      emit({ type: 'cancelled', epoch: config.epochs });
+      return;
     }
     const modelDir = path.join(outDir, 'model');
     await exportModel(s.model, cfg, modelDir, {
@@ -248,7 +250,14 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       config,
       bestEpoch: meta.best.epoch,
     });
-    emit({ type: 'done', bestEpoch: meta.best.epoch, testMetrics, modelDir });
+    emit({
+      type: 'done',
+      bestEpoch: meta.best.epoch,
+      testMetrics,
+      modelDir,
+      ...(robustness ? { robustness } : {}),
+      ...(saliency ? { saliency } : {}),
+    });
   } finally {
     ema.dispose();
     disposeTrainState(s);
@@ -295,6 +304,28 @@ async function epochMetrics(
 }
 
 /**
+ * Loads an exported model (outDir/model) on `backend` (tfjs-node unless given) with the kernels training chose on
+ * this machine for its shape (cached), so what is computed with it matches the run's figures.
+ */
+export async function openExportedModel(
+  modelDir: string,
+  backend: BackendRequest = 'tfjs-node',
+): Promise<Awaited<ReturnType<typeof loadExportedModel>>> {
+  if (backend === 'auto')
+    await selectBackend('auto', { modelKey: 'predict', measure: async () => 1, useCache: true }).catch(() =>
+      loadBackend('cpu'),
+    );
+  else await loadBackend(backend);
+  const loaded = await loadExportedModel(modelDir);
+  const mcfg = detectorConfigOf(loaded.meta.config, loaded.meta.classes.length);
+  await chooseNativeKernels(activeBackend(), {
+    modelKey: modelKeyOf(mcfg),
+    shape: kernelTimingShape(mcfg.imgSize),
+  });
+  return loaded;
+}
+
+/**
  * Runs an exported model (outDir/model) on image files: letterbox, forward, decode with per-class NMS,
  * boxes back in each image's (EXIF-rotated) pixels. The backend defaults to tfjs-node.
  */
@@ -303,19 +334,7 @@ export async function predictImages(
   images: { id: number; file: string }[],
   opts: { scoreThreshold?: number; backend?: BackendRequest; flipTta?: boolean } = {},
 ): Promise<PredictedBox[]> {
-  const request = opts.backend ?? 'tfjs-node';
-  if (request === 'auto')
-    await selectBackend('auto', { modelKey: 'predict', measure: async () => 1, useCache: true }).catch(() =>
-      loadBackend('cpu'),
-    );
-  else await loadBackend(request);
-  const { model, meta } = await loadExportedModel(modelDir);
-  // The kernels training chose on this machine for this model shape (cached), so predictions match its figures.
-  const mcfg = detectorConfigOf(meta.config, meta.classes.length);
-  await chooseNativeKernels(activeBackend(), {
-    modelKey: modelKeyOf(mcfg),
-    shape: kernelTimingShape(mcfg.imgSize),
-  });
+  const { model, meta } = await openExportedModel(modelDir, opts.backend);
   const S = meta.imgSize;
   const C = meta.classes.length;
   const grid = makeGrid(S);

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { cocoGroundTruth } from './ground-truth';
 import { evaluateCoco, type CocoDetection, type CocoStats } from './metrics';
 import type { ManifestImage } from './protocol';
-import { chunk, type Batch, type BatchSource } from './data/pipeline';
+import { chunk, type Batch, type BatchSource, type EvalTransform } from './data/pipeline';
 import { untransformBox } from './data/image';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { flipAveragedOutputs } from './model/flip-tta';
@@ -29,13 +29,16 @@ export interface EvalResult {
   detections: CocoDetection[];
 }
 
-/** Runs the model in eval mode over images; detections only when `detect` (category id = class index + 1). */
+/**
+ * Runs the model in eval mode over images; detections only when `detect` (category id = class index + 1); each
+ * image changed by `transform` first when given.
+ */
 export async function evaluateImages(
   model: tf.LayersModel,
   source: BatchSource,
   images: readonly ManifestImage[],
   g: GridTensors,
-  opts: { batchSize: number; detect: boolean; decode?: DecodeSettings },
+  opts: { batchSize: number; detect: boolean; decode?: DecodeSettings; transform?: EvalTransform },
 ): Promise<EvalResult> {
   const C = source.numClasses;
   const S = source.imgSize;
@@ -44,7 +47,7 @@ export async function evaluateImages(
   const detections: CocoDetection[] = [];
   const decode = opts.decode ?? DEFAULT_DECODE;
   for (const group of chunk(images, opts.batchSize, false)) {
-    const b = await source.makeBatch(group, null);
+    const b = await source.makeBatch(group, null, opts.transform);
     const { x, targets } = batchTensors(b, S, C, source.grid.size);
     const [loss, flat] = tf.tidy(() => {
       const outs = model.predict(x) as tf.Tensor[];

@@ -1,5 +1,6 @@
 // The trainer process: receives one job, runs it, sends messages back, exits. Jobs: 'start' trains a run and
-// streams its events; 'predict' runs an exported model on images and answers 'predictions' (or 'failed'), so
+// streams its events; 'robustness' and 'saliency' analyse a finished run's exported model (analysis.ts) and
+// answer with the result; 'predict' runs an exported model on images and answers 'predictions' (or 'failed'), so
 // large pre-label and evaluation passes never block the caller. Runs under Node's child_process.fork (CLI,
 // `ridge serve`) or Electron's utilityProcess (same messages through parentPort).
 import { readFileSync } from 'node:fs';
@@ -73,6 +74,24 @@ async function main(): Promise<void> {
           ...(flipTta !== undefined ? { flipTta } : {}),
         });
         io.send({ type: 'predictions', predictions });
+      });
+      return;
+    }
+    if (cmd.type === 'robustness') {
+      void runJob(io, async () => {
+        const manifest = JSON.parse(readFileSync(cmd.manifestPath, 'utf8')) as Manifest;
+        const { robustnessOfModel } = await import('./analysis');
+        io.send({
+          type: 'robustnessResult',
+          robustness: await robustnessOfModel(cmd.modelDir, manifest, cmd.seed),
+        });
+      });
+      return;
+    }
+    if (cmd.type === 'saliency') {
+      void runJob(io, async () => {
+        const { saliencyOfModel } = await import('./analysis');
+        io.send({ type: 'saliencyMap', map: await saliencyOfModel(cmd.modelDir, cmd.image, cmd.detection) });
       });
       return;
     }

@@ -4,7 +4,10 @@ import type {
   BackendRequest,
   EpochMetrics,
   RunConfig,
+  RunRobustness,
+  RunSaliency,
 } from '../../shared/domain/runs';
+import type { SaliencyMap } from './robustness/saliency';
 import type { Split } from '../../shared/domain/types';
 
 /** One image of a frozen training manifest: an absolute file path, its size and its accepted boxes. */
@@ -54,6 +57,22 @@ export type TrainerCommand =
       /** Flip test-time augmentation as the model was evaluated unless false (half the time when off). */
       flipTta?: boolean;
     }
+  | {
+      /** Score an exported model on a manifest's test split under the corruptions (`ridge robustness`). */
+      type: 'robustness';
+      modelDir: string;
+      manifestPath: string;
+      /** The run's seed (the noise is drawn from it). */
+      seed: number;
+    }
+  | {
+      /** The input-gradient saliency map of one detection of one image (runs.saliency). */
+      type: 'saliency';
+      modelDir: string;
+      image: ManifestImage;
+      /** Which detection, best first as decoded. */
+      detection: number;
+    }
   | { type: 'cancel' };
 
 /** One predicted box in its image's source pixels (what the engine's predictImages returns). */
@@ -71,6 +90,13 @@ export interface PredictedBox {
 export type PredictReply =
   { type: 'predictions'; predictions: PredictedBox[] } | { type: 'failed'; reason: string };
 
+/** The answer to a 'robustness' or 'saliency' command (or 'failed'). */
+export type AnalysisReply =
+  { type: 'robustnessResult'; robustness: RunRobustness } | { type: 'saliencyMap'; map: SaliencyMap };
+
+/** Types of the messages that answer a one-off job, never part of a run's events. */
+export const JOB_REPLY_TYPES: readonly string[] = ['predictions', 'robustnessResult', 'saliencyMap'];
+
 /** The final evaluation of the best checkpoint on the test split (reported apart from validation). */
 export type TestMetrics = Record<string, number>;
 
@@ -80,9 +106,18 @@ export type TrainerEvent =
   | { type: 'progress'; epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number }
   | { type: 'epoch'; metrics: Omit<EpochMetrics, 'runId'> }
   | { type: 'checkpoint'; epoch: number; path: string; best: boolean }
-  | { type: 'done'; bestEpoch: number; testMetrics: TestMetrics; modelDir: string }
+  | {
+      type: 'done';
+      bestEpoch: number;
+      testMetrics: TestMetrics;
+      modelDir: string;
+      /** Test mAP50-95 under corruptions, when the run's config asks for it. */
+      robustness?: RunRobustness;
+      /** saliencyInBox over (up to SALIENCY_IMAGES) test images. */
+      saliency?: RunSaliency;
+    }
   | { type: 'failed'; reason: string }
   | { type: 'cancelled'; epoch: number };
 
-/** Anything a trainer process sends: training events, or the reply to a predict job. */
-export type TrainerMessage = TrainerEvent | PredictReply;
+/** Anything a trainer process sends: training events, or the reply to a one-off job. */
+export type TrainerMessage = TrainerEvent | PredictReply | AnalysisReply;

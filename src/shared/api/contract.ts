@@ -7,7 +7,9 @@ import type {
   RunRowView,
   RunsTable,
   PredictReport,
+  RunRobustnessView,
   RunTestEval,
+  SaliencyMapView,
   TrainPreflight,
 } from './runs-contract';
 import type { ApiErrorCode } from './errors';
@@ -95,6 +97,8 @@ export interface ResultMap extends StudioResultMap {
     report: string | null;
   };
   'runs.testEval': RunTestEval;
+  'runs.robustness': RunRobustnessView;
+  'runs.saliency': SaliencyMapView;
   'runs.predict': PredictReport;
   'labeling.prelabel': PrelabelReport;
 }

@@ -43,6 +43,8 @@ export const METHOD_NAMES = [
   'images.remove',
   'images.restore',
   'images.purgeRemoved',
+  'runs.robustness',
+  'runs.saliency',
 ] as const;
 
 /** IPC channel of a method: one channel per method, so the main process can check each. */
@@ -84,6 +86,8 @@ export const LONG_METHODS: readonly string[] = [
   'runs.testEval',
   'runs.predict',
   'runs.compare',
+  'runs.robustness',
+  'runs.saliency',
   'labeling.prelabel',
 ];
 

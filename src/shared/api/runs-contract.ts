@@ -1,4 +1,4 @@
-import type { BackendReason, RegMode, RunRecord } from '../domain/runs';
+import type { BackendReason, Placement, RegMode, RunRecord, RunRobustness } from '../domain/runs';
 
 /** One run as `ridge runs --json` prints it and the runs table shows it (services build it with toRunRow). */
 export interface RunRowView {
@@ -23,7 +23,36 @@ export interface RunRowView {
   testMAP50_95: number | null;
   gap: number | null;
   weightNorm: number | null;
+  /** Mean test mAP50-95 over corruptions and severities, and that over the clean figure; null if not measured. */
+  mPC: number | null;
+  rPC: number | null;
+  /** Saliency share inside ground-truth boxes over their area share (1 = no preference); null if not measured. */
+  saliencyInBox: number | null;
   failReason: string | null;
+}
+
+/** What runs.robustness answers: the run's robustness figures, as now stored with it. */
+export interface RunRobustnessView extends RunRobustness {
+  runId: string;
+}
+
+/**
+ * One detection's input-gradient saliency map (runs.saliency), over the image as the model saw it: letterboxed
+ * to the input size with the padding cut off, so it overlays the image scaled to width x height.
+ */
+export interface SaliencyMapView {
+  width: number;
+  height: number;
+  /** Row-major grey levels 0..255 (255 = the map's maximum), width * height of them. */
+  values: number[];
+  /** The detection, in the model input's pixels, with its score. */
+  detection: { classIndex: number; score: number; x1: number; y1: number; x2: number; y2: number };
+  /** How input pixels map back to the image's (source size, resized size, offset on the canvas). */
+  placement: Placement;
+  /** saliencyInBox of this image alone (null when it has no boxes). */
+  inBox: number | null;
+  /** How many detections the image has: valid detection indices are 0 to this minus 1. */
+  detections: number;
 }
 
 /** The runs table's data: the CLI's rows plus what only the studio keeps (display names, downloadable models). */

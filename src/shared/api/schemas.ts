@@ -179,6 +179,16 @@ export const argSchemas = {
     })
     .strict(),
   'runs.testEval': z.object({ runId: runIdSchema }).strict(),
+  // A done run's test mAP50-95 under corruptions, measured in a trainer process and stored (`ridge robustness`).
+  'runs.robustness': z.object({ runId: runIdSchema }).strict(),
+  // The saliency map of one detection (best first) of one image of a done run's manifest.
+  'runs.saliency': z
+    .object({
+      runId: runIdSchema,
+      imageId: z.number().int().min(1),
+      detection: z.number().int().min(0).default(0),
+    })
+    .strict(),
   'labeling.prelabel': z
     .object({
       runId: runIdSchema,

@@ -35,6 +35,7 @@ const SETTING_RULES = {
   ),
   widthMultiplier: finite.gt(0, 'must be above 0 and at most 4').max(4, 'must be above 0 and at most 4'),
   backbone: z.enum(BACKBONES, `must be one of ${BACKBONES.join(', ')}`),
+  robustness: z.boolean('must be true or false'),
   arm: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
 };
 
@@ -81,6 +82,7 @@ const settingsObject = z
     backend: SETTING_RULES.backend.optional(),
     widthMultiplier: SETTING_RULES.widthMultiplier.optional(),
     backbone: SETTING_RULES.backbone.optional(),
+    robustness: SETTING_RULES.robustness.optional(),
     arm: SETTING_RULES.arm.optional(),
   })
   .strict();
@@ -104,7 +106,12 @@ export const runSettingsSchema = settingsObject.superRefine((s, ctx) => {
 
 /** A stored or received run config, whole: the trainer refuses anything else before it trains. */
 export const runConfigSchema = z
-  .object({ ...SETTING_RULES, backbone: SETTING_RULES.backbone.optional(), optimizer: z.literal('adam') })
+  .object({
+    ...SETTING_RULES,
+    backbone: SETTING_RULES.backbone.optional(),
+    robustness: SETTING_RULES.robustness.optional(),
+    optimizer: z.literal('adam'),
+  })
   .superRefine((c, ctx) => {
     checkStrength(c, ctx);
     checkSize(c, ctx);

@@ -40,6 +40,11 @@ export interface RunConfig {
    * shipped inside the nsfwjs npm package. Absent on runs made before the choice existed (= scratch).
    */
   backbone?: BackboneName;
+  /**
+   * Score the best checkpoint on the test split under ImageNet-C corruptions after training (15 more test
+   * evaluations; see the README's Robustness). Absent on runs made before the setting existed (= off).
+   */
+  robustness?: boolean;
   /** Free-form group label so compare views can gather arms (e.g. "l2=5e-4"). */
   arm: string;
 }
@@ -60,6 +65,7 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   backend: 'auto',
   widthMultiplier: 0.5,
   backbone: 'scratch',
+  robustness: false,
   arm: 'none',
 };
 
@@ -82,6 +88,13 @@ export const PRETRAINED_RECIPE = {
 export function optimizerLabel(c: Pick<RunConfig, 'reg'>): string {
   return c.reg === 'wd' ? 'AdamW (decoupled weight decay)' : 'Adam';
 }
+
+/**
+ * Whether the runs of a comparison score robustness when the caller does not say (`ridge compare`, the app's
+ * Compare regularization, studies): on, since "is it more robust" is half of what a comparison asks, while a
+ * plain run keeps DEFAULT_RUN_CONFIG's off (15 more test evaluations; the README's Robustness gives the cost).
+ */
+export const COMPARE_ROBUSTNESS = true;
 
 /** Default strength of each regularization mode (an `--arms` entry without `=value`, the panel's choices). */
 export const DEFAULT_LAMBDA: Record<RegMode, number> = {
@@ -148,6 +161,56 @@ export interface RunRecord {
   failReason: string | null;
   /** Test-split evaluation of the best checkpoint, reported apart from validation. */
   testMetrics: Record<string, number> | null;
+  /** The best checkpoint's test mAP50-95 under corruptions; null when not measured. */
+  robustness: RunRobustness | null;
+  /** Where the best checkpoint looks on the test images; null when not measured. */
+  saliency: RunSaliency | null;
+}
+
+/** Where the resized image lands on the square canvas (integers), and whether it is mirrored. */
+export interface Placement {
+  /** Source size. */
+  srcW: number;
+  srcH: number;
+  /** Resized size. */
+  nw: number;
+  nh: number;
+  /** Top-left of the resized image on the canvas (may be negative: cropped). */
+  offX: number;
+  offY: number;
+  flip: boolean;
+}
+
+/** Test mAP50-95 of one corruption at one severity. */
+export interface CorruptionScore {
+  corruption: string;
+  severity: number;
+  mAP50_95: number;
+}
+
+/**
+ * A run's robustness: test mAP50-95 under each corruption and severity (COCO-C style), mPC (their mean) and rPC
+ * (mPC over the clean test mAP50-95 measured in the same pass; null when that is 0).
+ */
+export interface RunRobustness {
+  clean: number;
+  scores: CorruptionScore[];
+  mPC: number;
+  rPC: number | null;
+  /** Test images scored, and the seconds the whole evaluation took. */
+  images: number;
+  seconds: number;
+}
+
+/**
+ * A run's saliencyInBox: over test images with boxes (at most a bounded number), the mean of (share of the
+ * top detection's input-gradient saliency inside the ground-truth boxes) / (share of the image they cover).
+ * 1 means no preference for the objects; above 1, the detector looks at them. Null when no image qualified.
+ */
+export interface RunSaliency {
+  saliencyInBox: number | null;
+  images: number;
+  seconds: number;
 }
 
 /** One epoch of a run: data loss and penalty apart, measured in eval mode at the epoch's end. */

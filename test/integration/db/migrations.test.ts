@@ -15,7 +15,11 @@ afterEach(() => tmp.cleanup());
 function rawAtVersion(file: string, version: number): Database.Database {
   const db = new Database(file);
   db.pragma(`application_id = ${RIDGE_APPLICATION_ID}`);
-  migrate(db, file, MIGRATIONS.slice(0, version));
+  migrate(
+    db,
+    file,
+    MIGRATIONS.filter((m) => m.version <= version),
+  );
   return db;
 }
 
@@ -125,7 +129,7 @@ describe('migration 004 (run owner lease, interrupted, one regularization column
     old.close();
     const db = openDatabase(file);
     expect(userVersion(db)).toBe(SCHEMA_VERSION);
-    expect(SCHEMA_VERSION).toBe(4);
+    expect(SCHEMA_VERSION).toBe(6);
     expect(db.prepare('SELECT path, removed_at FROM image').all()).toEqual([
       { path: 'a.jpg', removed_at: 'gone' },
     ]);
@@ -136,6 +140,26 @@ describe('migration 004 (run owner lease, interrupted, one regularization column
       { id: 'r1', status: 'done', owner_json: null },
     ]);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+});
+
+describe('migration 006 (run robustness and saliency)', () => {
+  it('adds empty robustness and saliency columns to a v4 project, its runs unchanged', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const old = rawAtVersion(file, 4);
+    old
+      .prepare(
+        `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at, test_metrics_json)
+         VALUES ('r1', 'done', '{}', 'none', 'none', 0, 0, 'h', 'now', '{"AP":0.3}')`,
+      )
+      .run();
+    old.close();
+    const db = openDatabase(file);
+    expect(userVersion(db)).toBe(6);
+    expect(db.prepare('SELECT id, test_metrics_json, robustness_json, saliency_json FROM run').all()).toEqual(
+      [{ id: 'r1', test_metrics_json: '{"AP":0.3}', robustness_json: null, saliency_json: null }],
+    );
     db.close();
   });
 });

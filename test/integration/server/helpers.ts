@@ -6,7 +6,7 @@ import { ProjectRegistry } from '../../../src/main/services/api/registry';
 import { Project } from '../../../src/main/services/project/project';
 import type { RunQueueOptions } from '../../../src/main/services/runs/queue';
 import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
-import { refusingPredictor, standInQueue } from '../../helpers/studio';
+import { refusingAnalyzer, refusingPredictor, standInQueue } from '../../helpers/studio';
 
 /** A raw HTTP GET with chosen headers (fetch cannot forge Host), for proving each refusal. */
 export function rawGet(
@@ -102,7 +102,7 @@ export async function startTestServer(opts: {
     allowRemote: false,
     staticDir: opts.staticDir,
     registry,
-    services: { predictor: refusingPredictor },
+    services: { predictor: refusingPredictor, analyzer: refusingAnalyzer },
     ...(opts.startDir ? { startDir: opts.startDir } : {}),
     ...(opts.sessionGraceMs ? { sessionGraceMs: opts.sessionGraceMs } : {}),
   });

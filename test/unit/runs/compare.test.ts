@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type ArmSummary, spread, verdict } from '../../../src/main/services/runs/compare';
-import { planComparison } from '../../../src/main/services/runs/plan';
+import { planComparison, planRun } from '../../../src/main/services/runs/plan';
 import { armSettingsSchema, parseArmList } from '../../../src/shared/domain/run-config';
 import { argSchemas } from '../../../src/shared/api/schemas';
 
@@ -45,6 +45,17 @@ describe('compare arms', () => {
     expect(refusal('')).toMatch(/^arms: /);
     const twice = parseArmList('l2=1e-3,l2=0.001').map((a) => armSettingsSchema.parse(a));
     expect(() => planComparison(twice, 1, {})).toThrow(/arm 'l2=0.001' is listed twice/);
+  });
+
+  it('scores robustness in comparisons unless the base turns it off; a plain run leaves it off', () => {
+    const arms = parseArmList('none,l2').map((a) => armSettingsSchema.parse(a));
+    expect(planComparison(arms, 1, {}).configs.map((c) => c.robustness)).toEqual([true, true]);
+    expect(planComparison(arms, 1, { robustness: false }).configs.map((c) => c.robustness)).toEqual([
+      false,
+      false,
+    ]);
+    expect(planRun({}).robustness).toBe(false);
+    expect(planRun({ robustness: true }).robustness).toBe(true);
   });
 
   it('mean and sample sd', () => {

@@ -8,10 +8,10 @@ import { intOption, parseCommandArgs, requirePositional } from '../args';
 import { type CliDoor, withProject } from '../door';
 import { followRuns, runLine } from '../follow-runs';
 import { type CliIo, emit, note } from '../io';
-import { runFlagOptions, runFlagUsage, settingsFromFlags } from '../run-flags';
+import { runFlagOptions, runFlagUsage, settingsFromFlags, SHARED_RUN_FLAGS } from '../run-flags';
 
 /** Run-setting flags every arm of `ridge compare` shares. */
-const COMPARE_FLAGS = ['epochs', 'img-size', 'batch-size', 'lr', 'width', 'backbone', 'backend'];
+const COMPARE_FLAGS = SHARED_RUN_FLAGS;
 
 /** `ridge compare`'s line of `ridge help`. */
 export const COMPARE_USAGE =

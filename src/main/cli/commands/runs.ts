@@ -18,13 +18,14 @@ export async function runsCommand(argv: string[], io: CliIo): Promise<number> {
     emit(io, Boolean(values.json), rows, () => {
       if (rows.length === 0) return "no runs yet: start one with 'ridge train' or 'ridge compare'";
       const head =
-        'id                       status       arm           seed  best val mAP50  test mAP50  test mAP50-95     gap  |w|   backend';
+        'id                       status       arm           seed  best val mAP50  test mAP50  test mAP50-95    mPC     gap  |w|   backend';
       return [
         head,
         ...rows.map(
           (r) =>
             `${r.id.padEnd(24)} ${r.status.padEnd(12)} ${r.arm.padEnd(13)} ${String(r.seed).padStart(4)}  ` +
             `${f(r.mAP50).padStart(14)}  ${f(r.testMAP50).padStart(10)}  ${f(r.testMAP50_95).padStart(13)}  ` +
+            `${f(r.mPC).padStart(5)}  ` +
             `${f(r.gap).padStart(6)}  ${f(r.weightNorm, 1).padStart(5)}  ${r.backend ?? '-'}` +
             (kernelSummary(r.backendReasons) ? `\n    kernels: ${kernelSummary(r.backendReasons)}` : '') +
             (r.failReason ? `\n    ${r.failReason}` : ''),

@@ -4,21 +4,10 @@ import { parseCommandArgs, requirePositional } from '../args';
 import { withProject } from '../door';
 import { followRuns, runLine } from '../follow-runs';
 import { type CliIo, emit, note } from '../io';
-import { runFlagOptions, runFlagUsage, settingsFromFlags } from '../run-flags';
+import { runFlagOptions, runFlagUsage, settingsFromFlags, SHARED_RUN_FLAGS } from '../run-flags';
 
-/** Run-setting flags of `ridge train`. */
-const TRAIN_FLAGS = [
-  'reg',
-  'lambda',
-  'epochs',
-  'seed',
-  'img-size',
-  'batch-size',
-  'lr',
-  'width',
-  'backbone',
-  'backend',
-];
+/** Run-setting flags of `ridge train`: a mode, its strength and a seed, plus what every comparison arm shares. */
+const TRAIN_FLAGS = ['reg', 'lambda', 'seed', ...SHARED_RUN_FLAGS];
 
 /** `ridge train`'s line of `ridge help`. */
 export const TRAIN_USAGE = `ridge train <dir> ${runFlagUsage(TRAIN_FLAGS)} [--resume RUN]`;

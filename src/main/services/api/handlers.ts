@@ -6,7 +6,7 @@ import { importDataset } from '../datasets/import';
 import { UserError } from '../../../shared/errors';
 import { createBox, deleteBox, restoreBox, setImageStatus, updateBox } from '../labeling/edits';
 import type { Project } from '../project/project';
-import type { Predictor } from '../runs/predict-host';
+import type { Analyzer, Predictor } from '../runs/predict-host';
 import { deleteClass, mergeClasses } from '../labeling/classes';
 import { createRunsHandlers } from './runs-handlers';
 import type { StudioSession } from './session';
@@ -26,6 +26,8 @@ function withBoxes(p: Project, imageId: number): ImageWithBoxes {
 export interface HandlerServices {
   /** Runs an exported model on images in a trainer process of the door's kind (fork, utilityProcess). */
   predictor: Predictor;
+  /** Runs a finished run's robustness and saliency analyses in a trainer process of the door's kind. */
+  analyzer: Analyzer;
 }
 
 /**

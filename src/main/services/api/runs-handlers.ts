@@ -3,6 +3,7 @@ import type { ResultMap } from '../../../shared/api/contract';
 import type { RunRowView } from '../../../shared/api/runs-contract';
 import { prelabel } from '../labeling/prelabel';
 import type { Project } from '../project/project';
+import { detectionSaliencyMap, measureRobustness } from '../runs/analysis';
 import { compareRuns } from '../runs/compare';
 import { dataNotes, dataProblems, planData } from '../runs/data-checks';
 import { freezeManifest, manifestSummary } from '../runs/manifest';
@@ -78,6 +79,8 @@ type RunsMethods =
   | 'runs.delete'
   | 'runs.compare'
   | 'runs.testEval'
+  | 'runs.robustness'
+  | 'runs.saliency'
   | 'labeling.prelabel';
 
 /** The training and experiments methods; handlers.ts spreads them into createHandlers. */
@@ -95,7 +98,10 @@ export function createRunsHandlers(
       for (const r of p().runs.list()) {
         const n = runName(p(), r.id);
         if (n) names[r.id] = n;
-        configs[r.id] = { ...r.config };
+        // On/off settings (robustness) as words: the table shows values as text.
+        configs[r.id] = Object.fromEntries(
+          Object.entries(r.config).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'on' : 'off') : v]),
+        );
       }
       return { rows, names, configs, models: rows.filter((r) => hasModel(p(), r.id)).map((r) => r.id) };
     },
@@ -131,6 +137,8 @@ export function createRunsHandlers(
     },
     'runs.predict': (a) => predictFolder(p(), a, services.predictor),
     'runs.testEval': (a) => runTestEval(p(), a.runId, services.predictor),
+    'runs.robustness': (a) => measureRobustness(p(), a.runId, services.analyzer),
+    'runs.saliency': (a) => detectionSaliencyMap(p(), a.runId, a.imageId, a.detection, services.analyzer),
     'labeling.prelabel': (a) =>
       prelabel(p(), a.runId, {
         predict: services.predictor,

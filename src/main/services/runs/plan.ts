@@ -9,7 +9,12 @@ import {
   type RunSettings,
   withDefaults,
 } from '../../../shared/domain/run-config';
-import type { RegMode, RunConfig, RunRecord } from '../../../shared/domain/runs';
+import {
+  COMPARE_ROBUSTNESS,
+  type RegMode,
+  type RunConfig,
+  type RunRecord,
+} from '../../../shared/domain/runs';
 import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { assertTrainable } from './data-checks';
@@ -33,7 +38,10 @@ export interface ComparisonPlan {
   configs: RunConfig[];
 }
 
-/** Every arm over seeds 0..seeds-1 on one base; an arm listed twice is refused. */
+/**
+ * Every arm over seeds 0..seeds-1 on one base (robustness scored unless the base turns it off:
+ * COMPARE_ROBUSTNESS); an arm listed twice is refused.
+ */
 export function planComparison(
   arms: z.output<typeof armSettingsSchema>[],
   seeds: number,
@@ -49,7 +57,16 @@ export function planComparison(
   const configs: RunConfig[] = [];
   for (let seed = 0; seed < seeds; seed++)
     for (const a of specs)
-      configs.push(planRun({ ...base, seed, reg: a.reg, lambda: a.lambda, arm: a.name }));
+      configs.push(
+        planRun({
+          robustness: COMPARE_ROBUSTNESS,
+          ...base,
+          seed,
+          reg: a.reg,
+          lambda: a.lambda,
+          arm: a.name,
+        }),
+      );
   return { arms: names, configs };
 }
 

@@ -1,6 +1,8 @@
 import type { BackendRequest } from '../../../shared/domain/runs';
 import { UserError } from '../../../shared/errors';
-import type { PredictedBox, TrainerCommand } from '../../trainer/protocol';
+import type { SaliencyMapView } from '../../../shared/api/runs-contract';
+import type { RunRobustness } from '../../../shared/domain/runs';
+import type { PredictedBox, TrainerCommand, TrainerMessage } from '../../trainer/protocol';
 import { forkTrainer, type TrainerChild, trainerEntry, type TrainerSpawner } from './trainer-host';
 
 /** How a prediction pass decodes: the score cut, the backend, flip test-time augmentation (on unless false). */
@@ -36,16 +38,19 @@ export interface PredictProcessOptions {
 }
 
 /**
- * Run the engine's predictImages in a trainer process, so a large pre-label or test evaluation never blocks the
- * caller (the server's event loop, Electron's main process) and a crash in native code fails only this call.
- * Resolves with the boxes; rejects (a UserError) with the trainer's reason, its exit, a timeout or an abort.
+ * Run one job (predict, robustness, saliency) in a trainer process, so a long pass never blocks the caller (the
+ * server's event loop, Electron's main process) and a crash in native code fails only this call. Resolves with
+ * what `answer` picks from the reply; rejects (a UserError) with the trainer's reason, its exit, a timeout or an
+ * abort, prefixed with `what` ("prediction failed: ...").
  */
-export function predictInTrainerProcess(
-  job: PredictJob,
+export function runTrainerJob<T>(
+  command: Exclude<TrainerCommand, { type: 'start' | 'cancel' }>,
+  answer: (m: TrainerMessage) => T | undefined,
+  what: string,
   opts: PredictProcessOptions = {},
-): Promise<PredictedBox[]> {
+): Promise<T> {
   return new Promise((resolve, reject) => {
-    const fail = (reason: string) => reject(new UserError(`prediction failed: ${reason}`));
+    const fail = (reason: string) => reject(new UserError(`${what} failed: ${reason}`));
     if (opts.signal?.aborted) return fail('cancelled');
     let child: TrainerChild;
     try {
@@ -69,7 +74,8 @@ export function predictInTrainerProcess(
       });
     const onAbort = () => stop('cancelled; the trainer process was stopped');
     child.onMessage((m) => {
-      if (m.type === 'predictions') settle(() => resolve(m.predictions));
+      const value = answer(m);
+      if (value !== undefined) settle(() => resolve(value));
       else if (m.type === 'failed') settle(() => fail(m.reason));
     });
     child.onExit((how) => settle(() => fail(how)));
@@ -79,8 +85,17 @@ export function predictInTrainerProcess(
         opts.timeoutMs,
       );
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    child.send({ type: 'predict', ...job });
+    child.send(command);
   });
+}
+
+/** Run the engine's predictImages in a trainer process (runTrainerJob); resolves with the boxes. */
+export function predictInTrainerProcess(
+  job: PredictJob,
+  opts: PredictProcessOptions = {},
+): Promise<PredictedBox[]> {
+  const pick = (m: TrainerMessage) => (m.type === 'predictions' ? m.predictions : undefined);
+  return runTrainerJob({ type: 'predict', ...job }, pick, 'prediction', opts);
 }
 
 /** A generous limit for a hung trainer: two minutes to start, plus five seconds per image. */
@@ -101,5 +116,43 @@ export function trainerProcessPredictor(
     if (o.backend !== undefined) job.backend = o.backend;
     if (o.flipTta !== undefined) job.flipTta = o.flipTta;
     return predictInTrainerProcess(job, { ...opts, timeoutMs: predictTimeoutMs(images.length) });
+  };
+}
+
+/** A robustness or saliency job: the trainer protocol's command without its tag. */
+export type RobustnessJob = Omit<Extract<TrainerCommand, { type: 'robustness' }>, 'type'>;
+/** See RobustnessJob. */
+export type SaliencyJob = Omit<Extract<TrainerCommand, { type: 'saliency' }>, 'type'>;
+
+/**
+ * The analyses of a finished run's model as the services see them (runs.robustness, runs.saliency): each front
+ * door's composition root hands one in, running them in a trainer process of its own kind.
+ */
+export interface Analyzer {
+  /** Test mAP50-95 under the corruptions; `images` (the test split's size) sets how long to wait. */
+  robustness(job: RobustnessJob, images: number): Promise<RunRobustness>;
+  saliency(job: SaliencyJob): Promise<SaliencyMapView>;
+}
+
+/** The Analyzer every front door hands to the services: jobs in a trainer process started by `spawn`. */
+export function trainerProcessAnalyzer(
+  opts: Omit<PredictProcessOptions, 'signal' | 'timeoutMs'> = {},
+): Analyzer {
+  return {
+    robustness: (job, images) =>
+      runTrainerJob(
+        { type: 'robustness', ...job },
+        (m) => (m.type === 'robustnessResult' ? m.robustness : undefined),
+        'the robustness evaluation',
+        // 16 test evaluations, each a prediction pass over the test split plus its corruption.
+        { ...opts, timeoutMs: predictTimeoutMs(16 * images) },
+      ),
+    saliency: (job) =>
+      runTrainerJob(
+        { type: 'saliency', ...job },
+        (m) => (m.type === 'saliencyMap' ? m.map : undefined),
+        'the saliency map',
+        { ...opts, timeoutMs: predictTimeoutMs(2) },
+      ),
   };
 }

@@ -31,6 +31,9 @@ export function toRunRow(r: RunRecord, epochs: EpochMetrics[]): RunRowView {
     testMAP50_95: r.testMetrics?.AP ?? null,
     gap: best ? best.valDataLoss - best.trainDataLoss : null,
     weightNorm: last?.weightNorm ?? null,
+    mPC: r.robustness?.mPC ?? null,
+    rPC: r.robustness?.rPC ?? null,
+    saliencyInBox: r.saliency?.saliencyInBox ?? null,
     failReason: r.failReason,
   };
 }

@@ -48,7 +48,14 @@ export function recordEvent(p: Project, runId: string, e: TrainerEvent): void {
       p.tx(() => p.runs.addEpoch({ ...e.metrics, runId }));
       break;
     case 'done':
-      p.tx(() => p.runs.markEnded(runId, 'done', { bestEpoch: e.bestEpoch, testMetrics: e.testMetrics }));
+      p.tx(() =>
+        p.runs.markEnded(runId, 'done', {
+          bestEpoch: e.bestEpoch,
+          testMetrics: e.testMetrics,
+          ...(e.robustness ? { robustness: e.robustness } : {}),
+          ...(e.saliency ? { saliency: e.saliency } : {}),
+        }),
+      );
       break;
     case 'failed':
       p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: e.reason }));

@@ -1,7 +1,12 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { TrainerCommand, TrainerEvent, TrainerMessage } from '../../trainer/protocol';
+import {
+  JOB_REPLY_TYPES,
+  type TrainerCommand,
+  type TrainerEvent,
+  type TrainerMessage,
+} from '../../trainer/protocol';
 
 /** How a trainer process ended, from main's point of view. */
 export type TrainerOutcome =
@@ -129,9 +134,9 @@ export function spawnTrainer(
   let killTimer: NodeJS.Timeout | null = null;
   const outcome = new Promise<TrainerOutcome>((resolve) => {
     child.onMessage((msg) => {
-      if (msg.type === 'predictions') return; // the answer to a predict job, never part of a run
+      if (JOB_REPLY_TYPES.includes(msg.type)) return; // the answer to a one-off job, never part of a run
       try {
-        onEvent(msg);
+        onEvent(msg as TrainerEvent);
       } catch (err) {
         terminal ??= {
           status: 'failed',

@@ -3,6 +3,7 @@
 // applied while converting to float, which is one pass over the pixels anyway.
 import sharp, { type OutputInfo } from 'sharp';
 import type { InputBox } from '../model/targets';
+import type { Placement } from '../../../shared/domain/runs';
 import type { SeededRng } from './prng';
 
 /** A decoded RGB image (3 channels, row-major). */
@@ -12,19 +13,8 @@ export interface RawImage {
   height: number;
 }
 
-/** Where the resized image lands on the square canvas (integers), and whether it is mirrored. */
-export interface Placement {
-  /** Source size. */
-  srcW: number;
-  srcH: number;
-  /** Resized size. */
-  nw: number;
-  nh: number;
-  /** Top-left of the resized image on the canvas (may be negative: cropped). */
-  offX: number;
-  offY: number;
-  flip: boolean;
-}
+/** Where the resized image lands on the square canvas (the shared definition: saliency maps carry one too). */
+export type { Placement } from '../../../shared/domain/runs';
 
 /** Colour jitter parameters: contrast gain, brightness shift (0..255 units), saturation gain. */
 export interface ColourJitter {

@@ -52,6 +52,9 @@ export interface AugmentRequest {
   mosaic?: { probability: number; pool: readonly ManifestImage[] };
 }
 
+/** A change made to a decoded eval image before it is letterboxed (the robustness evaluation's corruptions). */
+export type EvalTransform = (img: ManifestImage, raw: RawImage) => Promise<RawImage>;
+
 /** Decodes, caches, letterboxes and augments manifest images into batches. */
 export class BatchSource {
   private readonly cache = new Map<number, Promise<RawImage>>();
@@ -94,9 +97,14 @@ export class BatchSource {
   /**
    * Builds a batch. With `augment`, each image's jitter comes from hash(seed, epoch, image id); with
    * `augment.mosaic`, an image becomes a mosaic with three others drawn from `augment.mosaic.pool` with
-   * probability `augment.mosaic.probability`. Without `augment`, the plain letterbox (evaluation).
+   * probability `augment.mosaic.probability`. Without `augment`, the plain letterbox (evaluation), of the image
+   * as `transform` changes it when given (not cached).
    */
-  async makeBatch(images: readonly ManifestImage[], augment: AugmentRequest | null): Promise<Batch> {
+  async makeBatch(
+    images: readonly ManifestImage[],
+    augment: AugmentRequest | null,
+    transform?: EvalTransform,
+  ): Promise<Batch> {
     const S = this.imgSize;
     const n = images.length;
     const N = this.grid.size;
@@ -116,7 +124,10 @@ export class BatchSource {
         const raw = await this.decode(img);
         if (!augment) {
           const placement = letterboxPlacement(raw.width, raw.height, S);
-          return { raw, img, placement, colour: null, canvas: await this.evalCanvas(img, raw, placement) };
+          const canvas = transform
+            ? await renderPlacement(await transform(img, raw), placement, S)
+            : await this.evalCanvas(img, raw, placement);
+          return { raw, img, placement, colour: null, canvas };
         }
         const rng = new SeededRng(hashIntsFnv(augment.seed, augment.epoch, img.id, 0xa06));
         const { placement, colour } = augmentPlacement(raw.width, raw.height, S, rng);

@@ -33,6 +33,8 @@ export interface Detection {
   y1: number;
   x2: number;
   y2: number;
+  /** The grid location (index into the flat output) it was decoded from, when decoded from a head output. */
+  location?: number;
 }
 
 /** IoU of two x1y1x2y2 boxes. */
@@ -90,6 +92,7 @@ export function decodeImage(
       y1: py - d(1),
       x2: px + d(2),
       y2: py + d(3),
+      location: k,
     });
   }
   return nmsPerClass(dets, s.iouThreshold, s.maxDetections);

@@ -5,6 +5,8 @@ import type {
   EpochMetrics,
   RunConfig,
   RunRecord,
+  RunRobustness,
+  RunSaliency,
   RunStatus,
 } from '../../../../shared/domain/runs';
 import { nowIso } from './rows';
@@ -23,6 +25,8 @@ interface RunRow {
   best_epoch: number | null;
   fail_reason: string | null;
   test_metrics_json: string | null;
+  robustness_json: string | null;
+  saliency_json: string | null;
 }
 
 interface EpochRow {
@@ -63,6 +67,8 @@ function toRun(r: RunRow): RunRecord {
     bestEpoch: r.best_epoch,
     failReason: r.fail_reason,
     testMetrics: r.test_metrics_json ? (JSON.parse(r.test_metrics_json) as Record<string, number>) : null,
+    robustness: r.robustness_json ? (JSON.parse(r.robustness_json) as RunRobustness) : null,
+    saliency: r.saliency_json ? (JSON.parse(r.saliency_json) as RunSaliency) : null,
   };
 }
 
@@ -100,6 +106,7 @@ export class RunRepo {
       finish: db.prepare(
         `UPDATE run SET status = @status, ended_at = @now, fail_reason = @failReason,
            best_epoch = coalesce(@bestEpoch, best_epoch), test_metrics_json = coalesce(@testMetrics, test_metrics_json),
+           robustness_json = coalesce(@robustness, robustness_json), saliency_json = coalesce(@saliency, saliency_json),
            owner_json = NULL, heartbeat_at = NULL
          WHERE id = @id`,
       ),
@@ -135,6 +142,7 @@ export class RunRepo {
       ),
       epochs: db.prepare('SELECT * FROM epoch_metric WHERE run_id = ? ORDER BY epoch'),
       epochCount: db.prepare('SELECT count(*) AS n FROM epoch_metric WHERE run_id = ?'),
+      robustness: db.prepare('UPDATE run SET robustness_json = @robustness WHERE id = @id'),
       remove: db.prepare('DELETE FROM run WHERE id = ?'),
       name: db.prepare('SELECT name FROM run WHERE id = ?'),
       rename: db.prepare('UPDATE run SET name = ? WHERE id = ?'),
@@ -178,7 +186,13 @@ export class RunRepo {
   markEnded(
     id: string,
     status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>,
-    extra: { failReason?: string; bestEpoch?: number; testMetrics?: Record<string, number> } = {},
+    extra: {
+      failReason?: string;
+      bestEpoch?: number;
+      testMetrics?: Record<string, number>;
+      robustness?: RunRobustness;
+      saliency?: RunSaliency;
+    } = {},
   ): void {
     this.q.finish.run({
       id,
@@ -187,7 +201,14 @@ export class RunRepo {
       failReason: extra.failReason ?? null,
       bestEpoch: extra.bestEpoch ?? null,
       testMetrics: extra.testMetrics ? JSON.stringify(extra.testMetrics) : null,
+      robustness: extra.robustness ? JSON.stringify(extra.robustness) : null,
+      saliency: extra.saliency ? JSON.stringify(extra.saliency) : null,
     });
+  }
+
+  /** Store (or replace) a finished run's robustness evaluation, measured later on demand. */
+  setRobustness(id: string, robustness: RunRobustness): void {
+    this.q.robustness.run({ id, robustness: JSON.stringify(robustness) });
   }
 
   /** Every queued or running run with who holds it, oldest first. */

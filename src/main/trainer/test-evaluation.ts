@@ -1,0 +1,36 @@
+// The final evaluation of a run's best checkpoint on the test split: COCO figures and data loss, where the model
+// looks (saliencyInBox, bounded to SALIENCY_IMAGES images) and, when the run asks for it, robustness (15 passes).
+import type * as tf from '@tensorflow/tfjs';
+import type { RunConfig, RunRobustness, RunSaliency } from '../../shared/domain/runs';
+import type { BatchSource } from './data/pipeline';
+import { cocoStats, evaluateImages } from './evaluate';
+import type { GridTensors } from './model/loss';
+import type { ManifestImage } from './protocol';
+import { evaluateRobustness } from './robustness/robustness';
+import { evaluateSaliency } from './robustness/saliency';
+
+/** What the test split says of the best checkpoint (empty metrics and nothing else without test images). */
+export interface TestEvaluation {
+  testMetrics: Record<string, number>;
+  robustness?: RunRobustness;
+  saliency?: RunSaliency;
+}
+
+/** Evaluates `model` (the best checkpoint's weights) on `test`; robustness stops early when `signal` aborts. */
+export async function evaluateTestSplit(
+  model: tf.LayersModel,
+  source: BatchSource,
+  test: readonly ManifestImage[],
+  grid: GridTensors,
+  o: { classes: readonly string[]; config: RunConfig; signal: AbortSignal },
+): Promise<TestEvaluation> {
+  if (test.length === 0) return { testMetrics: {} };
+  const { batchSize, seed } = o.config;
+  const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true });
+  const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
+  const saliency = await evaluateSaliency(model, source, test, { batchSize });
+  if (!o.config.robustness) return { testMetrics, saliency };
+  const ro = { classes: o.classes, batchSize, seed, signal: o.signal, clean: testMetrics.AP };
+  const robustness = await evaluateRobustness(model, source, test, grid, ro);
+  return { testMetrics, saliency, ...(robustness ? { robustness } : {}) };
+}
