@@ -56,6 +56,15 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     expect(end.failReason).toMatch(/killed by SIGKILL/);
   });
 
+  it("a killed trainer's reason is the signal and its last real line, without TensorFlow's log chatter", async () => {
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const end = await executeRun(p, run.id, standIn('noisy-sigkill'));
+    expect(end.status).toBe('failed');
+    expect(end.failReason).toBe(
+      'the trainer process was killed by SIGKILL: Error: ran out of memory in conv2d',
+    );
+  });
+
   it('cancel asks the trainer to stop and records the run as cancelled', async () => {
     const mode = standIn('hang');
     const run = createRun(p, DEFAULT_RUN_CONFIG);
