@@ -11,6 +11,12 @@ import { TabSessions } from './sessions';
 import { serveStatic } from './static';
 import { serveSocket } from './ws';
 
+/**
+ * The largest WebSocket message the server accepts (one frame or a fragmented message, whole): a bigger one closes
+ * that connection with 1009 (message too big). Calls are small JSON; a large batch of boxes fits many times over.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+
 /** How long a tab's session waits for the tab to reconnect before its project is let go. */
 export const SESSION_GRACE_MS = 30 * 60_000;
 
@@ -27,6 +33,8 @@ export interface ServeOptions {
   startDir?: string;
   token?: string;
   sessionGraceMs?: number;
+  /** Where the server's one-line notes go (a connection closed on a bad frame...); default: stderr. */
+  log?: (line: string) => void;
 }
 
 /** A running server: the URL to print, and how to stop it. */
@@ -62,7 +70,9 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   );
   const token = opts.token ?? newToken();
   const guard: GuardConfig = { token, allowedHosts: null };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (err) => log(`ridge serve: WebSocket server error: ${err.message}`));
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://internal');
@@ -81,15 +91,17 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A peer that resets during the handshake must not become an unhandled 'error' event.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://internal');
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'no WebSocket here');
     const refused = checkRequest(req, url, guard, true);
     if (refused) return refuseUpgrade(socket, refused.status, refused.message);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const { tab, resumed } = sessions.attach(url.searchParams.get(SESSION_PARAM), ws);
+      serveSocket(ws, tab.handlers, log);
       const hello: WireServerMessage = { t: 'hello', session: tab.session.id, resumed };
       ws.send(JSON.stringify(hello));
-      serveSocket(ws, tab.handlers);
     });
   });
 
