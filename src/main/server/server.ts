@@ -6,7 +6,7 @@ import { SESSION_PARAM, type WireServerMessage } from '../../shared/api/wire';
 import type { HandlerServices } from '../services/api/handlers';
 import type { ProjectRegistry } from '../services/api/registry';
 import { handleApi } from './http-api';
-import { checkRequest, type GuardConfig, isLoopbackHost, loopbackHosts, newToken } from './security';
+import { allowedHosts, checkRequest, type GuardConfig, isLoopbackHost, newToken } from './security';
 import { TabSessions } from './sessions';
 import { serveStatic } from './static';
 import { serveSocket } from './ws';
@@ -25,6 +25,8 @@ export interface ServeOptions {
   host: string;
   port: number;
   allowRemote: boolean;
+  /** With allowRemote: Host names (name or name:port) remote browsers use, beside the bound address's own. */
+  publicHosts?: string[];
   /** The built renderer (out/renderer). */
   staticDir: string;
   registry: ProjectRegistry;
@@ -110,7 +112,7 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  if (!opts.allowRemote) guard.allowedHosts = loopbackHosts(opts.host, port);
+  guard.allowedHosts = allowedHosts(opts.host, port, opts.allowRemote ? (opts.publicHosts ?? []) : []);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,

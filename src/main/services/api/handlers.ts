@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { ImageWithBoxes, ResultMap } from '../../../shared/api/contract';
 import { type ArgsOf, argSchemas, type MethodName } from '../../../shared/api/schemas';
 import { exportDataset } from '../datasets/export';
@@ -8,6 +7,7 @@ import { createBox, deleteBox, restoreBox, setImageStatus, updateBox } from '../
 import type { Project } from '../project/project';
 import type { Predictor } from '../runs/predict-host';
 import { deleteClass, mergeClasses } from '../labeling/classes';
+import { type FileReach, unconfinedReach } from './reach';
 import { createRunsHandlers } from './runs-handlers';
 import type { StudioSession } from './session';
 import { createStudioHandlers } from './studio-handlers';
@@ -26,6 +26,8 @@ function withBoxes(p: Project, imageId: number): ImageWithBoxes {
 export interface HandlerServices {
   /** Runs an exported model on images in a trainer process of the door's kind (fork, utilityProcess). */
   predictor: Predictor;
+  /** Which folders calls may name (`ridge serve`: its --data-root folders); none: any (the app, the CLI). */
+  reach?: FileReach;
 }
 
 /**
@@ -34,9 +36,12 @@ export interface HandlerServices {
  */
 export function createHandlers(session: StudioSession, services: HandlerServices): Handlers {
   const p = () => session.project;
+  const reach = services.reach ?? unconfinedReach;
+  /** Imports may also read the open project's own folder (browser uploads wait in its .staging). */
+  const importable = (dir: string, what: string) => reach.resolve(dir, what, [p().dir]);
   return {
-    'project.create': (a) => session.use(a.dir, 'create', a.name),
-    'project.open': (a) => session.use(a.dir),
+    'project.create': (a) => session.use(reach.resolve(a.dir, 'project folder'), 'create', a.name),
+    'project.open': (a) => session.use(reach.resolve(a.dir, 'project folder')),
     'project.info': () => p().info(),
     'project.stats': () => ({ ...p().stats(), duplicateGroups: p().images.duplicateGroups() }),
     'classes.list': () => p().classes.list(),
@@ -79,15 +84,15 @@ export function createHandlers(session: StudioSession, services: HandlerServices
     'datasets.import': (a) =>
       importDataset(p(), {
         format: a.format,
-        from: path.resolve(a.from),
-        ...(a.images ? { images: path.resolve(a.images) } : {}),
+        from: importable(a.from, 'import source'),
+        ...(a.images ? { images: importable(a.images, 'image folder') } : {}),
         ...(a.split ? { split: a.split } : {}),
         link: Boolean(a.link),
         skipBad: Boolean(a.skipBad),
         verifyPixels: Boolean(a.verifyPixels),
         onProgress: (done, total, phase) => session.emit('import.progress', { done, total, phase }),
       }),
-    'datasets.export': (a) => exportDataset(p(), a.format, a.to),
+    'datasets.export': (a) => exportDataset(p(), a.format, reach.resolve(a.to, 'export folder')),
     'runs.list': () => p().runs.list(),
     'runs.epochs': (a) => p().runs.epochs(a.runId),
     'images.counts': () => {
