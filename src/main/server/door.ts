@@ -5,6 +5,7 @@ import path from 'node:path';
 import { UserError } from '../../shared/errors';
 import { confinedReach } from '../services/api/reach';
 import { ProjectRegistry } from '../services/api/registry';
+import { SERVER_BUSY_TIMEOUT_MS } from '../services/db/write-queue';
 import { PROJECT_FILE } from '../services/project/project';
 import { thisProcessOwner } from '../services/runs/lease';
 import { trainerProcessPredictor } from '../services/runs/predict-host';
@@ -25,6 +26,8 @@ export interface ServeDoorOptions {
   staticDir: string;
   /** A project to open for every new tab, and whose queued runs resume at once. */
   dir?: string;
+  /** How long an API write waits for another process's lock (default WRITE_WAIT_MS; tests wait less). */
+  writeWaitMs?: number;
   /** A different trainer entry (RIDGE_TRAINER_ENTRY; tests use the stand-in trainer). */
   trainerEntry?: string;
 }
@@ -59,7 +62,11 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
     ? o.dataRoots
     : [startDir ? path.dirname(startDir) : path.resolve(o.cwd ?? process.cwd())];
   const entry = o.trainerEntry ? { entry: o.trainerEntry } : {};
-  const registry = new ProjectRegistry({ owner: thisProcessOwner(), adopt: true, ...entry });
+  // Short synchronous lock waits: API writes wait for another process's lock asynchronously (write-queue.ts).
+  const registry = new ProjectRegistry(
+    { owner: thisProcessOwner(), adopt: true, ...entry },
+    { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS },
+  );
   // The start project stays open while the server runs: its queued runs train even before a tab connects.
   const pinned = startDir ? registry.acquire(startDir) : null;
   let server: StudioServer;
@@ -71,7 +78,11 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
       publicHosts: o.publicHosts ?? [],
       staticDir: o.staticDir,
       registry,
-      services: { predictor: trainerProcessPredictor(entry), reach: confinedReach(dataRoots) },
+      services: {
+        predictor: trainerProcessPredictor(entry),
+        reach: confinedReach(dataRoots),
+        ...(o.writeWaitMs !== undefined ? { writeWaitMs: o.writeWaitMs } : {}),
+      },
       ...(startDir ? { startDir } : {}),
     });
   } catch (err) {
