@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openServeDoor, type ServeDoor } from '../../../src/main/server/door';
 import { isRetryable } from '../../../src/shared/api/errors';
-import { REPO_ROOT, STANDIN_TRAINER } from '../../helpers/paths';
+import { holdLock } from '../../helpers/lock-holder';
+import { STANDIN_TRAINER } from '../../helpers/paths';
 import { makeTmpDir } from '../../helpers/tmp';
 import { sampleProjects, wsCall, wsConnect } from './helpers';
 
@@ -18,31 +17,6 @@ const tmp = makeTmpDir('ridge-write-queue-');
 const dir = path.join(tmp.dir, 'served');
 let door: ServeDoor;
 let ws: NonNullable<Awaited<ReturnType<typeof wsConnect>>['ws']>;
-
-/** A writer in another process holding the project's write lock (BEGIN IMMEDIATE) until release() is called. */
-async function holdLock(): Promise<{ release(): Promise<void>; child: ChildProcess }> {
-  const script = `
-    const db = new (require('better-sqlite3'))(process.argv[1]);
-    db.exec('BEGIN IMMEDIATE');
-    db.prepare("UPDATE project SET name = name").run();
-    console.log('locked');
-    process.stdin.once('data', () => { db.exec('COMMIT'); db.close(); console.log('released'); process.exit(0); });`;
-  const child = spawn(process.execPath, ['-e', script, path.join(dir, 'project.ridge')], {
-    cwd: REPO_ROOT,
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout! });
-  const next = () => new Promise<string>((r) => lines.once('line', r));
-  expect(await next()).toBe('locked');
-  return {
-    child,
-    release: async () => {
-      const released = next();
-      child.stdin!.write('go\n');
-      expect(await released).toBe('released');
-    },
-  };
-}
 
 const box = { imageId: 1, classId: 1, x: 1, y: 1, w: 5, h: 5 };
 
@@ -73,7 +47,7 @@ async function boxCount(): Promise<number> {
 describe('ridge serve beside another process holding the write lock (issue 15)', () => {
   it('answers reads while a write waits, then fails the write as retryable busy, with nothing written', async () => {
     const before = await boxCount();
-    const lock = await holdLock();
+    const lock = await holdLock(path.join(dir, 'project.ridge'));
     const order: string[] = [];
     const write = wsCall(ws, 'annotations.create', box).then((r) => (order.push('write'), r));
     const read = wsCall(ws, 'images.counts', {}).then((r) => (order.push('read'), r));
@@ -93,7 +67,7 @@ describe('ridge serve beside another process holding the write lock (issue 15)',
 
   it('a write that waits lands once the lock is free, and queued writes keep their order', async () => {
     const before = await boxCount();
-    const lock = await holdLock();
+    const lock = await holdLock(path.join(dir, 'project.ridge'));
     const first = wsCall(ws, 'classes.create', { name: 'first' });
     const second = wsCall(ws, 'classes.create', { name: 'second' });
     const edit = wsCall(ws, 'annotations.create', box);
