@@ -80,7 +80,9 @@ const figures = {
   apiImportsFailed: 0,
   cliImports: 0,
   cliImportsFailed: 0,
+  runsStarted: 0,
   runsDone: 0,
+  longestRunS: 0,
   runsFailed: 0,
 };
 const failures: string[] = [];
@@ -215,6 +217,8 @@ async function main(): Promise<void> {
         continue;
       }
       const [runId] = (r.value as { runIds: string[] }).runIds;
+      figures.runsStarted++;
+      const startedAt = Date.now();
       for (;;) {
         await new Promise((res) => setTimeout(res, 1000));
         const list = await c.call('runs.list', {});
@@ -222,6 +226,7 @@ async function main(): Promise<void> {
           list.value as { id: string; status: string; failReason: string | null }[] | undefined
         )?.find((x) => x.id === runId);
         if (run && (run.status === 'done' || run.status === 'failed' || run.status === 'cancelled')) {
+          figures.longestRunS = Math.max(figures.longestRunS, (Date.now() - startedAt) / 1000);
           if (run.status === 'done') figures.runsDone++;
           else {
             figures.runsFailed++;
@@ -275,7 +280,9 @@ async function main(): Promise<void> {
   console.log(
     `imports over the API: ${figures.apiImports} (busy: ${figures.apiImportsBusy}, failed: ${figures.apiImportsFailed}); CLI imports beside: ${figures.cliImports} (failed: ${figures.cliImportsFailed})`,
   );
-  console.log(`tiny trainings under serve: ${figures.runsDone} done, ${figures.runsFailed} failed`);
+  console.log(
+    `tiny trainings under serve: ${figures.runsStarted} started, ${figures.runsDone} done, ${figures.runsFailed} failed; longest ${figures.longestRunS.toFixed(0)} s`,
+  );
   console.log(`image rows: ${paths.length}; boxes acknowledged and checked: ${acked.size}`);
   console.log(`acknowledged edits lost: ${lost}`);
   console.log(`missing files: ${missing}`);
