@@ -6,7 +6,7 @@ export class UserError extends Error {
   /** The file the problem is in, when there is one. */
   readonly file: string | undefined;
   /** The API error code this refusal crosses transports as (see API_ERRORS). */
-  readonly code: 'user' | 'no-project' = 'user';
+  readonly code: 'user' | 'no-project' | 'busy' = 'user';
   constructor(message: string, file?: string) {
     super(message);
     this.name = 'UserError';
@@ -20,5 +20,21 @@ export class NoProjectError extends UserError {
   constructor(message = 'no project is open; open or create one first') {
     super(message);
     this.name = 'NoProjectError';
+  }
+}
+
+/**
+ * A write that waited its whole allowance for another process's lock on the project (a CLI import, another app):
+ * code 'busy', which API_ERRORS marks retryable, so a client can say "waiting for another writer" and try again.
+ * Nothing of the call was written.
+ */
+export class ProjectBusyError extends UserError {
+  override readonly code = 'busy';
+  constructor(waitedMs: number) {
+    super(
+      `the project is locked by another writer (another ridge process, such as a CLI import); waited ` +
+        `${(waitedMs / 1000).toFixed(1)} s, nothing was written; try again`,
+    );
+    this.name = 'ProjectBusyError';
   }
 }

@@ -1,7 +1,7 @@
 import type { Protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
 import type { StudioSession } from '../services/api/session';
-import { imageMedia } from '../services/api/media';
+import { imageMedia, thumbSizeSchema } from '../services/api/media';
 
 /** The scheme the renderer uses for image bytes inside Electron (the web build uses /api/images over HTTP). */
 export const MEDIA_SCHEME = 'ridge-media';
@@ -13,7 +13,7 @@ export function registerMediaProtocol(protocol: Pick<Protocol, 'handle'>, sessio
     const m = /^\/(\d+)\/(file|thumb)$/.exec(url.pathname);
     if (url.host !== 'image' || !m) return new Response('not found', { status: 404 });
     try {
-      const size = Math.min(1024, Math.max(32, Number(url.searchParams.get('size')) || 256));
+      const size = thumbSizeSchema.parse(url.searchParams.get('size') ?? undefined);
       const media = await imageMedia(session.project, Number(m[1]), m[2] as 'file' | 'thumb', size);
       const body = media.buffer ?? (await readFile(media.file!));
       return new Response(new Uint8Array(body), { headers: { 'Content-Type': media.mime } });

@@ -1,9 +1,11 @@
 // The composition root of `ridge serve`: one project registry (runs adopted, trainers forked), one predictor
 // process kind, the server with one session per browser tab. The CLI's serve command calls only this.
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../shared/errors';
+import { confinedReach } from '../services/api/reach';
 import { ProjectRegistry } from '../services/api/registry';
+import { SERVER_BUSY_TIMEOUT_MS } from '../services/db/write-queue';
 import { PROJECT_FILE } from '../services/project/project';
 import { thisProcessOwner } from '../services/runs/lease';
 import { trainerProcessAnalyzer, trainerProcessPredictor } from '../services/runs/predict-host';
@@ -15,9 +17,17 @@ export interface ServeDoorOptions {
   host: string;
   port: number;
   allowRemote: boolean;
+  /** Further Host header names (name or name:port) a remote browser may use; only with allowRemote. */
+  publicHosts?: string[];
+  /** Folders imports, exports and projects over the API may be in; none: the served project's parent (or cwd). */
+  dataRoots?: string[];
+  /** The folder `ridge serve` was started in (the default data root when no project is served). */
+  cwd?: string;
   staticDir: string;
   /** A project to open for every new tab, and whose queued runs resume at once. */
   dir?: string;
+  /** How long an API write waits for another process's lock (default WRITE_WAIT_MS; tests wait less). */
+  writeWaitMs?: number;
   /** A different trainer entry (RIDGE_TRAINER_ENTRY; tests use the stand-in trainer). */
   trainerEntry?: string;
 }
@@ -41,8 +51,22 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
       `${startDir} is not a Ridge Studio project (no ${PROJECT_FILE}); create one with 'ridge init'`,
       startDir,
     );
+  if (o.publicHosts?.length && !o.allowRemote)
+    throw new UserError(
+      'ridge serve: --public-host only matters with --allow-remote (loopback names always work)',
+    );
+  for (const root of o.dataRoots ?? [])
+    if (!existsSync(root) || !statSync(root).isDirectory())
+      throw new UserError(`ridge serve: --data-root ${root} is not a folder`, root);
+  const dataRoots = o.dataRoots?.length
+    ? o.dataRoots
+    : [startDir ? path.dirname(startDir) : path.resolve(o.cwd ?? process.cwd())];
   const entry = o.trainerEntry ? { entry: o.trainerEntry } : {};
-  const registry = new ProjectRegistry({ owner: thisProcessOwner(), adopt: true, ...entry });
+  // Short synchronous lock waits: API writes wait for another process's lock asynchronously (write-queue.ts).
+  const registry = new ProjectRegistry(
+    { owner: thisProcessOwner(), adopt: true, ...entry },
+    { busyTimeoutMs: SERVER_BUSY_TIMEOUT_MS },
+  );
   // The start project stays open while the server runs: its queued runs train even before a tab connects.
   const pinned = startDir ? registry.acquire(startDir) : null;
   let server: StudioServer;
@@ -51,9 +75,15 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
       host: o.host,
       port: o.port,
       allowRemote: o.allowRemote,
+      publicHosts: o.publicHosts ?? [],
       staticDir: o.staticDir,
       registry,
-      services: { predictor: trainerProcessPredictor(entry), analyzer: trainerProcessAnalyzer(entry) },
+      services: {
+        predictor: trainerProcessPredictor(entry),
+        analyzer: trainerProcessAnalyzer(entry),
+        reach: confinedReach(dataRoots),
+        ...(o.writeWaitMs !== undefined ? { writeWaitMs: o.writeWaitMs } : {}),
+      },
       ...(startDir ? { startDir } : {}),
     });
   } catch (err) {
@@ -69,6 +99,7 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
     warnings.push(
       `warning: renderer bundle missing at ${o.staticDir}; run 'npx electron-vite build' (the API works)`,
     );
+  warnings.push(`data roots (imports, exports, projects over the API): ${dataRoots.join(', ')}`);
   return {
     server,
     warnings,

@@ -5,7 +5,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { exportFormatSchema } from '../../shared/api/schemas';
 import { toApiError } from '../services/api/errors';
 import type { StudioSession } from '../services/api/session';
 import { NoProjectError } from '../../shared/errors';
@@ -13,6 +12,7 @@ import { imageMedia } from '../services/api/media';
 import { exportDataset } from '../services/datasets/export';
 import { ImageReadError } from '../services/images/thumbnails';
 import { hasModel, modelDirOf } from '../services/runs/run-files';
+import { httpParams, readParams } from './params';
 import { listTree, writeTar } from './tar';
 
 /** Folder inside a project where browser uploads wait for the normal import service. */
@@ -29,16 +29,6 @@ function fail(res: ServerResponse, err: unknown): void {
   if (err instanceof ImageReadError) return json(res, 422, { code: 'user', message: err.message });
   const e = toApiError(err);
   json(res, e.code === 'internal' ? 500 : e.code === 'no-project' ? 409 : 400, e);
-}
-
-/** A safe relative path for an uploaded file: no absolute paths, no `..`, no odd characters. */
-export function safeRelative(raw: string): string | null {
-  const parts = raw
-    .replace(/\\/g, '/')
-    .split('/')
-    .filter((s) => s && s !== '.');
-  if (!parts.length || parts.some((s) => s === '..' || /[\0:]/.test(s) || s.length > 200)) return null;
-  return parts.join('/');
 }
 
 /**
@@ -58,10 +48,10 @@ export async function handleApi(
     const session = sessionOf();
     if (!session)
       throw new NoProjectError('this request names no live session (reload the page to get a new one)');
-    const img = /^\/api\/images\/(\d+)\/(file|thumb)$/.exec(p);
+    const img = /^\/api\/images\/([^/]+)\/(file|thumb)$/.exec(p);
     if (img && m === 'GET') {
-      const size = Math.min(1024, Math.max(32, Number(url.searchParams.get('size')) || 256));
-      const media = await imageMedia(session.project, Number(img[1]), img[2] as 'file' | 'thumb', size);
+      const { id, size } = readParams(httpParams.image, url, { id: img[1]! });
+      const media = await imageMedia(session.project, id, img[2] as 'file' | 'thumb', size);
       if (req.headers['if-none-match'] === media.etag) {
         res.writeHead(304);
         return void res.end();
@@ -77,14 +67,14 @@ export async function handleApi(
     }
     if (p === '/api/upload' && m === 'POST') return await upload(session, req, res, url);
     if (p === '/api/upload' && m === 'DELETE') {
-      const batch = url.searchParams.get('batch') ?? '';
-      if (!/^[A-Za-z0-9_-]{1,64}$/.test(batch)) return json(res, 400, { message: 'bad batch id' });
+      const { batch } = readParams(httpParams.uploadBatch, url);
       await rm(path.join(session.project.dir, STAGING_DIR, batch), { recursive: true, force: true });
       return json(res, 200, { ok: true });
     }
     if (p === '/api/export' && m === 'GET') return await exportTar(session, res, url);
-    const model = /^\/api\/runs\/([A-Za-z0-9_-]{1,64})\/model$/.exec(p);
-    if (model && m === 'GET') return await modelTar(session, res, model[1]!);
+    const model = /^\/api\/runs\/([^/]+)\/model$/.exec(p);
+    if (model && m === 'GET')
+      return await modelTar(session, res, readParams(httpParams.model, url, { runId: model[1]! }).runId);
     json(res, 404, { message: `no such endpoint: ${m} ${p}` });
   } catch (err) {
     if (!res.headersSent) fail(res, err);
@@ -93,10 +83,7 @@ export async function handleApi(
 }
 
 async function upload(session: StudioSession, req: IncomingMessage, res: ServerResponse, url: URL) {
-  const batch = url.searchParams.get('batch') ?? '';
-  const rel = safeRelative(url.searchParams.get('path') ?? '');
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(batch) || !rel)
-    return json(res, 400, { message: 'upload needs ?batch=<id>&path=<relative path>' });
+  const { batch, path: rel } = readParams(httpParams.upload, url);
   const len = Number(req.headers['content-length'] ?? 0);
   if (len > MAX_UPLOAD_BYTES) return json(res, 413, { message: 'file too large' });
   const dir = path.join(session.project.dir, STAGING_DIR, batch);
@@ -112,7 +99,7 @@ async function upload(session: StudioSession, req: IncomingMessage, res: ServerR
 }
 
 async function exportTar(session: StudioSession, res: ServerResponse, url: URL) {
-  const format = exportFormatSchema.parse(url.searchParams.get('format'));
+  const { format } = readParams(httpParams.export, url);
   const p = session.project;
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'ridge-export-'));
   try {

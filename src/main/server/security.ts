@@ -1,5 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { networkInterfaces } from 'node:os';
 
 /** A fresh random token per `ridge serve` start: whoever lacks it cannot read or change the project. */
 export function newToken(): string {
@@ -27,7 +28,7 @@ export function tokenMatches(given: string | null, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-/** What the guard accepts: the token, and which Host headers name this server (null: any, with --allow-remote). */
+/** What the guard accepts: the token, and which Host headers name this server (null until it listens). */
 export interface GuardConfig {
   token: string;
   allowedHosts: Set<string> | null;
@@ -64,4 +65,30 @@ export function checkRequest(
   if (needToken && !tokenMatches(requestToken(req, url), guard.token))
     return { status: 401, message: 'missing or wrong token (open the URL ridge serve printed)' };
   return null;
+}
+
+/** Whether a bound address listens on every interface (0.0.0.0, ::). */
+function isWildcard(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  return h === '0.0.0.0' || h === '::' || h === '';
+}
+
+/**
+ * The Host header values the server answers to (DNS-rebinding defence, kept with --allow-remote): the loopback
+ * names, the address it is bound to (for 0.0.0.0 or ::, each of this machine's interface addresses), and each
+ * public host name (`name` gets the server's port; `name:port` is taken as it is).
+ */
+export function allowedHosts(boundHost: string, port: number, publicHosts: readonly string[]): Set<string> {
+  const out = loopbackHosts(boundHost, port);
+  const bound = isWildcard(boundHost)
+    ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
+    : [boundHost];
+  for (const a of bound)
+    out.add(`${a.includes(':') ? `[${a.replace(/^\[|\]$/g, '')}]` : a}:${port}`.toLowerCase());
+  for (const name of publicHosts) {
+    const n = name.trim().toLowerCase();
+    if (/^(\[[^\]]+\]|[^:]+):\d+$/.test(n)) out.add(n);
+    else out.add(`${n.includes(':') && !n.startsWith('[') ? `[${n}]` : n}:${port}`);
+  }
+  return out;
 }

@@ -6,10 +6,16 @@ import { SESSION_PARAM, type WireServerMessage } from '../../shared/api/wire';
 import type { HandlerServices } from '../services/api/handlers';
 import type { ProjectRegistry } from '../services/api/registry';
 import { handleApi } from './http-api';
-import { checkRequest, type GuardConfig, isLoopbackHost, loopbackHosts, newToken } from './security';
+import { allowedHosts, checkRequest, type GuardConfig, isLoopbackHost, newToken } from './security';
 import { TabSessions } from './sessions';
 import { serveStatic } from './static';
 import { serveSocket } from './ws';
+
+/**
+ * The largest WebSocket message the server accepts (one frame or a fragmented message, whole): a bigger one closes
+ * that connection with 1009 (message too big). Calls are small JSON; a large batch of boxes fits many times over.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
 /** How long a tab's session waits for the tab to reconnect before its project is let go. */
 export const SESSION_GRACE_MS = 30 * 60_000;
@@ -19,6 +25,8 @@ export interface ServeOptions {
   host: string;
   port: number;
   allowRemote: boolean;
+  /** With allowRemote: Host names (name or name:port) remote browsers use, beside the bound address's own. */
+  publicHosts?: string[];
   /** The built renderer (out/renderer). */
   staticDir: string;
   registry: ProjectRegistry;
@@ -27,6 +35,8 @@ export interface ServeOptions {
   startDir?: string;
   token?: string;
   sessionGraceMs?: number;
+  /** Where the server's one-line notes go (a connection closed on a bad frame...); default: stderr. */
+  log?: (line: string) => void;
 }
 
 /** A running server: the URL to print, and how to stop it. */
@@ -62,7 +72,9 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   );
   const token = opts.token ?? newToken();
   const guard: GuardConfig = { token, allowedHosts: null };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
+  const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  wss.on('error', (err) => log(`ridge serve: WebSocket server error: ${err.message}`));
 
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://internal');
@@ -81,15 +93,17 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // A peer that resets during the handshake must not become an unhandled 'error' event.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://internal');
     if (url.pathname !== WS_PATH) return refuseUpgrade(socket, 404, 'no WebSocket here');
     const refused = checkRequest(req, url, guard, true);
     if (refused) return refuseUpgrade(socket, refused.status, refused.message);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const { tab, resumed } = sessions.attach(url.searchParams.get(SESSION_PARAM), ws);
+      serveSocket(ws, tab.handlers, log);
       const hello: WireServerMessage = { t: 'hello', session: tab.session.id, resumed };
       ws.send(JSON.stringify(hello));
-      serveSocket(ws, tab.handlers);
     });
   });
 
@@ -98,7 +112,7 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  if (!opts.allowRemote) guard.allowedHosts = loopbackHosts(opts.host, port);
+  guard.allowedHosts = allowedHosts(opts.host, port, opts.allowRemote ? (opts.publicHosts ?? []) : []);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,

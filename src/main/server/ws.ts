@@ -17,14 +17,31 @@ function parseCall(data: string): WireCall | null {
 }
 
 /**
+ * The close code ws sent for a protocol error (it keeps it on the error under its 'status-code' symbol: 1002
+ * protocol, 1007 bad UTF-8, 1008 too many parts, 1009 too big), or 1011 for a failure of the socket itself.
+ */
+function closeCodeOf(err: Error): number {
+  const key = Object.getOwnPropertySymbols(err).find((k) => k.description === 'status-code');
+  const code = key ? (err as unknown as Record<symbol, unknown>)[key] : undefined;
+  return typeof code === 'number' ? code : 1011;
+}
+
+/**
  * Serve the contract on one socket: every call goes through dispatch (validation included), like IPC. While a
  * call runs, `{t:'working', id}` goes out every WORKING_INTERVAL_MS, so a long import or pre-label is never
- * mistaken for a dead server.
+ * mistaken for a dead server. A bad frame or a socket failure ends this connection only: ws has already sent the
+ * close code (1002, 1007, 1009) when it reports the error, the server logs one line and serves everyone else.
  */
-export function serveSocket(ws: WebSocket, handlers: Handlers): void {
+export function serveSocket(ws: WebSocket, handlers: Handlers, log: (line: string) => void): void {
   const send = (m: WireServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
   };
+  ws.on('error', (err) => {
+    const code = closeCodeOf(err);
+    log(`ridge serve: closed a connection (${code}): ${err.message}`);
+    if (ws.readyState === ws.OPEN) ws.close(code, 'bad frame');
+    else if (ws.readyState !== ws.CLOSED) ws.terminate();
+  });
   ws.on('message', (raw, isBinary) => {
     const call = isBinary ? null : parseCall(raw.toString());
     if (!call) {

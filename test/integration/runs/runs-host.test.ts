@@ -5,6 +5,7 @@ import { createPlannedRuns } from '../../../src/main/services/runs/plan';
 import { createRun, executeRun } from '../../../src/main/services/runs/runs';
 import { forkTrainer } from '../../../src/main/services/runs/trainer-host';
 import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
+import { holdLock } from '../../helpers/lock-holder';
 import { STANDIN_TRAINER } from '../../helpers/paths';
 import { makeSampleProject } from '../../helpers/sample-project';
 import type { makeTmpDir } from '../../helpers/tmp';
@@ -54,6 +55,27 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     const end = await executeRun(p, run.id, mode);
     expect(end.status).toBe('failed');
     expect(end.failReason).toMatch(/killed by SIGKILL/);
+  });
+
+  it("a killed trainer's reason is the signal and its last real line, without TensorFlow's log chatter", async () => {
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const end = await executeRun(p, run.id, standIn('noisy-sigkill'));
+    expect(end.status).toBe('failed');
+    expect(end.failReason).toBe(
+      'the trainer process was killed by SIGKILL: Error: ran out of memory in conv2d',
+    );
+  });
+
+  it('trainer events wait for another process holding the lock (a short busy timeout) instead of failing the run', async () => {
+    p.db.pragma('busy_timeout = 25'); // as ridge serve's connections
+    const run = createRun(p, DEFAULT_RUN_CONFIG);
+    const lock = await holdLock(path.join(p.dir, 'project.ridge'));
+    const ended = executeRun(p, run.id, standIn('ok'));
+    await new Promise((r) => setTimeout(r, 1500));
+    await lock.release();
+    const end = await ended;
+    expect(end.status, end.failReason ?? '').toBe('done');
+    expect(p.runs.epochs(run.id).map((e) => e.epoch)).toEqual([1, 2]);
   });
 
   it('cancel asks the trainer to stop and records the run as cancelled', async () => {

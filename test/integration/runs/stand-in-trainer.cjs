@@ -1,7 +1,16 @@
 // A stand-in trainer process speaking the real protocol, so the host's handling of success, cancel, crash and
 // kill is tested apart from the (slow) real engine. Behaviour from RIDGE_STANDIN: ok | slow (a second between
-// epochs) | hang | crash | sigkill | fail (a predict job answers 'failed'). A predict job answers one box per
+// epochs) | hang | crash | sigkill | noisy-sigkill (TensorFlow's start-up chatter, one real line, then SIGKILL) | fail (a predict job answers 'failed'). A predict job answers one box per
 // image (score 0.5 + id/100, kept when at least scoreThreshold), or fails, crashes or hangs as the mode says.
+const TF_NOISE = [
+  'WARNING: All log messages before absl::InitializeLog() is called are written to STDERR',
+  'I0000 00:00:1764635000.123456   4242 cpu_feature_guard.cc:210] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.',
+  'To enable the following instructions: AVX2 AVX512F FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.',
+  '2026-12-02 00:00:00.000000: I tensorflow/core/util/port.cc:153] oneDNN custom operations are on. You may see slightly different numerical results due to floating-point round-off errors from different computation orders. To turn them off, set the environment variable `TF_ENABLE_ONEDNN_OPTS=0`.',
+  '',
+].join('\n');
+const TF_NOISE_AFTER =
+  '2026-12-02 00:00:01.000000: W tensorflow/core/framework/cpu_allocator_impl.cc:83] Allocation of 1073741824 exceeds 10% of free system memory.\n';
 const mode = process.env.RIDGE_STANDIN || 'ok';
 const metrics = (epoch) => ({
   epoch,
@@ -32,6 +41,13 @@ process.on('message', (cmd) => {
     process.exit(3);
   }
   if (mode === 'sigkill') process.kill(process.pid, 'SIGKILL');
+  if (mode === 'noisy-sigkill') {
+    // what tfjs-node prints on start before the OS kills it (issue 15): only the last real line is news
+    process.stderr.write(TF_NOISE + 'Error: ran out of memory in conv2d\n' + TF_NOISE_AFTER, () =>
+      process.kill(process.pid, 'SIGKILL'),
+    );
+    return;
+  }
   if (mode === 'hang') return; // waits for cancel
   // epochs count from 1, as the engine reports them
   process.send({ type: 'epoch', metrics: metrics(1) });

@@ -48,6 +48,20 @@ describe('ridge serve (the built CLI)', () => {
     expect(r.stderr).toMatch(/warning: listening on 0\.0\.0\.0/);
   });
 
+  it('takes --data-root and --public-host, refusing a root that is not a folder and a public host without --allow-remote', async () => {
+    const missing = ridge(['serve', '--port', '0', '--data-root', path.join(tmp.dir, 'no-such')]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(`--data-root ${path.join(tmp.dir, 'no-such')} is not a folder`);
+    const lonely = ridge(['serve', '--port', '0', '--public-host', 'studio.example']);
+    expect(lonely.code).toBe(1);
+    expect(lonely.stderr).toMatch(/--public-host only matters with --allow-remote/);
+    const r = await firstLine(['--port', '0', '--data-root', tmp.dir, '--data-root', REPO_ROOT]);
+    expect(r.line).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
+    expect(r.stderr).toContain(
+      `data roots (imports, exports, projects over the API): ${tmp.dir}, ${REPO_ROOT}`,
+    );
+  });
+
   it('refuses a folder that is not a project', () => {
     const r = ridge(['serve', tmp.dir, '--port', '0']);
     expect(r.code).toBe(1);

@@ -8,18 +8,27 @@ export function rendererDir(): string {
   return path.resolve(process.env.RIDGE_RENDERER_DIR ?? path.join(__dirname, '..', 'renderer'));
 }
 
-/** `ridge serve [<dir>] [--host H] [--port P] [--allow-remote]`: the app in a browser; runs until SIGINT/SIGTERM. */
+/**
+ * `ridge serve [<dir>] [--host H] [--port P] [--allow-remote] [--public-host NAME]... [--data-root DIR]...`: the
+ * app in a browser; runs until SIGINT/SIGTERM.
+ */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', argv, {
     host: { type: 'string' },
     port: { type: 'string' },
     'allow-remote': { type: 'boolean' },
+    'public-host': { type: 'string', multiple: true },
+    'data-root': { type: 'string', multiple: true },
   });
+  const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
   const door = await openServeDoor({
     host: typeof values.host === 'string' ? values.host : '127.0.0.1',
     port: intOption('serve', 'port', values.port, 7878, 0, 65535),
     allowRemote: Boolean(values['allow-remote']),
+    publicHosts: list(values['public-host']),
+    dataRoots: list(values['data-root']).map((d) => path.resolve(io.cwd, d)),
     staticDir: rendererDir(),
+    cwd: io.cwd,
     ...(positionals[0] ? { dir: path.resolve(io.cwd, positionals[0]) } : {}),
     ...(process.env.RIDGE_TRAINER_ENTRY ? { trainerEntry: process.env.RIDGE_TRAINER_ENTRY } : {}),
   });

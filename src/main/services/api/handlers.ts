@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { ImageWithBoxes, ResultMap } from '../../../shared/api/contract';
 import { type ArgsOf, argSchemas, type MethodName } from '../../../shared/api/schemas';
 import { exportDataset } from '../datasets/export';
@@ -8,6 +7,9 @@ import { createBox, deleteBox, restoreBox, setImageStatus, updateBox } from '../
 import type { Project } from '../project/project';
 import type { Analyzer, Predictor } from '../runs/predict-host';
 import { deleteClass, mergeClasses } from '../labeling/classes';
+import { LONG_METHODS } from '../../../shared/api/methods';
+import { writeQueueOf } from '../db/write-queue';
+import { type FileReach, unconfinedReach } from './reach';
 import { createRunsHandlers } from './runs-handlers';
 import type { StudioSession } from './session';
 import { createStudioHandlers } from './studio-handlers';
@@ -28,6 +30,52 @@ export interface HandlerServices {
   predictor: Predictor;
   /** Runs a finished run's robustness and saliency analyses in a trainer process of the door's kind. */
   analyzer: Analyzer;
+  /** Which folders calls may name (`ridge serve`: its --data-root folders); none: any (the app, the CLI). */
+  reach?: FileReach;
+  /** How long a write waits for another process's lock before a retryable `busy` (default WRITE_WAIT_MS). */
+  writeWaitMs?: number;
+}
+
+/** Methods that only read the project: they never wait in the write queue. */
+const READS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'project.info',
+  'project.stats',
+  'project.overview',
+  'classes.list',
+  'images.page',
+  'images.get',
+  'images.counts',
+  'images.list',
+  'images.byIds',
+  'annotations.forClass',
+  'runs.list',
+  'runs.epochs',
+  'runs.rows',
+  'runs.queue',
+  'runs.preflight',
+  'runs.compare',
+  'runs.saliency',
+  'datasets.export',
+]);
+/** Calls that open a project (the session's, not a write to one). */
+const OPENS: ReadonlySet<MethodName> = new Set<MethodName>(['project.create', 'project.open']);
+
+/**
+ * Route each writing handler through its project's write queue: edits in arrival order, long writes (imports,
+ * pre-label) beside it, every one retried asynchronously while another process holds the lock, and a retryable
+ * `busy` after the wait, so no write ever blocks the event loop on SQLite's lock or fails as "database is locked".
+ */
+function queued(handlers: Handlers, session: StudioSession, waitMs: number | undefined): Handlers {
+  const out = { ...handlers } as Record<MethodName, (a: unknown) => unknown>;
+  for (const m of Object.keys(handlers) as MethodName[]) {
+    if (READS.has(m) || OPENS.has(m)) continue;
+    const h = handlers[m] as (a: unknown) => unknown;
+    out[m] = (a) => {
+      const q = writeQueueOf(session.project.db, waitMs);
+      return LONG_METHODS.includes(m) ? q.runBeside(() => h(a)) : q.run(() => h(a));
+    };
+  }
+  return out as Handlers;
 }
 
 /**
@@ -35,10 +83,17 @@ export interface HandlerServices {
  * connection, a CLI command) and the door's services. Arguments arrive validated (dispatch).
  */
 export function createHandlers(session: StudioSession, services: HandlerServices): Handlers {
+  return queued(directHandlers(session, services), session, services.writeWaitMs);
+}
+
+function directHandlers(session: StudioSession, services: HandlerServices): Handlers {
   const p = () => session.project;
+  const reach = services.reach ?? unconfinedReach;
+  /** Imports may also read the open project's own folder (browser uploads wait in its .staging). */
+  const importable = (dir: string, what: string) => reach.resolve(dir, what, [p().dir]);
   return {
-    'project.create': (a) => session.use(a.dir, 'create', a.name),
-    'project.open': (a) => session.use(a.dir),
+    'project.create': (a) => session.use(reach.resolve(a.dir, 'project folder'), 'create', a.name),
+    'project.open': (a) => session.use(reach.resolve(a.dir, 'project folder')),
     'project.info': () => p().info(),
     'project.stats': () => ({ ...p().stats(), duplicateGroups: p().images.duplicateGroups() }),
     'classes.list': () => p().classes.list(),
@@ -81,15 +136,15 @@ export function createHandlers(session: StudioSession, services: HandlerServices
     'datasets.import': (a) =>
       importDataset(p(), {
         format: a.format,
-        from: path.resolve(a.from),
-        ...(a.images ? { images: path.resolve(a.images) } : {}),
+        from: importable(a.from, 'import source'),
+        ...(a.images ? { images: importable(a.images, 'image folder') } : {}),
         ...(a.split ? { split: a.split } : {}),
         link: Boolean(a.link),
         skipBad: Boolean(a.skipBad),
         verifyPixels: Boolean(a.verifyPixels),
         onProgress: (done, total, phase) => session.emit('import.progress', { done, total, phase }),
       }),
-    'datasets.export': (a) => exportDataset(p(), a.format, a.to),
+    'datasets.export': (a) => exportDataset(p(), a.format, reach.resolve(a.to, 'export folder')),
     'runs.list': () => p().runs.list(),
     'runs.epochs': (a) => p().runs.epochs(a.runId),
     'images.counts': () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 import { UserError } from '../../../shared/errors';
 import { DEFAULT_THUMBNAIL_SIZE, ensureThumbnail, readImageForDisplay } from '../images/thumbnails';
 import { CACHE_DIR, type Project } from '../project/project';
@@ -12,6 +13,21 @@ export interface MediaBytes {
   file?: string;
   etag: string;
 }
+
+/** Smallest and largest thumbnail side a door serves, in pixels. */
+export const THUMB_SIZE_RANGE = { min: 32, max: 1024 } as const;
+
+/**
+ * A thumbnail size as a door receives it (a query string's text): whole pixels within THUMB_SIZE_RANGE, absent
+ * meaning the default. One rule for `ridge serve` and the app's media protocol.
+ */
+export const thumbSizeSchema = z
+  .string()
+  .regex(/^[0-9]{1,5}$/, 'must be a whole number of pixels')
+  .transform(Number)
+  .pipe(z.number().int().min(THUMB_SIZE_RANGE.min).max(THUMB_SIZE_RANGE.max))
+  .optional()
+  .transform((v) => v ?? DEFAULT_THUMBNAIL_SIZE);
 
 /** Which rendition of an image a front door asks for. */
 export type MediaKind = 'file' | 'thumb';

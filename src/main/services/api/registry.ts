@@ -36,7 +36,11 @@ export class ProjectRegistry {
   private readonly open = new Map<string, Entry>();
   private closed = false;
 
-  constructor(private readonly queueOptions: RunQueueOptions) {}
+  constructor(
+    private readonly queueOptions: RunQueueOptions,
+    /** SQLite's synchronous lock wait on each connection (a server: SERVER_BUSY_TIMEOUT_MS); default: the store's. */
+    private readonly connection: { busyTimeoutMs?: number } = {},
+  ) {}
 
   /** Open a project folder (or create one there), or join it when it is open already. */
   acquire(dir: string, how: 'open' | 'create' = 'open', name?: string): OpenProject {
@@ -53,6 +57,8 @@ export class ProjectRegistry {
   }
 
   private add(key: string, project: Project): Entry {
+    if (this.connection.busyTimeoutMs !== undefined)
+      project.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.connection.busyTimeoutMs))}`);
     const queue = new RunQueue(project, this.queueOptions);
     const entry: Entry = { key, project, queue, holders: 0, listeners: new Set() };
     queue.subscribe((event, payload) => {

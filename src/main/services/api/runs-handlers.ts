@@ -15,6 +15,7 @@ import { writeComparisonReport } from '../runs/report';
 import { runTestEval } from '../runs/test-eval';
 import type { RunConfig } from '../../../shared/domain/runs';
 import type { HandlerServices, Handlers } from './handlers';
+import { unconfinedReach } from './reach';
 import type { StudioSession } from './session';
 
 /** Fewer labeled training images than this and the panel warns that results will be noise. */
@@ -135,7 +136,10 @@ export function createRunsHandlers(
         report: a.report ? writeComparisonReport(p(), c) : null,
       };
     },
-    'runs.predict': (a) => predictFolder(p(), a, services.predictor),
+    'runs.predict': (a) => {
+      const images = (services.reach ?? unconfinedReach).resolve(a.images, 'image folder', [p().dir]);
+      return predictFolder(p(), { ...a, images }, services.predictor);
+    },
     'runs.testEval': (a) => runTestEval(p(), a.runId, services.predictor),
     'runs.robustness': (a) => measureRobustness(p(), a.runId, services.analyzer),
     'runs.saliency': (a) => detectionSaliencyMap(p(), a.runId, a.imageId, a.detection, services.analyzer),

@@ -92,7 +92,9 @@ export class ImportStaging {
   static create(p: Project): ImportStaging {
     const id = randomBytes(8).toString('hex');
     const s = new ImportStaging(p, id, path.join(stagingRoot(p.dir), id));
-    const guard = new Database(path.join(p.dir, PROJECT_FILE), { fileMustExist: true, timeout: 10_000 });
+    // the project connection's own lock wait (short in `ridge serve`, whose writes retry asynchronously)
+    const timeout = p.db.pragma('busy_timeout', { simple: true }) as number;
+    const guard = new Database(path.join(p.dir, PROJECT_FILE), { fileMustExist: true, timeout });
     try {
       guard.exec('BEGIN IMMEDIATE');
       mkdirSync(s.filesDir, { recursive: true });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isSqliteBusy } from '../db/write-queue';
 import type { EventMap } from '../../../shared/api/contract';
 import type { QueueState, RunProgressView } from '../../../shared/api/runs-contract';
 import { RESUMABLE_STATUSES } from '../../../shared/domain/runs';
@@ -64,7 +65,7 @@ export class RunQueue {
   /** Look after the project's runs now (interrupted ones marked, queued ones started), then every heartbeat. */
   start(): string[] {
     const interrupted = this.tick();
-    this.timer ??= setInterval(() => this.tick(), this.opts.heartbeatMs ?? HEARTBEAT_MS);
+    this.timer ??= setInterval(() => this.tickUnlessBusy(), this.opts.heartbeatMs ?? HEARTBEAT_MS);
     this.timer.unref();
     return interrupted;
   }
@@ -99,6 +100,15 @@ export class RunQueue {
       batchEtaS: pr && pr.etaS !== null && perRun !== null ? pr.etaS + perRun * queued.length : null,
       elsewhere: this.foreign.running(),
     };
+  }
+
+  /** A heartbeat that skips its turn while another process holds the project's lock (the next one renews). */
+  private tickUnlessBusy(): void {
+    try {
+      this.tick();
+    } catch (err) {
+      if (!isSqliteBusy(err)) throw err;
+    }
   }
 
   /**

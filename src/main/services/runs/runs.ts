@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isSqliteBusy, retryWhileBusy } from '../db/write-queue';
 import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../../../shared/errors';
@@ -68,6 +69,60 @@ export function recordEvent(p: Project, runId: string, e: TrainerEvent): void {
   }
 }
 
+/** How long a trainer event waits for another process's lock before the run fails for it. */
+const EVENT_WAIT_MS = 60_000;
+
+/**
+ * A run's trainer events, stored in order. Each is written at once; while another process holds the project's
+ * lock (a server's connection waits only briefly) the events queue up and are written, in order, as soon as it is
+ * free, so a CLI import beside a training neither stalls the event loop nor fails the run.
+ */
+class EventStore {
+  private readonly backlog: TrainerEvent[] = [];
+  private flushing: Promise<void> | null = null;
+  private failure: string | null = null;
+
+  constructor(
+    private readonly p: Project,
+    private readonly runId: string,
+  ) {}
+
+  /** Store an event (throws only for a failure other than a busy lock, as recordEvent does). */
+  record(e: TrainerEvent): void {
+    if (this.failure) return;
+    if (!this.backlog.length) {
+      try {
+        return recordEvent(this.p, this.runId, e);
+      } catch (err) {
+        if (!isSqliteBusy(err)) throw err;
+      }
+    }
+    this.backlog.push(e);
+    this.flushing ??= this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.backlog.length) {
+        const e = this.backlog[0]!;
+        await retryWhileBusy(() => recordEvent(this.p, this.runId, e), EVENT_WAIT_MS);
+        this.backlog.shift();
+      }
+    } catch (err) {
+      this.failure = `could not store a trainer event: ${(err as Error).message}`;
+      this.backlog.length = 0;
+    } finally {
+      this.flushing = null;
+    }
+  }
+
+  /** Wait until every event is stored; the reason the run failed if one could not be. */
+  async drained(): Promise<string | null> {
+    while (this.flushing) await this.flushing;
+    return this.failure;
+  }
+}
+
 /** Options of executeRun. */
 export interface ExecuteOptions {
   resume?: boolean;
@@ -93,9 +148,10 @@ export async function executeRun(p: Project, runId: string, opts: ExecuteOptions
   const dir = runDir(p, runId);
   const holds = opts.holds ?? (() => true);
   let handle: TrainerHandle;
+  const store = new EventStore(p, runId);
   const onEvent = (e: TrainerEvent) => {
     if (!holds()) return;
-    recordEvent(p, runId, e);
+    store.record(e);
     opts.onEvent?.(e);
   };
   try {
@@ -119,12 +175,17 @@ export async function executeRun(p: Project, runId: string, opts: ExecuteOptions
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const outcome = await handle.outcome;
   opts.signal?.removeEventListener('abort', onAbort);
+  const unstored = await store.drained();
   const now = p.runs.byId(runId)!;
   if (holds() && (now.status === 'running' || now.status === 'queued')) {
     // The trainer died without a final word (crash, kill, out of memory): say so on the run.
     const reason =
-      outcome.status === 'failed' ? outcome.reason : `trainer ended (${outcome.status}) without reporting`;
-    p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: reason }));
+      unstored ??
+      (outcome.status === 'failed' ? outcome.reason : `trainer ended (${outcome.status}) without reporting`);
+    await retryWhileBusy(
+      () => p.tx(() => p.runs.markEnded(runId, 'failed', { failReason: reason })),
+      EVENT_WAIT_MS,
+    );
   }
   return p.runs.byId(runId)!;
 }

@@ -74,11 +74,36 @@ export function stderrTail(stream: NodeJS.ReadableStream | null | undefined): ()
   return () => tail;
 }
 
-/** How a trainer process that sent no final word ended, with the last lines it printed. */
+/**
+ * Lines TensorFlow and its libraries print on their own (absl's start-up warning, info and warning log lines,
+ * oneDNN's and cpu_feature_guard's notes) and Node's crash footer: never the reason a trainer died.
+ */
+const STDERR_NOISE: readonly RegExp[] = [
+  /^WARNING: All log messages before absl::InitializeLog\(\) is called/,
+  /^[IW]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+:\d+\]/, // absl: I0000 00:00:17.1  42 file.cc:210] ...
+  /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: [IW] \S+:\d+\]/, // TensorFlow: 2026-... : I tensorflow/...cc:153]
+  /oneDNN|TF_ENABLE_ONEDNN_OPTS|cpu_feature_guard/,
+  /^To enable the following instructions:.*rebuild TensorFlow/,
+  /^Node\.js v\d/,
+  /^at\s/, // a stack frame: the error line above it says more
+  /^\^+$/,
+];
+
+/** The last line of a process's stderr that says something (library chatter and stack frames skipped), or ''. */
+export function lastMeaningfulLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim());
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (line && !STDERR_NOISE.some((re) => re.test(line))) return line;
+  }
+  return '';
+}
+
+/** How a trainer process that sent no final word ended (the signal or code), with the last line that says why. */
 export function exitReason(code: number | null, signal: string | null, stderr: string): string {
   const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
-  const tail = stderr.trim().split('\n').slice(-3).join(' | ');
-  return `the trainer process ${how}${tail ? `: ${tail}` : ''}`;
+  const last = lastMeaningfulLine(stderr);
+  return `the trainer process ${how}${last ? `: ${last}` : ''}`;
 }
 
 /**

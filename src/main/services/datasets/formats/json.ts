@@ -146,7 +146,7 @@ function reviveNonFinite(_key: string, value: unknown): unknown {
 export function parseJson(text: string, file: string, problems: Problems): unknown {
   try {
     return JSON.parse(text) as unknown;
-  } catch (e) {
+  } catch {
     const marked = markNonFiniteLiterals(text);
     if (marked !== null) {
       try {
@@ -155,9 +155,11 @@ export function parseJson(text: string, file: string, problems: Problems): unkno
         // not only that: report the original error below
       }
     }
+    // JSON.parse's own message quotes the text around the error; a file that is not JSON (a password file named
+    // as a COCO file over `ridge serve`) must not be read back that way, so the message says what and where only.
     const off = jsonErrorOffset(text);
     const where = off >= 0 ? lineColAt(text, off) : undefined;
-    const why = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    const why = off >= text.length || off < 0 ? 'the text ends before the JSON does' : 'unexpected character';
     const pos = where ? ` at line ${where.line}, column ${where.col}` : '';
     problems.error(file, `malformed JSON${pos}: ${why}`, where ? { line: where.line } : {});
     return undefined;
