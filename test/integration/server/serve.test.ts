@@ -166,6 +166,8 @@ describe('ridge serve: the contract over WebSocket', () => {
       'runs.delete': { runIds: ['r'] },
       'runs.compare': { runIds: ['r'] },
       'runs.testEval': { runId: 'r' },
+      'runs.robustness': { runId: 'r' },
+      'runs.saliency': { runId: 'r', imageId: 1 },
       'runs.predict': { runId: 'r', images: '/tmp/x' },
       'labeling.prelabel': { runId: 'r', scoreThreshold: 0.5 },
       'images.byIds': { ids: [1] },
