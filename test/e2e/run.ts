@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, ROOT } from './harness';
+import { TESTS as CONNECTION } from './connection.e2e';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';
@@ -20,9 +21,17 @@ export interface E2eTest {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const tests = [...FLOW, ...KEYS, ...GESTURES, ...REVIEW, ...STUDIO, ...EXPERIMENTS, ...TABS].filter(
-    (t) => !only || t.name.includes(only),
-  );
+  const tests = [
+    ...FLOW,
+    ...KEYS,
+    ...GESTURES,
+    ...REVIEW,
+    ...STUDIO,
+    ...EXPERIMENTS,
+    ...TABS,
+    ...CONNECTION,
+    ...IMPORT,
+  ].filter((t) => !only || t.name.includes(only));
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;
   let failed = 0;

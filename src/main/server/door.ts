@@ -9,6 +9,7 @@ import { thisProcessOwner } from '../services/runs/lease';
 import { trainerProcessPredictor } from '../services/runs/predict-host';
 import { isLoopbackHost } from './security';
 import { startStudioServer, type StudioServer } from './server';
+import { projectToken } from './token-store';
 
 /** What `ridge serve` was asked for. */
 export interface ServeDoorOptions {
@@ -18,6 +19,8 @@ export interface ServeDoorOptions {
   staticDir: string;
   /** A project to open for every new tab, and whose queued runs resume at once. */
   dir?: string;
+  /** Keep the project's token across restarts (token-store.ts); `fresh` replaces the kept one. Needs `dir`. */
+  keepToken?: { fresh: boolean };
   /** A different trainer entry (RIDGE_TRAINER_ENTRY; tests use the stand-in trainer). */
   trainerEntry?: string;
 }
@@ -41,6 +44,8 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
       `${startDir} is not a Ridge Studio project (no ${PROJECT_FILE}); create one with 'ridge init'`,
       startDir,
     );
+  // Checked before the token is read or written: a folder that is not a project never gets one.
+  const token = startDir && o.keepToken ? projectToken(startDir, { fresh: o.keepToken.fresh }) : undefined;
   const entry = o.trainerEntry ? { entry: o.trainerEntry } : {};
   const registry = new ProjectRegistry({ owner: thisProcessOwner(), adopt: true, ...entry });
   // The start project stays open while the server runs: its queued runs train even before a tab connects.
@@ -55,6 +60,7 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
       registry,
       services: { predictor: trainerProcessPredictor(entry) },
       ...(startDir ? { startDir } : {}),
+      ...(token ? { token } : {}),
     });
   } catch (err) {
     await registry.close();

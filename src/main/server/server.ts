@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { SESSION_PARAM, type WireServerMessage } from '../../shared/api/wire';
 import type { HandlerServices } from '../services/api/handlers';
+import { IdempotencyRecord } from '../services/api/idempotency';
 import type { ProjectRegistry } from '../services/api/registry';
 import { handleApi } from './http-api';
 import { checkRequest, type GuardConfig, isLoopbackHost, loopbackHosts, newToken } from './security';
@@ -62,6 +63,8 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   );
   const token = opts.token ?? newToken();
   const guard: GuardConfig = { token, allowedHosts: null };
+  // One record for every tab: a reloaded page (a new session on the same project) replays under the same keys.
+  const idempotent = new IdempotencyRecord();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
   const server: Server = createServer((req, res) => {
@@ -89,7 +92,7 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
       const { tab, resumed } = sessions.attach(url.searchParams.get(SESSION_PARAM), ws);
       const hello: WireServerMessage = { t: 'hello', session: tab.session.id, resumed };
       ws.send(JSON.stringify(hello));
-      serveSocket(ws, tab.handlers);
+      serveSocket(ws, tab.handlers, (key, run) => idempotent.run(tab.session.dir, key, run));
     });
   });
 

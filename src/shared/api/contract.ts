@@ -109,8 +109,15 @@ export interface ImageCounts {
   pending: number;
 }
 
+/** How a call is made: `key` is an idempotency key (a repeat of the key gets the first answer; `ridge serve`). */
+export interface CallOptions {
+  key?: string;
+}
+
 /** The one typed API every front door speaks: method name -> (args) => Promise<result>. */
-export type StudioApi = { [M in MethodName]: (args: InputOf<M>) => Promise<ResultMap[M]> };
+export type StudioApi = {
+  [M in MethodName]: (args: InputOf<M>, opts?: CallOptions) => Promise<ResultMap[M]>;
+};
 
 /** Events the services push to the UI. */
 export interface EventMap {

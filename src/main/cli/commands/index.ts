@@ -26,7 +26,8 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   eval: { run: evalCommand, usage: 'ridge eval --gt <coco-gt.json> --dets <coco-results.json> [--json]' },
   serve: {
     run: serveCommand,
-    usage: 'ridge serve [<dir>] [--host 127.0.0.1] [--port P (0: any free port)] [--allow-remote]',
+    usage:
+      'ridge serve [<dir>] [--host 127.0.0.1] [--port P (0: any free port)] [--allow-remote] [--new-token]',
   },
   train: { run: trainCommand, usage: TRAIN_USAGE },
   compare: { run: compareCommand, usage: COMPARE_USAGE },

@@ -8,19 +8,26 @@ export function rendererDir(): string {
   return path.resolve(process.env.RIDGE_RENDERER_DIR ?? path.join(__dirname, '..', 'renderer'));
 }
 
-/** `ridge serve [<dir>] [--host H] [--port P] [--allow-remote]`: the app in a browser; runs until SIGINT/SIGTERM. */
+/**
+ * `ridge serve [<dir>] [--host H] [--port P] [--allow-remote] [--new-token]`: the app in a browser; runs until
+ * SIGINT/SIGTERM. With a project folder the token is kept (token-store.ts), so a restart lets open pages reconnect;
+ * --new-token makes a fresh one, which locks out every page that had the old URL.
+ */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', argv, {
     host: { type: 'string' },
     port: { type: 'string' },
     'allow-remote': { type: 'boolean' },
+    'new-token': { type: 'boolean' },
   });
+  const dir = positionals[0] ? path.resolve(io.cwd, positionals[0]) : undefined;
   const door = await openServeDoor({
     host: typeof values.host === 'string' ? values.host : '127.0.0.1',
     port: intOption('serve', 'port', values.port, 7878, 0, 65535),
     allowRemote: Boolean(values['allow-remote']),
     staticDir: rendererDir(),
-    ...(positionals[0] ? { dir: path.resolve(io.cwd, positionals[0]) } : {}),
+    ...(dir ? { dir } : {}),
+    ...(dir ? { keepToken: { fresh: Boolean(values['new-token']) } } : {}),
     ...(process.env.RIDGE_TRAINER_ENTRY ? { trainerEntry: process.env.RIDGE_TRAINER_ENTRY } : {}),
   });
   io.stdout.write(door.server.url + '\n');

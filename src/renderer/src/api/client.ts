@@ -3,7 +3,21 @@ import type { CallResult } from '../../../shared/api/methods';
 import { ApiError } from '../../../shared/api/errors';
 import { typedApi } from './typed';
 import { SESSION_PARAM } from '../../../shared/api/wire';
-import { type SocketLike, WsTransport } from './ws-transport';
+import {
+  type LinkState,
+  type ProbeResult,
+  type ResumeHook,
+  type SocketLike,
+  WsTransport,
+} from './ws-transport';
+
+/** The link to the services as the header shows it; Electron's is always connected. */
+export interface LinkStatus {
+  readonly state: LinkState;
+  subscribe(fn: () => void): () => void;
+}
+
+const ALWAYS_CONNECTED: LinkStatus = { state: 'connected', subscribe: () => () => undefined };
 
 /** Pushed-event subscription; returns the unsubscribe function. */
 export type OnEvent = <E extends keyof EventMap>(event: E, cb: (payload: EventMap[E]) => void) => () => void;
@@ -13,6 +27,10 @@ export interface Connection {
   kind: 'electron' | 'web';
   api: StudioApi;
   on: OnEvent;
+  /** Connected, reconnecting, offline or token refused (the header and the offline banner show it). */
+  link: LinkStatus;
+  /** Web only: what to do when a restarted server no longer knows this tab's session (re-open its project). */
+  setResume?: (hook: ResumeHook | null) => void;
   imageUrl(id: number): string;
   thumbUrl(id: number, size?: number): string;
   /** Web only: upload files into the project's staging folder; returns the folder to import from. */
@@ -51,9 +69,18 @@ export function pageToken(): string | null {
 
 function webConnection(token: string): Connection {
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?token=${encodeURIComponent(token)}`;
+  const probe = async (): Promise<ProbeResult> => {
+    try {
+      const r = await fetch(`/api/health?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
+      return r.status === 401 ? 'refused' : 'up';
+    } catch {
+      return 'down';
+    }
+  };
   const transport = new WsTransport(wsUrl, {
     connect: (u) => new WebSocket(u) as unknown as SocketLike,
     store: sessionStorage,
+    probe,
   });
   // HTTP requests name this tab's session, so bytes come from the project this tab has open.
   const qs = () => {
@@ -62,8 +89,15 @@ function webConnection(token: string): Connection {
   };
   return {
     kind: 'web',
-    api: typedApi((m, a) => transport.call(m, a)),
+    api: typedApi((m, a, o) => transport.call(m, a, o?.key ? { key: o.key } : {})),
     on: (event, cb) => transport.on(event, cb as (p: unknown) => void),
+    link: {
+      get state() {
+        return transport.state;
+      },
+      subscribe: transport.subscribeState,
+    },
+    setResume: (hook) => (transport.onResume = hook),
     imageUrl: (id) => `/api/images/${id}/file?${qs()}`,
     thumbUrl: (id, size = 128) => `/api/images/${id}/thumb?size=${size}&${qs()}`,
     exportUrl: (format) => `/api/export?format=${encodeURIComponent(format)}&${qs()}`,
@@ -100,6 +134,7 @@ function electronConnection(): Connection | null {
     kind: 'electron',
     api,
     on: (event, cb) => (on ? on(event, cb as (p: unknown) => void) : () => undefined),
+    link: ALWAYS_CONNECTED,
     imageUrl: (id) => `ridge-media://image/${id}/file`,
     thumbUrl: (id, size = 128) => `ridge-media://image/${id}/thumb?size=${size}`,
   };
