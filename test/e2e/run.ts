@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, ROOT } from './harness';
 import { TESTS as CONNECTION } from './connection.e2e';
+import { TESTS as IMPORT } from './import.e2e';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';

@@ -145,4 +145,6 @@ export interface ApiErrorShape {
   issues?: { path: string; message: string }[];
   /** Every problem an aborted import found, each with its file (the CLI prints them all). */
   problems?: ImportProblem[];
+  /** An aborted import: some problem concerns a whole file, so skipping bad images cannot get past it. */
+  fileLevel?: boolean;
 }

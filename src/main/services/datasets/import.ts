@@ -165,6 +165,8 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     throw new ImportAbortedError(
       `import aborted: ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was written${why}`,
       problems,
+      undefined,
+      fileLevelError,
     );
   }
   if (kept.length === 0) {

@@ -33,10 +33,13 @@ export interface Connection {
   setResume?: (hook: ResumeHook | null) => void;
   imageUrl(id: number): string;
   thumbUrl(id: number, size?: number): string;
-  /** Web only: upload files into the project's staging folder; returns the folder to import from. */
+  /**
+   * Web only: upload files (relative paths kept) into the project's staging folder; returns the folder they are
+   * in. Progress: files and bytes uploaded so far.
+   */
   upload?: (
     files: { path: string; blob: Blob }[],
-    onProgress?: (done: number) => void,
+    onProgress?: (done: number, bytes: number) => void,
   ) => Promise<{ dir: string; discard(): Promise<void> }>;
   /** Web only: the URL that downloads an export as a tar archive. */
   exportUrl?: (format: string) => string;
@@ -106,6 +109,7 @@ function webConnection(token: string): Connection {
       const batch = Math.random().toString(36).slice(2, 12);
       let dir = '';
       let done = 0;
+      let bytes = 0;
       const queue = [...files];
       const worker = async () => {
         for (let f = queue.shift(); f; f = queue.shift()) {
@@ -114,7 +118,8 @@ function webConnection(token: string): Connection {
           const body = (await r.json()) as { dir?: string; message?: string };
           if (!r.ok) throw new ApiError('user', `upload of ${f.path} failed: ${body.message ?? r.status}`);
           dir = body.dir ?? dir;
-          onProgress?.(++done);
+          bytes += f.blob.size;
+          onProgress?.(++done, bytes);
         }
       };
       await Promise.all([worker(), worker(), worker()]);
