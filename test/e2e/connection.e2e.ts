@@ -75,6 +75,11 @@ async function offlineEditSavedOnceWhenBack(): Promise<void> {
     await shot(page, 'conn-connected-1280');
     await goOfflineAndDraw(page, served, [10, 10]);
     await shot(page, 'conn-offline-1280');
+    // D (next image) while offline: the canvas says the image could not be loaded, never a silent black area.
+    await page.keyboard.press('d');
+    await page.waitForSelector('[data-testid="image-failed"]');
+    await page.waitForSelector('[data-testid="offline-banner"]');
+    await shot(page, 'conn-offline-next-image-1280');
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, 'conn-offline-1440');
     check(boxesOf(dir, img) === before, 'nothing stored while the server is down');

@@ -1,29 +1,22 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StudioServer } from '../../../src/main/server/server';
 import { Project } from '../../../src/main/services/project/project';
 import { type SocketLike, WsTransport } from '../../../src/renderer/src/api/ws-transport';
 import { makeTmpDir } from '../../helpers/tmp';
-import { sampleProjects, startTestServer } from './helpers';
+import { serveTwoSampleProjects } from './helpers';
 
 // Idempotency keys over a real `ridge serve` server: a write sent again under the same key (its answer was lost,
 // or a reloaded page replays its offline journal) is answered with the first result and stored once, also from
 // another session on the same project; a key is scoped to its project.
 const tmp = makeTmpDir('ridge-idem-');
-const one = path.join(tmp.dir, 'one');
-const two = path.join(tmp.dir, 'two');
+let one: string;
+let two: string;
 let server: StudioServer;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  await sampleProjects([
-    { dir: one, images: 2, seed: 1 },
-    { dir: two, images: 2, seed: 2 },
-  ]);
-  const started = await startTestServer({ staticDir: tmp.dir });
-  server = started.server;
-  stop = started.close;
+  ({ one, two, server, close: stop } = await serveTwoSampleProjects(tmp.dir));
 });
 afterAll(async () => {
   await stop();

@@ -1,29 +1,22 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StudioServer } from '../../../src/main/server/server';
 import { Project } from '../../../src/main/services/project/project';
 import { type SessionStore, type SocketLike, WsTransport } from '../../../src/renderer/src/api/ws-transport';
-import { sampleProjects, startTestServer } from './helpers';
+import { serveTwoSampleProjects } from './helpers';
 import { makeTmpDir } from '../../helpers/tmp';
 
 // The page's transport against a real `ridge serve` server (the `ws` package stands in for the browser's
 // WebSocket): a dropped link is reconnected with the tab's session id, so an edit made while offline lands in the
 // project the tab had open, not in whatever another tab opened. Deadlines are checked with a scripted socket.
 const tmp = makeTmpDir('ridge-transport-');
+let one: string;
+let two: string;
 let server: StudioServer;
 let stop: () => Promise<void>;
-const one = path.join(tmp.dir, 'one');
-const two = path.join(tmp.dir, 'two');
 
 beforeAll(async () => {
-  await sampleProjects([
-    { dir: one, images: 2, seed: 1 },
-    { dir: two, images: 2, seed: 2 },
-  ]);
-  const started = await startTestServer({ staticDir: tmp.dir });
-  server = started.server;
-  stop = started.close;
+  ({ one, two, server, close: stop } = await serveTwoSampleProjects(tmp.dir));
 });
 afterAll(async () => {
   await stop();

@@ -4,7 +4,7 @@ import type { ApiError } from '../../../../shared/api/errors';
 import { IMPORT_FORMATS, type ImportFormat } from '../../../../shared/domain/formats';
 import { SPLITS, type Split } from '../../../../shared/domain/types';
 import type { Connection } from '../../api/client';
-import { SelectField, TextField } from '../../ui/Field';
+import { CheckField, SelectField, TextField } from '../../ui/Field';
 import { plural } from '../../ui/plural';
 import { abortSummary, formatBytes, importSource, pickedFolder, problemLine } from './import-plan';
 
@@ -191,26 +191,19 @@ export function ImportCard({ conn, onDone }: { conn: Connection; onDone(): void 
           ))}
         </select>
       </label>
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={skipBad}
-          aria-label="skip bad files"
-          onChange={(e) => setSkipBad(e.target.checked)}
-        />
-        Skip bad files: import the good images and list what was skipped (off: any problem stops the import
-        and nothing is written)
-      </label>
+      <CheckField
+        label="Skip bad files: import the good images and list what was skipped (off: any problem stops the import and nothing is written)"
+        checked={skipBad}
+        ariaLabel="skip bad files"
+        onChange={setSkipBad}
+      />
       {!upload && (
-        <label className="check">
-          <input
-            type="checkbox"
-            checked={link}
-            aria-label="link images"
-            onChange={(e) => setLink(e.target.checked)}
-          />
-          Link images where they are instead of copying them into the project
-        </label>
+        <CheckField
+          label="Link images where they are instead of copying them into the project"
+          checked={link}
+          ariaLabel="link images"
+          onChange={setLink}
+        />
       )}
       <button
         className="primary"
