@@ -89,6 +89,9 @@ async function browserFolderImport(): Promise<void> {
     const report = (await page.textContent('[data-testid="import-report"]')) ?? '';
     check(report.includes('Imported 2 images and 4 boxes'), `skip bad files imports the rest: ${report}`);
     check(count(dir, 'image') === 2 && count(dir, 'annotation') === 4, 'two images, four boxes stored');
+    const skipped = (await page.textContent('[data-testid="import"]')) ?? '';
+    check(!skipped.includes('--'), `no CLI flag names after skipping either: ${skipped}`);
+    check(!skipped.includes('clipped'), `boxes inside their image are not reported as clipped: ${skipped}`);
     await page.setViewportSize({ width: 1440, height: 900 });
     await shot(page, 'import-skipped-1440');
 
