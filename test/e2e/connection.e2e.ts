@@ -39,15 +39,21 @@ async function setUp(): Promise<{ dir: string; port: number; s: Served; browser:
   const port = await freePort();
   const s = await serve(dir, { port });
   const browser = await launchChromium();
-  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
-  await page.goto(s.url);
-  await page.waitForSelector('header[data-connection="connected"]');
-  await page.click('nav.tabs >> text=Annotate');
-  await page.waitForSelector('[data-testid="image-row"].on');
-  await page.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);
-  await page.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });
-  await page.keyboard.press('1');
-  return { dir, port, s, browser, page };
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.goto(s.url);
+    await page.waitForSelector('header[data-connection="connected"]');
+    await page.click('nav.tabs >> text=Annotate');
+    await page.waitForSelector('[data-testid="image-row"].on');
+    await page.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+    await page.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });
+    await page.keyboard.press('1');
+    return { dir, port, s, browser, page };
+  } catch (err) {
+    await browser.close();
+    await s.stop();
+    throw err;
+  }
 }
 
 /** Stop the server: the header says offline within 5 s, and a box drawn then waits in the page. */
@@ -88,6 +94,8 @@ async function offlineEditSavedOnceWhenBack(): Promise<void> {
     await page.waitForSelector('header[data-connection="connected"]', { timeout: 15_000 });
     await waitSaved(page);
     check(boxesOf(dir, img) === before + 1, `stored once: ${boxesOf(dir, img)} boxes, had ${before}`);
+    // The image that could not be loaded loads by itself once the server is back.
+    await page.waitForSelector('[data-testid="image-failed"]', { state: 'detached' });
     await shot(page, 'conn-back-1440');
   } finally {
     await browser.close();

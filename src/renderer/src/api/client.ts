@@ -17,6 +17,9 @@ export interface LinkStatus {
   subscribe(fn: () => void): () => void;
 }
 
+/** A window event the web connection fires each time the link is (re)connected: views retry what failed. */
+export const RECONNECTED_EVENT = 'ridge:reconnected';
+
 const ALWAYS_CONNECTED: LinkStatus = { state: 'connected', subscribe: () => () => undefined };
 
 /** Pushed-event subscription; returns the unsubscribe function. */
@@ -84,6 +87,9 @@ function webConnection(token: string): Connection {
     connect: (u) => new WebSocket(u) as unknown as SocketLike,
     store: sessionStorage,
     probe,
+  });
+  transport.subscribeState(() => {
+    if (transport.state === 'connected') window.dispatchEvent(new Event(RECONNECTED_EVENT));
   });
   // HTTP requests name this tab's session, so bytes come from the project this tab has open.
   const qs = () => {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { RECONNECTED_EVENT } from '../../../api/client';
 
 export type { View } from './view';
 export { fitView, revealView, zoomAt } from './view';
@@ -32,6 +33,13 @@ export function useLoadedImage(url: string | null): LoadedImage {
       live = false;
     };
   }, [url, attempt]);
+  useEffect(() => {
+    if (!failed) return;
+    // The server is back: load the image again without waiting for a click.
+    const again = () => setAttempt((n) => n + 1);
+    window.addEventListener(RECONNECTED_EVENT, again);
+    return () => window.removeEventListener(RECONNECTED_EVENT, again);
+  }, [failed]);
   return { img, failed, retry: () => setAttempt((n) => n + 1) };
 }
 
