@@ -11,6 +11,8 @@ export function clipBoxToImage(box: Box, width: number, height: number): ClipRes
   const { x, y, w, h } = box;
   if (![x, y, w, h].every(Number.isFinite)) return { kind: 'dropped', reason: 'non-finite' };
   if (w <= 0 || h <= 0) return { kind: 'dropped', reason: 'zero-area' };
+  // Inside as given: kept exactly (re-deriving w from x + w would report float noise as a clip).
+  if (x >= 0 && y >= 0 && x + w <= width && y + h <= height) return { kind: 'ok', box };
   const x0 = Math.max(0, x);
   const y0 = Math.max(0, y);
   const x1 = Math.min(width, x + w);

@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -37,12 +38,35 @@ export interface Served {
   stop(): Promise<void>;
 }
 
-/** Start `ridge serve [dir] --port 0` and read the URL it prints first. */
-export async function serve(dir?: string): Promise<Served> {
+let configHome: string | null = null;
+/** The config folder every test server keeps its tokens in (a temp folder: tests never touch the user's own). */
+export function testConfigHome(): string {
+  return (configHome ??= mkdtempSync(path.join(os.tmpdir(), 'ridge-e2e-config-')));
+}
+
+/** How a test starts `ridge serve`: a fixed port (a restart on the same origin), extra flags, its environment. */
+export interface ServeOptions {
+  port?: number;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Start `ridge serve [dir] --port 0` (or the given port) and read the URL it prints first. */
+export async function serve(dir?: string, o: ServeOptions = {}): Promise<Served> {
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(ROOT, 'bin', 'ridge.cjs'), 'serve', ...(dir ? [dir] : []), '--port', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      path.join(ROOT, 'bin', 'ridge.cjs'),
+      'serve',
+      ...(dir ? [dir] : []),
+      '--port',
+      String(o.port ?? 0),
+      ...(o.args ?? []),
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, XDG_CONFIG_HOME: testConfigHome(), ...o.env },
+    },
   );
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));

@@ -3,6 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ARTIFACTS, ROOT } from './harness';
+import { TESTS as CONNECTION } from './connection.e2e';
+import { TESTS as IMPORT } from './import.e2e';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
     ...EXPERIMENTS,
     ...EXPERIMENTS_VIEW,
     ...TABS,
+    ...CONNECTION,
+    ...IMPORT,
   ].filter((t) => !only || t.name.includes(only));
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;

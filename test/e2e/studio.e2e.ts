@@ -345,11 +345,17 @@ async function smallThings(): Promise<void> {
     const n = (await page.textContent('[data-testid="notice"]')) ?? '';
     check(/already exists/.test(n) && !/re-read/.test(n), `duplicate class: ${n}`);
     await page.click('nav.tabs >> text=Dataset');
-    const pick = await page.$eval(
-      '[aria-label="import files"]',
-      (e) => (e as unknown as { clientWidth: number }).clientWidth,
+    // The pickers are buttons ("Choose folder…", "Choose files…"): each shows its whole caption.
+    const picks = await page.$$eval('[data-testid="import"] .pick-btn', (els) =>
+      els.map((e) => {
+        const el = e as unknown as { clientWidth: number; scrollWidth: number; textContent: string };
+        return { w: el.clientWidth, full: el.scrollWidth, text: el.textContent };
+      }),
     );
-    check(pick >= 200, `file picker wide enough for its caption: ${pick}px`);
+    check(
+      picks.length === 2 && picks.every((p) => p.w > 0 && p.full <= p.w),
+      `file pickers show their captions: ${JSON.stringify(picks)}`,
+    );
     await page.click('text=Projects');
     await page.waitForSelector('[aria-label="new project folder"]');
     const w = await page.$eval(

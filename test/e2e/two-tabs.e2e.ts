@@ -66,15 +66,14 @@ async function twoTabsKeepTheirProjects(): Promise<void> {
     await b.reload();
     check((await shownProject(a)) === 'Alpha', `tab A after reload: ${await shownProject(a)}`);
     check((await shownProject(b)) === 'Beta', `tab B after reload: ${await shownProject(b)}`);
-    // The overview is the landing page; the image list lives in Annotate.
-    await a.click('nav.tabs >> text=Annotate');
-    await b.click('nav.tabs >> text=Annotate');
+    await b.click('nav.tabs >> text=Annotate'); // a project opens on its Overview
     await b.waitForSelector('[data-testid="image-row"]');
     const rowsB = await b.locator('[data-testid="image-row"]').count();
     check(rowsB === 4, `tab B lists Beta's 4 images, got ${rowsB}`);
 
     // An edit in tab A lands in Alpha, never in Beta.
     const before = { alpha: boxCount(alpha), beta: boxCount(beta) };
+    await a.click('nav.tabs >> text=Annotate');
     await a.waitForSelector('[data-testid="image-row"].on');
     await a.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);
     await a.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });

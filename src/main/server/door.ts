@@ -11,6 +11,7 @@ import { thisProcessOwner } from '../services/runs/lease';
 import { trainerProcessAnalyzer, trainerProcessPredictor } from '../services/runs/predict-host';
 import { isLoopbackHost } from './security';
 import { startStudioServer, type StudioServer } from './server';
+import { projectToken } from './token-store';
 
 /** What `ridge serve` was asked for. */
 export interface ServeDoorOptions {
@@ -28,6 +29,8 @@ export interface ServeDoorOptions {
   dir?: string;
   /** How long an API write waits for another process's lock (default WRITE_WAIT_MS; tests wait less). */
   writeWaitMs?: number;
+  /** Keep the project's token across restarts (token-store.ts); `fresh` replaces the kept one. Needs `dir`. */
+  keepToken?: { fresh: boolean };
   /** A different trainer entry (RIDGE_TRAINER_ENTRY; tests use the stand-in trainer). */
   trainerEntry?: string;
 }
@@ -61,6 +64,8 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
   const dataRoots = o.dataRoots?.length
     ? o.dataRoots
     : [startDir ? path.dirname(startDir) : path.resolve(o.cwd ?? process.cwd())];
+  // Checked before the token is read or written: a folder that is not a project never gets one.
+  const token = startDir && o.keepToken ? projectToken(startDir, { fresh: o.keepToken.fresh }) : undefined;
   const entry = o.trainerEntry ? { entry: o.trainerEntry } : {};
   // Short synchronous lock waits: API writes wait for another process's lock asynchronously (write-queue.ts).
   const registry = new ProjectRegistry(
@@ -85,6 +90,7 @@ export async function openServeDoor(o: ServeDoorOptions): Promise<ServeDoor> {
         ...(o.writeWaitMs !== undefined ? { writeWaitMs: o.writeWaitMs } : {}),
       },
       ...(startDir ? { startDir } : {}),
+      ...(token ? { token } : {}),
     });
   } catch (err) {
     await registry.close();

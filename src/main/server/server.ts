@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { SESSION_PARAM, type WireServerMessage } from '../../shared/api/wire';
 import type { HandlerServices } from '../services/api/handlers';
+import { IdempotencyRecord } from '../services/api/idempotency';
 import type { ProjectRegistry } from '../services/api/registry';
 import { handleApi } from './http-api';
 import { allowedHosts, checkRequest, type GuardConfig, isLoopbackHost, newToken } from './security';
@@ -72,6 +73,8 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
   );
   const token = opts.token ?? newToken();
   const guard: GuardConfig = { token, allowedHosts: null };
+  // One record for every tab: a reloaded page (a new session on the same project) replays under the same keys.
+  const idempotent = new IdempotencyRecord();
   const log = opts.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   wss.on('error', (err) => log(`ridge serve: WebSocket server error: ${err.message}`));
@@ -101,7 +104,7 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     if (refused) return refuseUpgrade(socket, refused.status, refused.message);
     wss.handleUpgrade(req, socket, head, (ws) => {
       const { tab, resumed } = sessions.attach(url.searchParams.get(SESSION_PARAM), ws);
-      serveSocket(ws, tab.handlers, log);
+      serveSocket(ws, tab.handlers, log, (key, run) => idempotent.run(tab.session.dir, key, run));
       const hello: WireServerMessage = { t: 'hello', session: tab.session.id, resumed };
       ws.send(JSON.stringify(hello));
     });

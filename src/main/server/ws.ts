@@ -1,10 +1,17 @@
 import type { WebSocket } from 'ws';
+import type { CallResult } from '../../shared/api/methods';
 import type { WireCall, WireServerMessage } from '../../shared/api/wire';
 import { dispatch } from '../services/api/dispatch';
 import type { Handlers } from '../services/api/handlers';
 
 /** How often the server tells the page that a call is still being worked on (the page times out on silence). */
 export const WORKING_INTERVAL_MS = 5_000;
+
+/** Runs a call at most once per idempotency key (the server passes its IdempotencyRecord, scoped per project). */
+export type RunOnce = (
+  key: string | undefined,
+  run: () => Promise<CallResult<unknown>>,
+) => Promise<CallResult<unknown>>;
 
 function parseCall(data: string): WireCall | null {
   try {
@@ -32,7 +39,12 @@ function closeCodeOf(err: Error): number {
  * mistaken for a dead server. A bad frame or a socket failure ends this connection only: ws has already sent the
  * close code (1002, 1007, 1009) when it reports the error, the server logs one line and serves everyone else.
  */
-export function serveSocket(ws: WebSocket, handlers: Handlers, log: (line: string) => void): void {
+export function serveSocket(
+  ws: WebSocket,
+  handlers: Handlers,
+  log: (line: string) => void,
+  once: RunOnce = (_k, run) => run(),
+): void {
   const send = (m: WireServerMessage) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(m));
   };
@@ -49,7 +61,7 @@ export function serveSocket(ws: WebSocket, handlers: Handlers, log: (line: strin
       return;
     }
     const working = setInterval(() => send({ t: 'working', id: call.id }), WORKING_INTERVAL_MS);
-    void dispatch(handlers, call.method, call.args).then((result) => {
+    void once(call.key, () => dispatch(handlers, call.method, call.args)).then((result) => {
       clearInterval(working);
       send({ t: 'result', id: call.id, result });
     });

@@ -11,19 +11,41 @@ import { OverviewView } from './features/overview/OverviewView';
 import { TrainingPanel } from './features/training/TrainingPanel';
 import { ProjectHome } from './features/projects/ProjectHome';
 import { rememberProject } from './features/projects/recent';
+import {
+  LinkBadge,
+  LinkOverlay,
+  OfflineBanner,
+  TokenRefused,
+  useLinkState,
+} from './features/connection/LinkViews';
+import { useSaveJournal } from './features/connection/use-save-journal';
+import type { LinkState } from './api/ws-transport';
+import { plural } from './ui/plural';
 
-/** The save indicator: saved / saving / failed (retrying), always visible. */
-function SaveIndicator({ editor }: { editor: Editor }) {
+/**
+ * The save indicator, always visible: saved / saving / offline (the edits wait in this browser) / failed (with
+ * the reason, retried with back-off, and a Retry button to try at once).
+ */
+function SaveIndicator({ editor, link }: { editor: Editor; link: LinkState }) {
   const s = useSyncExternalStore(editor.queue.subscribe, () => editor.queue.status);
+  const state = s.pending > 0 && link !== 'connected' ? 'offline' : s.state;
+  const edits = plural(s.pending, 'edit');
   const text =
-    s.state === 'saved'
+    state === 'saved'
       ? 'All changes saved'
-      : s.state === 'saving'
+      : state === 'saving'
         ? `Saving… (${s.pending})`
-        : `Save failed, retrying: ${s.error ?? ''}`;
+        : state === 'offline'
+          ? `${edits} waiting, kept in this browser`
+          : `Save failed (${edits} waiting): ${s.error ?? ''}`;
   return (
-    <span className={`save ${s.state}`} data-testid="save-status" data-state={s.state} title={s.error ?? ''}>
+    <span className={`save ${state}`} data-testid="save-status" data-state={state} title={s.error ?? ''}>
       {text}
+      {state === 'failed' && (
+        <button className="retry" onClick={() => editor.queue.retryNow()}>
+          Retry
+        </button>
+      )}
     </span>
   );
 }
@@ -58,12 +80,23 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
     setOpenRequest((r) => ({ id, n: (r?.n ?? 0) + 1 }));
     setTab('annotate');
   };
+  const link = useLinkState(conn.link);
   useEffect(() => {
     void Promise.all([editor.loadClasses(), list.setFilter({ kind: 'all' })]).then(() => setReady(true));
   }, [editor, list]);
+  useSaveJournal(editor, info.id, (ids) => {
+    void Promise.all(ids.map((id) => editor.loadImage(id))).then(() => list.setFilter(list.filter));
+  });
+  useEffect(() => {
+    // A restarted server forgot this tab's session: re-open the project before the queued writes go out.
+    conn.setResume?.(async (call) => void (await call('project.open', { dir: info.dir })));
+    return () => conn.setResume?.(null);
+  }, [conn, info.dir]);
   return (
     <div className="app">
-      <header className="topbar">
+      <OfflineBanner state={link} />
+      <TokenRefused state={link} />
+      <header className="topbar" data-connection={link}>
         <span className="brand">
           Ridge<span>Studio</span>
         </span>
@@ -95,7 +128,8 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
           </button>
         </nav>
         <span className="spacer" />
-        <SaveIndicator editor={editor} />
+        <LinkBadge state={link} />
+        <SaveIndicator editor={editor} link={link} />
         <button onClick={onClose} title="back to projects">
           Projects
         </button>
@@ -129,6 +163,31 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
   );
 }
 
+/** Where a tab keeps the folder of the project it has open (sessionStorage: per tab, kept across a reload). */
+const TAB_PROJECT_KEY = 'ridge.project-dir';
+
+/** Before the first answer: what the link is doing, so a refused token or a server that is down is said at once. */
+function Connecting({ conn }: { conn: Connection }) {
+  const link = useLinkState(conn.link);
+  return (
+    <div className="app">
+      <TokenRefused state={link} />
+      <header className="topbar" data-connection={link}>
+        <span className="brand">
+          Ridge<span>Studio</span>
+        </span>
+        <span className="spacer" />
+        <LinkBadge state={link} />
+      </header>
+      <div className="empty-state">
+        {link === 'offline'
+          ? 'The server is not answering; this page connects as soon as it is back.'
+          : 'Connecting…'}
+      </div>
+    </div>
+  );
+}
+
 /** The studio's root view: connect, then the project home or the open project. */
 export function App() {
   const conn = useMemo(connect, []);
@@ -138,35 +197,45 @@ export function App() {
   const [epoch, setEpoch] = useState(0);
   useEffect(() => {
     if ('error' in conn) return;
-    conn.api['project.info']({}).then(
-      (i) => {
-        setInfo(i);
-        rememberProject(i);
-        setChecked(true);
-      },
-      (e: ApiError) => {
+    const opened = (i: ProjectInfo) => {
+      setInfo(i);
+      rememberProject(i);
+      sessionStorage.setItem(TAB_PROJECT_KEY, i.dir);
+      setChecked(true);
+    };
+    // A server restarted since this tab last loaded forgot its session: the tab re-opens the project it had.
+    const reopen = (e: ApiError) => {
+      const dir = sessionStorage.getItem(TAB_PROJECT_KEY);
+      if (e.code === 'no-project' && dir) return conn.api['project.open']({ dir });
+      throw e;
+    };
+    conn.api['project.info']({})
+      .catch(reopen)
+      .then(opened, (e: ApiError) => {
         if (e.code !== 'no-project') setError(e.message);
         setChecked(true);
-      },
-    );
+      });
     return conn.on('project.changed', (i) => {
       setInfo(i);
       setEpoch((n) => n + 1);
     });
   }, [conn]);
   if ('error' in conn) return <div className="empty-state">{conn.error}</div>;
-  if (!checked) return <div className="empty-state">Connecting…</div>;
+  if (!checked) return <Connecting conn={conn} />;
   if (!info)
     return (
-      <ProjectHome
-        conn={conn}
-        error={error}
-        onOpened={(i) => {
-          rememberProject(i);
-          setInfo(i);
-          setEpoch((n) => n + 1);
-        }}
-      />
+      <>
+        <LinkOverlay link={conn.link} />
+        <ProjectHome
+          conn={conn}
+          error={error}
+          onOpened={(i) => {
+            rememberProject(i);
+            setInfo(i);
+            setEpoch((n) => n + 1);
+          }}
+        />
+      </>
     );
   return <ProjectView key={`${info.id}-${epoch}`} conn={conn} info={info} onClose={() => setInfo(null)} />;
 }

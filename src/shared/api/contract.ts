@@ -113,8 +113,15 @@ export interface ImageCounts {
   pending: number;
 }
 
+/** How a call is made: `key` is an idempotency key (a repeat of the key gets the first answer; `ridge serve`). */
+export interface CallOptions {
+  key?: string;
+}
+
 /** The one typed API every front door speaks: method name -> (args) => Promise<result>. */
-export type StudioApi = { [M in MethodName]: (args: InputOf<M>) => Promise<ResultMap[M]> };
+export type StudioApi = {
+  [M in MethodName]: (args: InputOf<M>, opts?: CallOptions) => Promise<ResultMap[M]>;
+};
 
 /** Events the services push to the UI. */
 export interface EventMap {
@@ -142,4 +149,6 @@ export interface ApiErrorShape {
   issues?: { path: string; message: string }[];
   /** Every problem an aborted import found, each with its file (the CLI prints them all). */
   problems?: ImportProblem[];
+  /** An aborted import: some problem concerns a whole file, so skipping bad images cannot get past it. */
+  fileLevel?: boolean;
 }

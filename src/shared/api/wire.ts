@@ -11,6 +11,8 @@ export interface WireCall {
   id: number;
   method: string;
   args?: unknown;
+  /** The page's idempotency key for a write: the same key again gets the first answer (idempotency.ts). */
+  key?: string;
 }
 
 /** What the server sends: first a hello naming the session, then results, keep-alives and pushed events. */

@@ -124,3 +124,20 @@ export async function sampleProjects(specs: { dir: string; images: number; seed:
     p.close();
   }
 }
+
+/** Two sample projects (`one`, `two`, 2 images each) under `root` and a test server; for the transport tests. */
+export async function serveTwoSampleProjects(root: string): Promise<{
+  one: string;
+  two: string;
+  server: StudioServer;
+  close(): Promise<void>;
+}> {
+  const one = path.join(root, 'one');
+  const two = path.join(root, 'two');
+  await sampleProjects([
+    { dir: one, images: 2, seed: 1 },
+    { dir: two, images: 2, seed: 2 },
+  ]);
+  const started = await startTestServer({ staticDir: root });
+  return { one, two, server: started.server, close: started.close };
+}

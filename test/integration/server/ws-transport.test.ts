@@ -1,29 +1,25 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
 import type { StudioServer } from '../../../src/main/server/server';
 import { Project } from '../../../src/main/services/project/project';
 import { type SessionStore, type SocketLike, WsTransport } from '../../../src/renderer/src/api/ws-transport';
-import { sampleProjects, startTestServer } from './helpers';
+import { serveTwoSampleProjects } from './helpers';
 import { makeTmpDir } from '../../helpers/tmp';
 
 // The page's transport against a real `ridge serve` server (the `ws` package stands in for the browser's
 // WebSocket): a dropped link is reconnected with the tab's session id, so an edit made while offline lands in the
 // project the tab had open, not in whatever another tab opened. Deadlines are checked with a scripted socket.
+// Idempotency keys: a write sent again under the same key (its answer was lost, or a reloaded page replays its
+// offline journal) is answered with the first result and stored once, also from another session on the project;
+// a key is scoped to its project.
 const tmp = makeTmpDir('ridge-transport-');
+let one: string;
+let two: string;
 let server: StudioServer;
 let stop: () => Promise<void>;
-const one = path.join(tmp.dir, 'one');
-const two = path.join(tmp.dir, 'two');
 
 beforeAll(async () => {
-  await sampleProjects([
-    { dir: one, images: 2, seed: 1 },
-    { dir: two, images: 2, seed: 2 },
-  ]);
-  const started = await startTestServer({ staticDir: tmp.dir });
-  server = started.server;
-  stop = started.close;
+  ({ one, two, server, close: stop } = await serveTwoSampleProjects(tmp.dir));
 });
 afterAll(async () => {
   await stop();
@@ -135,5 +131,58 @@ describe('call deadlines', () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+});
+
+function boxesOn(dir: string, imageId: number): number {
+  const p = Project.open(dir);
+  try {
+    return p.annotations.forImage(imageId).length;
+  } finally {
+    p.close();
+  }
+}
+
+describe('idempotency keys on writes', () => {
+  it('a create sent twice under one key is stored once, from this session or another on the project', async () => {
+    const a = tab().t;
+    const b = tab().t;
+    await ok(a.call('project.open', { dir: one }));
+    await ok(b.call('project.open', { dir: one }));
+    const [cls] = await ok<{ id: number }[]>(a.call('classes.list', {}));
+    const img = (await ok<{ items: { id: number }[] }>(a.call('images.page', {}))).items[0]!;
+    const before = boxesOn(one, img.id);
+    const args = { imageId: img.id, classId: cls!.id, x: 3, y: 3, w: 9, h: 9 };
+    const first = await ok<{ id: number }>(a.call('annotations.create', args, { key: 'key-create-0001' }));
+    const again = await ok<{ id: number }>(a.call('annotations.create', args, { key: 'key-create-0001' }));
+    const replay = await ok<{ id: number }>(b.call('annotations.create', args, { key: 'key-create-0001' }));
+    expect(again.id).toBe(first.id);
+    expect(replay.id).toBe(first.id);
+    expect(boxesOn(one, img.id)).toBe(before + 1);
+    // Without a key (or with another) the same arguments are a second box, as before.
+    await ok(a.call('annotations.create', args, { key: 'key-create-0002' }));
+    await ok(a.call('annotations.create', args));
+    expect(boxesOn(one, img.id)).toBe(before + 3);
+  });
+
+  it('a key is scoped to its project: the same key in another project runs there', async () => {
+    const a = tab().t;
+    await ok(a.call('project.open', { dir: two }));
+    const [cls] = await ok<{ id: number }[]>(a.call('classes.list', {}));
+    const img = (await ok<{ items: { id: number }[] }>(a.call('images.page', {}))).items[0]!;
+    const before = boxesOn(two, img.id);
+    const args = { imageId: img.id, classId: cls!.id, x: 5, y: 5, w: 9, h: 9 };
+    await ok(a.call('annotations.create', args, { key: 'key-create-0001' }));
+    expect(boxesOn(two, img.id)).toBe(before + 1);
+  });
+
+  it('a refused call is answered the same again; the refusal is not turned into a success', async () => {
+    const a = tab().t;
+    await ok(a.call('project.open', { dir: one }));
+    const bad = { imageId: 999_999, classId: 1, x: 1, y: 1, w: 2, h: 2 };
+    const r1 = await a.call('annotations.create', bad, { key: 'key-refused-01' });
+    const r2 = await a.call('annotations.create', bad, { key: 'key-refused-01' });
+    expect(r1.ok).toBe(false);
+    expect(r2).toEqual(r1);
   });
 });

@@ -28,7 +28,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   serve: {
     run: serveCommand,
     usage:
-      'ridge serve [<dir>] [--host 127.0.0.1] [--port P (0: any free port)] [--allow-remote] [--public-host NAME]... [--data-root DIR]...',
+      'ridge serve [<dir>] [--host 127.0.0.1] [--port P (0: any free port)] [--allow-remote] [--public-host NAME]... [--data-root DIR]... [--new-token]',
   },
   train: { run: trainCommand, usage: TRAIN_USAGE },
   compare: { run: compareCommand, usage: COMPARE_USAGE },

@@ -9,8 +9,10 @@ export function rendererDir(): string {
 }
 
 /**
- * `ridge serve [<dir>] [--host H] [--port P] [--allow-remote] [--public-host NAME]... [--data-root DIR]...`: the
- * app in a browser; runs until SIGINT/SIGTERM.
+ * `ridge serve [<dir>] [--host H] [--port P] [--allow-remote] [--public-host NAME]... [--data-root DIR]...
+ * [--new-token]`: the app in a browser; runs until SIGINT/SIGTERM. With a project folder the token is kept
+ * (token-store.ts), so a restart lets open pages reconnect; --new-token makes a fresh one, which locks out every
+ * page that had the old URL.
  */
 export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('serve', argv, {
@@ -19,8 +21,10 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     'allow-remote': { type: 'boolean' },
     'public-host': { type: 'string', multiple: true },
     'data-root': { type: 'string', multiple: true },
+    'new-token': { type: 'boolean' },
   });
   const list = (v: unknown) => (Array.isArray(v) ? (v as string[]) : []);
+  const dir = positionals[0] ? path.resolve(io.cwd, positionals[0]) : undefined;
   const door = await openServeDoor({
     host: typeof values.host === 'string' ? values.host : '127.0.0.1',
     port: intOption('serve', 'port', values.port, 7878, 0, 65535),
@@ -29,7 +33,8 @@ export async function serveCommand(argv: string[], io: CliIo): Promise<number> {
     dataRoots: list(values['data-root']).map((d) => path.resolve(io.cwd, d)),
     staticDir: rendererDir(),
     cwd: io.cwd,
-    ...(positionals[0] ? { dir: path.resolve(io.cwd, positionals[0]) } : {}),
+    ...(dir ? { dir } : {}),
+    ...(dir ? { keepToken: { fresh: Boolean(values['new-token']) } } : {}),
     ...(process.env.RIDGE_TRAINER_ENTRY ? { trainerEntry: process.env.RIDGE_TRAINER_ENTRY } : {}),
   });
   io.stdout.write(door.server.url + '\n');

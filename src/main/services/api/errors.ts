@@ -17,6 +17,7 @@ export function toApiError(err: unknown): ApiErrorShape {
     if (err.file) out.file = err.file;
     const problems = (err as { problems?: unknown }).problems;
     if (Array.isArray(problems)) out.problems = problems as ImportProblem[];
+    if ((err as { fileLevel?: unknown }).fileLevel === true) out.fileLevel = true;
     return out;
   }
   const sqlite = (err as { code?: unknown } | null)?.code;

@@ -165,6 +165,8 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     throw new ImportAbortedError(
       `import aborted: ${errors.length} problem${errors.length > 1 ? 's' : ''}; nothing was written${why}`,
       problems,
+      undefined,
+      fileLevelError,
     );
   }
   if (kept.length === 0) {
@@ -222,7 +224,11 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
   });
   if (errors.length > 0) {
     for (const f of badImages)
-      problems.push({ severity: 'warning', file: path.join(imagesRoot, f), message: 'skipped (--skip-bad)' });
+      problems.push({
+        severity: 'warning',
+        file: path.join(imagesRoot, f),
+        message: 'skipped: not imported because of the error listed for it',
+      });
   }
 
   opts.onProgress?.(0, items.length, 'storing');

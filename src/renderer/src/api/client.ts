@@ -3,7 +3,24 @@ import type { CallResult } from '../../../shared/api/methods';
 import { ApiError } from '../../../shared/api/errors';
 import { typedApi } from './typed';
 import { SESSION_PARAM } from '../../../shared/api/wire';
-import { type SocketLike, WsTransport } from './ws-transport';
+import {
+  type LinkState,
+  type ProbeResult,
+  type ResumeHook,
+  type SocketLike,
+  WsTransport,
+} from './ws-transport';
+
+/** The link to the services as the header shows it; Electron's is always connected. */
+export interface LinkStatus {
+  readonly state: LinkState;
+  subscribe(fn: () => void): () => void;
+}
+
+/** A window event the web connection fires each time the link is (re)connected: views retry what failed. */
+export const RECONNECTED_EVENT = 'ridge:reconnected';
+
+const ALWAYS_CONNECTED: LinkStatus = { state: 'connected', subscribe: () => () => undefined };
 
 /** Pushed-event subscription; returns the unsubscribe function. */
 export type OnEvent = <E extends keyof EventMap>(event: E, cb: (payload: EventMap[E]) => void) => () => void;
@@ -13,12 +30,19 @@ export interface Connection {
   kind: 'electron' | 'web';
   api: StudioApi;
   on: OnEvent;
+  /** Connected, reconnecting, offline or token refused (the header and the offline banner show it). */
+  link: LinkStatus;
+  /** Web only: what to do when a restarted server no longer knows this tab's session (re-open its project). */
+  setResume?: (hook: ResumeHook | null) => void;
   imageUrl(id: number): string;
   thumbUrl(id: number, size?: number): string;
-  /** Web only: upload files into the project's staging folder; returns the folder to import from. */
+  /**
+   * Web only: upload files (relative paths kept) into the project's staging folder; returns the folder they are
+   * in. Progress: files and bytes uploaded so far.
+   */
   upload?: (
     files: { path: string; blob: Blob }[],
-    onProgress?: (done: number) => void,
+    onProgress?: (done: number, bytes: number) => void,
   ) => Promise<{ dir: string; discard(): Promise<void> }>;
   /** Web only: the URL that downloads an export as a tar archive. */
   exportUrl?: (format: string) => string;
@@ -51,9 +75,21 @@ export function pageToken(): string | null {
 
 function webConnection(token: string): Connection {
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?token=${encodeURIComponent(token)}`;
+  const probe = async (): Promise<ProbeResult> => {
+    try {
+      const r = await fetch(`/api/health?token=${encodeURIComponent(token)}`, { cache: 'no-store' });
+      return r.status === 401 ? 'refused' : 'up';
+    } catch {
+      return 'down';
+    }
+  };
   const transport = new WsTransport(wsUrl, {
     connect: (u) => new WebSocket(u) as unknown as SocketLike,
     store: sessionStorage,
+    probe,
+  });
+  transport.subscribeState(() => {
+    if (transport.state === 'connected') window.dispatchEvent(new Event(RECONNECTED_EVENT));
   });
   // HTTP requests name this tab's session, so bytes come from the project this tab has open.
   const qs = () => {
@@ -62,8 +98,15 @@ function webConnection(token: string): Connection {
   };
   return {
     kind: 'web',
-    api: typedApi((m, a) => transport.call(m, a)),
+    api: typedApi((m, a, o) => transport.call(m, a, o?.key ? { key: o.key } : {})),
     on: (event, cb) => transport.on(event, cb as (p: unknown) => void),
+    link: {
+      get state() {
+        return transport.state;
+      },
+      subscribe: transport.subscribeState,
+    },
+    setResume: (hook) => (transport.onResume = hook),
     imageUrl: (id) => `/api/images/${id}/file?${qs()}`,
     thumbUrl: (id, size = 128) => `/api/images/${id}/thumb?size=${size}&${qs()}`,
     exportUrl: (format) => `/api/export?format=${encodeURIComponent(format)}&${qs()}`,
@@ -72,6 +115,7 @@ function webConnection(token: string): Connection {
       const batch = Math.random().toString(36).slice(2, 12);
       let dir = '';
       let done = 0;
+      let bytes = 0;
       const queue = [...files];
       const worker = async () => {
         for (let f = queue.shift(); f; f = queue.shift()) {
@@ -80,7 +124,8 @@ function webConnection(token: string): Connection {
           const body = (await r.json()) as { dir?: string; message?: string };
           if (!r.ok) throw new ApiError('user', `upload of ${f.path} failed: ${body.message ?? r.status}`);
           dir = body.dir ?? dir;
-          onProgress?.(++done);
+          bytes += f.blob.size;
+          onProgress?.(++done, bytes);
         }
       };
       await Promise.all([worker(), worker(), worker()]);
@@ -100,6 +145,7 @@ function electronConnection(): Connection | null {
     kind: 'electron',
     api,
     on: (event, cb) => (on ? on(event, cb as (p: unknown) => void) : () => undefined),
+    link: ALWAYS_CONNECTED,
     imageUrl: (id) => `ridge-media://image/${id}/file`,
     thumbUrl: (id, size = 128) => `ridge-media://image/${id}/thumb?size=${size}`,
   };

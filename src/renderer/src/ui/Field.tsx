@@ -43,3 +43,23 @@ export function SelectField<T extends string>(props: {
     </label>
   );
 }
+
+/** A checkbox with its sentence: the import card's options ask this way. */
+export function CheckField(props: {
+  label: string;
+  checked: boolean;
+  onChange(checked: boolean): void;
+  ariaLabel: string;
+}) {
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={props.checked}
+        aria-label={props.ariaLabel}
+        onChange={(e) => props.onChange(e.target.checked)}
+      />
+      {props.label}
+    </label>
+  );
+}

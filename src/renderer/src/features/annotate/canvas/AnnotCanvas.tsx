@@ -5,7 +5,7 @@ import type { Box, LabelClass } from '../../../../../shared/domain/types';
 import type { DocBox } from '../core/types';
 import { BoxLabels, followLabel } from './BoxLabels';
 import { installProbe, nodeBox } from './probe';
-import { fitView, revealView, useHtmlImage, type View, zoomAt } from './use-image';
+import { fitView, revealView, useLoadedImage, type View, zoomAt } from './use-image';
 
 // Only the left button drags a box; Konva's default also lets the middle button move boxes, which is pan here.
 Konva.dragButtons = [0];
@@ -69,7 +69,8 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
   const [size, setSize] = useState({ w: 800, h: 600 });
   const [view, setView] = useState<View>({ scale: 1, x: 0, y: 0 });
   const [space, setSpace] = useState(false);
-  const img = useHtmlImage(p.imageUrl);
+  const loaded = useLoadedImage(p.imageUrl);
+  const img = loaded.img;
   const props = useRef(p);
   props.current = p;
   const viewRef = useRef(view);
@@ -362,6 +363,12 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
           />
         </Layer>
       </Stage>
+      {loaded.failed && (
+        <div className="image-failed" role="status" data-testid="image-failed">
+          This image could not be loaded (is the server running?).{' '}
+          <button onClick={loaded.retry}>Try again</button>
+        </div>
+      )}
     </div>
   );
 }

@@ -9,8 +9,8 @@ import {
   type SaveState,
 } from './types';
 
-/** One write to the store, in the order the person made the changes. */
-export type SaveOp =
+/** A write that is plain data (kept in the offline journal); `idem` is its idempotency key, given on push. */
+export type DataOp = (
   | { kind: 'create'; box: DocBox }
   | {
       kind: 'update';
@@ -19,7 +19,29 @@ export type SaveOp =
     }
   | { kind: 'delete'; key: string }
   | { kind: 'status'; imageId: number; status: ImageStatus }
-  | { kind: 'call'; label: string; run: (api: EditorApi, q: SaveQueue) => Promise<void> };
+) & { idem?: string };
+
+/** One write to the store, in the order the person made the changes. */
+export type SaveOp =
+  DataOp | { kind: 'call'; label: string; run: (api: EditorApi, q: SaveQueue) => Promise<void> };
+
+/** The queue's unsent data writes and the store ids they need, as the offline journal keeps them. */
+export interface JournalEntry {
+  ops: DataOp[];
+  /** Store ids of boxes drawn in this page that later writes name (their create has landed). */
+  ids: [string, number][];
+  savedAt: number;
+}
+
+let idemSeq = 0;
+/** A fresh idempotency key: random per page load, counted per write. */
+function idemKey(): string {
+  const rnd = globalThis.crypto?.getRandomValues?.(new Uint32Array(2)) ?? [
+    Math.random() * 2 ** 32,
+    Date.now(),
+  ];
+  return `w${Array.from(rnd, (n) => Math.floor(n).toString(36)).join('')}${(++idemSeq).toString(36)}`;
+}
 
 /**
  * Whether trying the write again can help: only a lost link, a timeout or a busy store (API_ERRORS' retryable
@@ -49,6 +71,7 @@ export class SaveQueue {
   private readonly classAliases = new Map<number, number>();
   private running = false;
   private attempt = 0;
+  private wake: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
   status: SaveStatus = { state: 'saved', pending: 0, error: null, rejected: null };
   private readonly listeners = new Set<() => void>();
@@ -98,9 +121,34 @@ export class SaveQueue {
 
   /** Queue a write; it starts at once unless earlier writes are still going. */
   push(op: SaveOp): void {
-    this.ops.push(op);
+    this.ops.push(op.kind === 'call' || op.idem ? op : { ...op, idem: idemKey() });
     this.setStatus({ state: this.status.state === 'failed' ? 'failed' : 'saving' });
     void this.pump();
+  }
+
+  /** Try the failed write again now instead of after its back-off. */
+  retryNow(): void {
+    this.attempt = 0;
+    this.wake?.();
+  }
+
+  /** The unsent data writes, for the offline journal (class commands are not kept: they need this page). */
+  snapshot(): JournalEntry {
+    const ops = this.ops.filter((o): o is DataOp => o.kind !== 'call');
+    const named = new Set(ops.map((o) => (o.kind === 'update' || o.kind === 'delete' ? o.key : '')));
+    const ids = [...this.ids].filter(([k]) => named.has(k) && !k.startsWith('s'));
+    return { ops, ids, savedAt: Date.now() };
+  }
+
+  /** Queue writes a journal kept (a reload, a closed tab) ahead of new ones, with their keys and ids. */
+  restore(entry: JournalEntry): void {
+    for (const [k, id] of entry.ids) this.ids.set(k, id);
+    for (const op of entry.ops) {
+      const key = op.kind === 'update' || op.kind === 'delete' ? op.key : null;
+      const stored = key ? /^s(\d+)$/.exec(key) : null;
+      if (key && stored && !this.ids.has(key)) this.ids.set(key, Number(stored[1]));
+      this.push(op);
+    }
   }
 
   /** Resolves when every queued write has landed (or been refused for good). */
@@ -129,7 +177,14 @@ export class SaveQueue {
           continue;
         }
         this.setStatus({ state: 'failed', error: message });
-        await new Promise((r) => setTimeout(r, this.retryDelayMs(this.attempt++)));
+        await new Promise<void>((r) => {
+          const t = setTimeout(r, this.retryDelayMs(this.attempt++));
+          this.wake = () => {
+            clearTimeout(t);
+            r();
+          };
+        });
+        this.wake = null;
       }
     }
     this.running = false;
@@ -140,13 +195,16 @@ export class SaveQueue {
 
   private async run(op: SaveOp): Promise<void> {
     const api = this.api;
+    const once = op.kind !== 'call' && op.idem ? { key: op.idem } : undefined;
     switch (op.kind) {
       case 'create': {
         const b = op.box;
         const a: Annotation =
           b.source === 'manual' && b.state === 'accepted'
-            ? await api['annotations.create'](manualBoxFields(b, this.classId(b.classId)))
-            : (await api['annotations.createMany']({ items: [boxContent(b, this.classId(b.classId))] }))[0]!;
+            ? await api['annotations.create'](manualBoxFields(b, this.classId(b.classId)), once)
+            : (
+                await api['annotations.createMany']({ items: [boxContent(b, this.classId(b.classId))] }, once)
+              )[0]!;
         this.ids.set(b.key, a.id);
         return;
       }
@@ -155,18 +213,18 @@ export class SaveQueue {
         if (id === undefined) return; // its create was refused: nothing to change
         const patch = { ...op.patch };
         if (patch.classId !== undefined) patch.classId = this.classId(patch.classId);
-        await api['annotations.update']({ id, ...patch });
+        await api['annotations.update']({ id, ...patch }, once);
         return;
       }
       case 'delete': {
         const id = this.ids.get(op.key);
         if (id === undefined) return;
-        await api['annotations.delete']({ id });
+        await api['annotations.delete']({ id }, once);
         this.ids.delete(op.key);
         return;
       }
       case 'status':
-        await api['images.setStatus']({ id: op.imageId, status: op.status });
+        await api['images.setStatus']({ id: op.imageId, status: op.status }, once);
         return;
       case 'call':
         await op.run(api, this);
