@@ -11,7 +11,19 @@ export interface OpTimes {
   kernels: number;
   peakTensors: number;
   top: { name: string; ms: number; calls: number }[];
+  /** The same grouped by kernel and output shape: which layer sizes the time goes to. */
+  topShapes: { name: string; ms: number; calls: number }[];
 }
+
+/** Adds `ms` to the entry `key` of `by`. */
+function tally(by: Map<string, { ms: number; calls: number }>, key: string, ms: number): void {
+  const e = by.get(key) ?? { ms: 0, calls: 0 };
+  e.ms += ms;
+  e.calls++;
+  by.set(key, e);
+}
+const sorted = (by: Map<string, { ms: number; calls: number }>) =>
+  [...by].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
 
 /** Profiles one training step on a synthetic batch (after one unprofiled warm-up step). */
 export async function profileStep(s: TrainState, batch: number): Promise<OpTimes> {
@@ -22,6 +34,7 @@ export async function profileStep(s: TrainState, batch: number): Promise<OpTimes
   const wallMs = performance.now() - t0;
   tf.dispose([syn.x, syn.targets.cls, syn.targets.box, syn.targets.pos, info.result as tf.Tensor]);
   const by = new Map<string, { ms: number; calls: number }>();
+  const byShape = new Map<string, { ms: number; calls: number }>();
   let kernelMs = 0;
   let peakTensors = 0;
   for (const k of info.kernels) {
@@ -30,13 +43,17 @@ export async function profileStep(s: TrainState, batch: number): Promise<OpTimes
     const ms = k.kernelTimeMs as number;
     kernelMs += ms;
     peakTensors = Math.max(peakTensors, k.totalTensorsSnapshot);
-    const e = by.get(k.name) ?? { ms: 0, calls: 0 };
-    e.ms += ms;
-    e.calls++;
-    by.set(k.name, e);
+    tally(by, k.name, ms);
+    tally(byShape, `${k.name} -> [${k.outputShapes[0]?.join(',') ?? ''}]`, ms);
   }
-  const top = [...by].map(([name, e]) => ({ name, ...e })).sort((a, b) => b.ms - a.ms);
-  return { wallMs, kernelMs, kernels: info.kernels.length, peakTensors, top };
+  return {
+    wallMs,
+    kernelMs,
+    kernels: info.kernels.length,
+    peakTensors,
+    top: sorted(by),
+    topShapes: sorted(byShape),
+  };
 }
 
 /** Prints the profile: the top kernels, then kernel time against wall time. */
@@ -46,6 +63,11 @@ export async function printOpProfile(s: TrainState, batch: number, shown = 12): 
   for (const k of p.top.slice(0, shown))
     console.log(
       `  ${k.name.padEnd(28)} ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.kernelMs).toFixed(1).padStart(5)}%  ${k.calls} calls`,
+    );
+  console.log('  by output shape:');
+  for (const k of p.topShapes.slice(0, shown))
+    console.log(
+      `  ${k.name.padEnd(44)} ${k.ms.toFixed(1).padStart(8)} ms  ${((100 * k.ms) / p.kernelMs).toFixed(1).padStart(5)}%  ${k.calls} calls`,
     );
   console.log(
     `  ${p.kernels} kernels, ${p.kernelMs.toFixed(0)} ms in kernels of ${p.wallMs.toFixed(0)} ms wall ` +

@@ -15,6 +15,8 @@ export interface TwinResult {
   torch: string;
   threads: number;
   imagesPerSecond: number;
+  /** Seconds of each timed step. */
+  stepSeconds: number[];
   forwardFlops: number;
   params: number;
   trainableParams: number;
