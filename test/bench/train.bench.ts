@@ -28,7 +28,7 @@ import {
 import { sampleManifest } from '../integration/trainer/fixtures';
 import { memoryEpochs } from './memory-epochs';
 import { printOpProfile } from './op-profile';
-import { runTwin, twinMismatches, twinUnavailableReason } from './twin';
+import { runTwin, TWIN_OMP_WAIT_POLICY, twinMismatches, twinUnavailableReason } from './twin';
 
 const positional = process.argv
   .slice(2)
@@ -89,8 +89,8 @@ const speedOf = (seconds: number[]): Speed => ({
   best: batch / Math.min(...seconds),
 });
 
-/** `STEPS` steps on one synthetic batch (after one warm-up step). */
-async function stepsOnly(s: TrainState): Promise<Speed> {
+/** Seconds of each of `STEPS` steps on one synthetic batch (after one warm-up step). */
+async function stepSeconds(s: TrainState): Promise<number[]> {
   const syn = syntheticBatch(s, batch);
   await trainStep(s, syn.x, syn.targets, 1e-4);
   const seconds: number[] = [];
@@ -100,7 +100,7 @@ async function stepsOnly(s: TrainState): Promise<Speed> {
     seconds.push((performance.now() - t0) / 1000);
   }
   tf.dispose([syn.x, syn.targets.cls, syn.targets.box, syn.targets.pos]);
-  return speedOf(seconds);
+  return seconds;
 }
 
 /** Steps fed by the real pipeline (decode, augment, targets, prefetch); the first batch is warm-up. */
@@ -139,11 +139,26 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     `model: ${arch.nodes.length} layer calls, ${arch.params} params (${arch.trainableParams} trained), ` +
       `${(arch.forwardFlops / 1e9).toFixed(3)} GFLOP forward/image, ~${(trainFlops / 1e9).toFixed(3)} GFLOP/train image`,
   );
-  const stepIps = await stepsOnly(s);
+  // The same steps with the optimizer updating one parameter at a time (before the fused step), side by side:
+  // two alternating rounds each, so both see the same load.
+  const each = await createTrainState(cfg, 'none', 0, { fused: false });
+  const fusedS: number[] = [];
+  const eachS: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    fusedS.push(...(await stepSeconds(s)));
+    eachS.push(...(await stepSeconds(each)));
+  }
+  disposeTrainState(each);
+  const stepIps = speedOf(fusedS);
+  const eachIps = speedOf(eachS);
   const pipeIps = await withPipeline(s, path.join(tmp, backbone));
   const share = (ips: number, flops: number, c = ceiling) => `${((100 * ips * flops) / 1e9 / c).toFixed(0)}%`;
   const fmt = (v: Speed) => `${v.best.toFixed(1)} img/s best step, ${v.mean.toFixed(1)} mean`;
   console.log(`tfjs-node training (steps only): ${fmt(stepIps)}`);
+  console.log(
+    `  change, fused optimizer step: ${fmt(eachIps)} with one update per parameter -> ${fmt(stepIps)} fused ` +
+      `(x${(stepIps.best / eachIps.best).toFixed(2)} best step)`,
+  );
   console.log(`tfjs-node training (with data pipeline): ${fmt(pipeIps)}`);
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);
   disposeTrainState(s);
@@ -163,7 +178,7 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     );
   }
   console.log(
-    `torch ${t.torch} (${t.threads} threads) twin: same ${t.nodes.length} layer calls, shapes and ${t.params} params; ` +
+    `torch ${t.torch} (${t.threads} threads, OMP_WAIT_POLICY=${TWIN_OMP_WAIT_POLICY}) twin: same ${t.nodes.length} layer calls, shapes and ${t.params} params; ` +
       `forward ${(t.forwardFlops / 1e9).toFixed(3)} GFLOP/image (tfjs ${(arch.forwardFlops / 1e9).toFixed(3)})`,
   );
   // The machine's ceiling: the faster of the two libraries' 2048^2 matmuls, both measured in this run.

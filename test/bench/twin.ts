@@ -10,6 +10,13 @@ import type { Architecture } from '../../src/main/trainer/model/architecture';
 /** The reference interpreter (scripts/setup-reference.sh --torch installs torch into it). */
 export const REF_PYTHON = path.join(__dirname, '..', '..', '.venv-ref', 'bin', 'python');
 
+/**
+ * OpenMP threads that sleep instead of spinning while they wait. On a shared machine spinning collapses torch:
+ * the twin at 64 px, batch 4, 2 threads, measured beside other load: 0.4 img/s spinning (the default), 74
+ * img/s passive, 35 img/s on one thread. tfjs-node's TensorFlow threads (Eigen's pool) do not spin like this.
+ */
+export const TWIN_OMP_WAIT_POLICY = 'PASSIVE';
+
 /** What torch_twin.py prints: its speed and what it built, measured on its own modules and tensors. */
 export interface TwinResult {
   torch: string;
