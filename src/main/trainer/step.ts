@@ -2,7 +2,7 @@
 // shared by the training loop, the backend timing probe and the benchmark.
 import * as tf from '@tensorflow/tfjs';
 import type { RegMode } from '../../shared/domain/runs';
-import { AdamW } from './optimizer';
+import { AdamW, type AdamOptions } from './optimizer';
 import { isKernelName, kernelVariables, regularizationTerm } from './regularizers';
 import { buildDetectorWithBackbone, TRUNK_PREFIX, type DetectorConfig } from './model/detector';
 import { detectionLoss, gridTensors, type BatchTargets, type GridTensors } from './model/loss';
@@ -27,11 +27,15 @@ export interface TrainState {
   lambda: number;
 }
 
-/** Builds model, optimizer (weight decay = lambda on kernels only when reg is 'wd') and grid tensors. */
+/**
+ * Builds model, optimizer (weight decay = lambda on kernels only when reg is 'wd') and grid tensors.
+ * `optimizer` picks the optimizer's update layout (the benchmark times both; training uses the default).
+ */
 export async function createTrainState(
   cfg: DetectorConfig,
   reg: RegMode,
   lambda: number,
+  optimizer: Pick<AdamOptions, 'fused'> = {},
 ): Promise<TrainState> {
   const model = await buildDetectorWithBackbone(cfg);
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -39,7 +43,7 @@ export async function createTrainState(
   const lrScale = model.trainableWeights.map((w) =>
     w.originalName.startsWith(TRUNK_PREFIX) ? PRETRAINED_LR_SCALE : 1,
   );
-  const opt = new AdamW(params, decay, { weightDecay: reg === 'wd' ? lambda : 0, lrScale });
+  const opt = new AdamW(params, decay, { weightDecay: reg === 'wd' ? lambda : 0, lrScale, ...optimizer });
   const grid = makeGrid(cfg.imgSize);
   return {
     cfg,

@@ -18,6 +18,9 @@ npx esbuild test/bench/gpu/webgpu-train.ts --bundle --platform=node --format=esm
   --external:webgpu --external:@tensorflow/tfjs-node --external:@tensorflow/tfjs-node-gpu \
   --outfile=.gpu/webgpu-train.mjs \
   --banner:js="import {createRequire as __cr} from 'module'; const require = __cr(import.meta.url);"
+# The PyTorch twin there builds its network from the tfjs model's description, written here (tfjs-node).
+IMG=${IMG:-320} WIDTH=${WIDTH:-0.5}
+npx tsx test/bench/write-architecture.ts "$IMG" "$WIDTH" scratch ".gpu/architecture-$IMG-$WIDTH.json"
 cp test/bench/gpu/run-on-gpu.sh .gpu/run-gpu-bench.sh
 du -sh .gpu
 echo "prepare: .gpu/ ready; on the GPU machine, from the project root: bash .gpu/run-gpu-bench.sh"

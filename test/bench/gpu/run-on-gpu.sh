@@ -32,7 +32,9 @@ for dev in cuda cpu; do
     echo "torch twin: skipped (no python3 with torch on this machine)"; status=1; continue
   fi
   steps=$([[ $dev == cuda ]] && echo 40 || echo "$STEPS")
-  timeout "$(cap 90)" "$py" test/bench/gpu/torch_twin_device.py "$dev" "$IMG" "$WIDTH" "$BATCH" "$steps" \
+  arch=.gpu/architecture-$IMG-$WIDTH.json
+  [[ -f "$arch" ]] || { echo "torch twin: $arch missing (run prepare.sh with the same IMG and WIDTH)"; status=1; continue; }
+  timeout "$(cap 90)" "$py" test/bench/gpu/torch_twin_device.py "$dev" "$arch" "$BATCH" "$steps" \
     | tee "$results/torch-$dev.json" || status=1
 done
 "$NODE" -e '

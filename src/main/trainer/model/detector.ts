@@ -10,6 +10,7 @@
 // is the same top-k + NMS either way.
 import * as tf from '@tensorflow/tfjs';
 import { SeededRng, hashIntsFnv } from '../data/prng';
+import { describeArchitecture } from './architecture';
 import { mobileNetV2Trunk, type BackboneName } from './pretrained';
 
 /** The strides of the two prediction levels (stride 8 for small objects, 16 for large ones). */
@@ -284,18 +285,7 @@ export function dropoutLayers(model: tf.LayersModel): SpatialDropout2D[] {
   return model.layers.filter((l): l is SpatialDropout2D => l instanceof SpatialDropout2D);
 }
 
-/** Multiply-adds*2 of one forward pass at batch 1 (conv layers only), for the benchmark's FLOP figures. */
+/** Multiply-adds*2 of one forward pass at batch 1 (conv and depthwise conv calls), for the benchmarks. */
 export function forwardFlops(model: tf.LayersModel): number {
-  let flops = 0;
-  for (const layer of model.layers) {
-    if (layer.getClassName() !== 'Conv2D') continue;
-    // A layer shared across levels has one call (inbound node) per level, each with its own output shape.
-    const nodes = (layer as unknown as { inboundNodes: { outputShapes: number[] | number[][] }[] })
-      .inboundNodes;
-    const outs = nodes.map((n) => (Array.isArray(n.outputShapes[0]) ? n.outputShapes[0] : n.outputShapes));
-    const k = layer.getWeights()[0]!;
-    const [kh, kw, cin, cout] = k.shape as number[];
-    for (const out of outs as number[][]) flops += 2 * out[1]! * out[2]! * kh! * kw! * cin! * cout!;
-  }
-  return flops;
+  return describeArchitecture(model).forwardFlops;
 }
