@@ -24,11 +24,18 @@ import { plural } from './ui/plural';
 
 /**
  * The save indicator, always visible: saved / saving / offline (the edits wait in this browser) / failed (with
- * the reason, retried with back-off, and a Retry button to try at once).
+ * the reason, retried with back-off, and a Retry button to try at once) / waiting (another process holds the
+ * project's write lock: retried until it lands).
  */
 function SaveIndicator({ editor, link }: { editor: Editor; link: LinkState }) {
   const s = useSyncExternalStore(editor.queue.subscribe, () => editor.queue.status);
-  const state = s.pending > 0 && link !== 'connected' ? 'offline' : s.state;
+  // A write lock held by another process (a CLI import, say) is a wait, not a failure: it is retried until it lands.
+  const state =
+    s.pending > 0 && link !== 'connected'
+      ? 'offline'
+      : s.state === 'failed' && s.errorCode === 'busy'
+        ? 'waiting'
+        : s.state;
   const edits = plural(s.pending, 'edit');
   const text =
     state === 'saved'
@@ -37,7 +44,9 @@ function SaveIndicator({ editor, link }: { editor: Editor; link: LinkState }) {
         ? `Saving… (${s.pending})`
         : state === 'offline'
           ? `${edits} waiting, kept in this browser`
-          : `Save failed (${edits} waiting): ${s.error ?? ''}`;
+          : state === 'waiting'
+            ? `Waiting for another writer (${edits} waiting)`
+            : `Save failed (${edits} waiting): ${s.error ?? ''}`;
   return (
     <span className={`save ${state}`} data-testid="save-status" data-state={state} title={s.error ?? ''}>
       {text}

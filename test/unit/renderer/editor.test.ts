@@ -180,6 +180,26 @@ describe('editor commands against the real store (no React)', () => {
     expect(stored(img)).toEqual(shown(img));
   });
 
+  it("waits while another writer holds the project (code 'busy'), keeps the code for the indicator, then lands", async () => {
+    let busy = 2;
+    const { ed, ids, stored, shown } = await setup((call) => async (m, a) => {
+      if (m === 'annotations.create' && busy > 0) {
+        busy--;
+        return { ok: false, error: { code: 'busy', message: 'the project is locked by another writer' } };
+      }
+      return call(m, a);
+    });
+    const img = ids[1]!;
+    const codes: (string | null)[] = [];
+    ed.queue.subscribe(() => codes.push(ed.queue.status.errorCode));
+    ed.drawBox(img, { x: 4, y: 4, w: 12, h: 9 }, ed.doc.classes[0]!.id);
+    await ed.queue.idle();
+    expect(busy).toBe(0);
+    expect(codes).toContain('busy');
+    expect(ed.queue.status).toMatchObject({ state: 'saved', errorCode: null, rejected: null });
+    expect(stored(img)).toEqual(shown(img));
+  });
+
   it('gives up a write the services failed on (a bug, not retryable), shows it, and later edits still land', async () => {
     const { ed, ids, p, stored } = await setup();
     const img = ids[2]!;

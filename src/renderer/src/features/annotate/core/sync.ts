@@ -57,6 +57,8 @@ export interface SaveStatus {
   state: SaveState;
   pending: number;
   error: string | null;
+  /** The API error code of the failure being retried ('busy': another process holds the project's write lock). */
+  errorCode: string | null;
   /** A change the store refused for good: shown, and the image is re-read so the screen equals the store. */
   rejected: string | null;
 }
@@ -73,7 +75,7 @@ export class SaveQueue {
   private attempt = 0;
   private wake: (() => void) | null = null;
   private idleWaiters: (() => void)[] = [];
-  status: SaveStatus = { state: 'saved', pending: 0, error: null, rejected: null };
+  status: SaveStatus = { state: 'saved', pending: 0, error: null, errorCode: null, rejected: null };
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -166,17 +168,26 @@ export class SaveQueue {
         await this.run(op);
         this.ops.shift();
         this.attempt = 0;
-        this.setStatus({ state: this.ops.length ? 'saving' : 'saved', error: null });
+        this.setStatus({ state: this.ops.length ? 'saving' : 'saved', error: null, errorCode: null });
       } catch (err) {
         const message = (err as Error).message ?? String(err);
         if (!worthRetrying(err)) {
           this.ops.shift();
           this.attempt = 0;
-          this.setStatus({ state: this.ops.length ? 'saving' : 'saved', rejected: message, error: null });
+          this.setStatus({
+            state: this.ops.length ? 'saving' : 'saved',
+            rejected: message,
+            error: null,
+            errorCode: null,
+          });
           this.onRejected(op, message);
           continue;
         }
-        this.setStatus({ state: 'failed', error: message });
+        this.setStatus({
+          state: 'failed',
+          error: message,
+          errorCode: (err as { code?: string }).code ?? null,
+        });
         await new Promise<void>((r) => {
           const t = setTimeout(r, this.retryDelayMs(this.attempt++));
           this.wake = () => {
