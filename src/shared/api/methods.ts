@@ -28,6 +28,10 @@ export const METHOD_NAMES = [
   'runs.preflight',
   'runs.start',
   'runs.startCompare',
+  'studies.list',
+  'studies.show',
+  'studies.cancel',
+  'studies.delete',
   'runs.cancel',
   'runs.resume',
   'runs.rename',
@@ -84,6 +88,7 @@ export const LONG_METHODS: readonly string[] = [
   'runs.testEval',
   'runs.predict',
   'runs.compare',
+  'studies.show',
   'labeling.prelabel',
 ];
 

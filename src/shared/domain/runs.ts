@@ -148,6 +148,10 @@ export interface RunRecord {
   failReason: string | null;
   /** Test-split evaluation of the best checkpoint, reported apart from validation. */
   testMetrics: Record<string, number> | null;
+  /** The study that made this run (ridge compare, the Compare preset), or null for a single run. */
+  studyId: string | null;
+  /** Version of the trainer that made it (comparability.ts: TRAINER_VERSION), or null for runs made before. */
+  trainerVersion: string | null;
 }
 
 /** One epoch of a run: data loss and penalty apart, measured in eval mode at the epoch's end. */

@@ -32,5 +32,9 @@ export function toRunRow(r: RunRecord, epochs: EpochMetrics[]): RunRowView {
     gap: best ? best.valDataLoss - best.trainDataLoss : null,
     weightNorm: last?.weightNorm ?? null,
     failReason: r.failReason,
+    study: r.studyId,
+    mPC: r.testMetrics?.mPC ?? null,
+    rPC: r.testMetrics?.rPC ?? null,
+    saliencyInBox: r.testMetrics?.saliencyInBox ?? null,
   };
 }

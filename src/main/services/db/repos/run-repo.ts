@@ -23,6 +23,8 @@ interface RunRow {
   best_epoch: number | null;
   fail_reason: string | null;
   test_metrics_json: string | null;
+  study_id: string | null;
+  trainer_version: string | null;
 }
 
 interface EpochRow {
@@ -63,6 +65,8 @@ function toRun(r: RunRow): RunRecord {
     bestEpoch: r.best_epoch,
     failReason: r.fail_reason,
     testMetrics: r.test_metrics_json ? (JSON.parse(r.test_metrics_json) as Record<string, number>) : null,
+    studyId: r.study_id,
+    trainerVersion: r.trainer_version,
   };
 }
 
@@ -88,11 +92,13 @@ export class RunRepo {
     this.q = {
       insert: db.prepare(
         `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at, owner_json,
-           heartbeat_at)
-         VALUES (@id, 'queued', @config, @arm, @reg, @lambda, @seed, @manifestHash, @now, @owner, @heartbeat)`,
+           heartbeat_at, study_id, trainer_version)
+         VALUES (@id, 'queued', @config, @arm, @reg, @lambda, @seed, @manifestHash, @now, @owner, @heartbeat,
+           @studyId, @trainerVersion)`,
       ),
       byId: db.prepare('SELECT * FROM run WHERE id = ?'),
       list: db.prepare('SELECT * FROM run ORDER BY created_at, rowid'),
+      ofStudy: db.prepare('SELECT * FROM run WHERE study_id = ? ORDER BY created_at, rowid'),
       start: db.prepare(
         `UPDATE run SET status = 'running', started_at = coalesce(started_at, @now), backend = @backend,
            backend_reasons_json = @reasons, device = @device WHERE id = @id`,
@@ -142,8 +148,16 @@ export class RunRepo {
   }
 
   /** Queue a run with its whole config and the hash of its frozen manifest, held by `owner` when given. */
-  insert(id: string, config: RunConfig, manifestHash: string, owner: string | null = null): RunRecord {
+  insert(
+    id: string,
+    config: RunConfig,
+    manifestHash: string,
+    owner: string | null = null,
+    link: { studyId?: string | null; trainerVersion?: string | null } = {},
+  ): RunRecord {
     this.q.insert.run({
+      studyId: link.studyId ?? null,
+      trainerVersion: link.trainerVersion ?? null,
       id,
       config: JSON.stringify(config),
       arm: config.arm,
@@ -167,6 +181,11 @@ export class RunRepo {
   /** Runs oldest first. */
   list(): RunRecord[] {
     return (this.q.list.all() as RunRow[]).map(toRun);
+  }
+
+  /** The runs a study made, oldest first. */
+  ofStudy(studyId: string): RunRecord[] {
+    return (this.q.ofStudy.all(studyId) as RunRow[]).map(toRun);
   }
 
   /** Mark a run running on a backend, with why the others did not run. */
