@@ -4,7 +4,7 @@ import { type EpochMetrics, optimizerLabel, type RunRecord } from '../../../shar
 import { type Project, RUNS_DIR } from '../project/project';
 import type { StudyDocument } from '../../../shared/api/runs-contract';
 import type { ArmSummary, Comparison } from './compare';
-import { studyIntro, studyTable, sweepData } from './study-report';
+import { esc, studyIntro, studyTable, sweepData } from './study-report';
 
 /** Everything a comparison report shows. */
 export interface ReportData {
@@ -19,10 +19,6 @@ export interface ReportData {
   epochs: Record<string, EpochMetrics[]>;
   /** A study's own sections (question, plan, table with intervals, sweeps), replacing the plain table. */
   study?: { intro: string; table: string; sweeps: ReturnType<typeof sweepData> };
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function fmt(s: { mean: number; sd: number; n: number }, scale = 1, digits = 3): string {
@@ -129,12 +125,10 @@ for (const [key, title] of D.charts) {
  */
 export function writeComparisonReport(p: Project, c: Comparison, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  const dir = path.join(p.dir, RUNS_DIR, `compare-${stamp}`);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'report.html');
   const optimizers = [...new Set(c.runs.map((r) => optimizerLabel(r.config)))];
-  writeFileSync(
-    file,
+  return writeReportFile(
+    p,
+    `compare-${stamp}`,
     renderReport({
       title: `Regularization comparison: ${c.arms.map((a) => a.arm).join(' vs ')}`,
       createdAt: now.toISOString(),
@@ -146,6 +140,14 @@ export function writeComparisonReport(p: Project, c: Comparison, now = new Date(
       epochs: Object.fromEntries(c.epochs),
     }),
   );
+}
+
+/** Write report.html into runs/<folder>/ of the project; its path. */
+function writeReportFile(p: Project, folder: string, html: string): string {
+  const dir = path.join(p.dir, RUNS_DIR, folder);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'report.html');
+  writeFileSync(file, html);
   return file;
 }
 
@@ -155,12 +157,10 @@ export function writeStudyReport(
   doc: Omit<StudyDocument, 'report'> & { epochs: Record<string, EpochMetrics[]>; runs: RunRecord[] },
   now = new Date(),
 ): string {
-  const dir = path.join(p.dir, RUNS_DIR, doc.study.id);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'report.html');
   const optimizers = [...new Set(doc.runs.map((r) => optimizerLabel(r.config)))];
-  writeFileSync(
-    file,
+  return writeReportFile(
+    p,
+    doc.study.id,
     renderReport({
       title: `Regularization study: ${doc.study.name}`,
       createdAt: now.toISOString(),
@@ -173,5 +173,4 @@ export function writeStudyReport(
       study: { intro: studyIntro(doc), table: studyTable(doc), sweeps: sweepData(doc) },
     }),
   );
-  return file;
 }

@@ -3,7 +3,8 @@
 import type { FigureView, StudyDocument } from '../../../shared/api/runs-contract';
 import { armLabel } from '../../../shared/stats/verdicts';
 
-function esc(s: string): string {
+/** Text made safe inside HTML (report.ts and the study sections share it). */
+export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

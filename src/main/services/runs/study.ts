@@ -2,12 +2,14 @@
 // back, cancelled and deleted as one unit. Their queued runs are ordinary queued runs, so a restarted queue
 // continues them; the study's status is derived from its runs (shared/domain/study.ts).
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
 import type { z } from 'zod';
 import type { armSettingsSchema, compareBaseSchema } from '../../../shared/domain/run-config';
 import type { RunRecord } from '../../../shared/domain/runs';
 import { type StudyRecord, type StudyStatus, studyStatus } from '../../../shared/domain/study';
 import { UserError } from '../../../shared/errors';
-import type { Project } from '../project/project';
+import { type Project, RUNS_DIR } from '../project/project';
 import { manifestHash } from './manifest';
 import { createPlannedRuns, planComparison } from './plan';
 import { deleteRun } from './run-files';
@@ -112,5 +114,6 @@ export function deleteStudy(p: Project, studyId: string): string[] {
     );
   const deleted = runs.filter((r) => deleteRun(p, r.id)).map((r) => r.id);
   p.tx(() => p.studies.remove(studyId));
+  rmSync(path.join(p.dir, RUNS_DIR, studyId), { recursive: true, force: true }); // its report.html
   return deleted;
 }
