@@ -2,7 +2,7 @@
 // checkpoints and resume, the final test evaluation of the best checkpoint, export; and inference on an
 // exported model. Only the trainer process (process-main.ts) calls runTraining and predictImages: the services
 // start that process and talk to it through the protocol, never call the engine in their own process.
-import { cp, mkdir, rm } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describeIssues } from '../../shared/api/errors';
@@ -28,7 +28,13 @@ import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode
 import { predictOutputs } from './model/flip-tta';
 import { flattenOutputs } from './model/loss';
 import { makeGrid } from './model/targets';
-import type { Manifest, ManifestImage, PredictedBox, TrainerEvent } from './protocol';
+import {
+  type Manifest,
+  type ManifestImage,
+  type PredictedBox,
+  TEST_DETECTIONS_FILE,
+  type TrainerEvent,
+} from './protocol';
 import { kernelNorm, regularizationTerm } from './regularizers';
 import { learningRateAt } from './schedule';
 import { evaluateTestSplit } from './test-evaluation';
@@ -233,14 +239,24 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     // Final: the best checkpoint, evaluated once on the test split, then exported.
     const best = await loadCheckpoint(checkpointDir(outDir, 'best'));
     if (best) setModelWeights(s.model, best.ema?.values ?? best.weights);
-    const { testMetrics, robustness, saliency } = await evaluateTestSplit(s.model, source, test, s.gridT, {
-      classes: manifest.classes,
-      config,
-      signal,
-    });
+    const { testMetrics, detections, robustness, saliency } = await evaluateTestSplit(
+      s.model,
+      source,
+      test,
+      s.gridT,
+      {
+        classes: manifest.classes,
+        config,
+        signal,
+      },
+    );
     if (signal.aborted) {
       emit({ type: 'cancelled', epoch: config.epochs });
       return;
+    }
+    if (test.length > 0) {
+      // Every test detection as scored (all of them, not a viewer cut): a study's bootstrap re-scores from these.
+      await writeFile(path.join(outDir, TEST_DETECTIONS_FILE), JSON.stringify(detections));
     }
     const modelDir = path.join(outDir, 'model');
     await exportModel(s.model, cfg, modelDir, {

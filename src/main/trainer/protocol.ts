@@ -121,3 +121,6 @@ export type TrainerEvent =
 
 /** Anything a trainer process sends: training events, or the reply to a one-off job. */
 export type TrainerMessage = TrainerEvent | PredictReply | AnalysisReply;
+
+/** Where the trainer leaves every test detection of the best checkpoint (COCO results, source pixels) in outDir. */
+export const TEST_DETECTIONS_FILE = 'test-detections.json';

@@ -12,6 +12,8 @@ import { evaluateSaliency } from './robustness/saliency';
 /** What the test split says of the best checkpoint (empty metrics and nothing else without test images). */
 export interface TestEvaluation {
   testMetrics: Record<string, number>;
+  /** Every test detection as scored (all of them, not a viewer cut): a study's bootstrap re-scores from these. */
+  detections: Awaited<ReturnType<typeof evaluateImages>>['detections'];
   robustness?: RunRobustness;
   saliency?: RunSaliency;
 }
@@ -24,13 +26,13 @@ export async function evaluateTestSplit(
   grid: GridTensors,
   o: { classes: readonly string[]; config: RunConfig; signal: AbortSignal },
 ): Promise<TestEvaluation> {
-  if (test.length === 0) return { testMetrics: {} };
+  if (test.length === 0) return { testMetrics: {}, detections: [] };
   const { batchSize, seed } = o.config;
   const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true });
   const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
   const saliency = await evaluateSaliency(model, source, test, { batchSize });
-  if (!o.config.robustness) return { testMetrics, saliency };
+  if (!o.config.robustness) return { testMetrics, detections: r.detections, saliency };
   const ro = { classes: o.classes, batchSize, seed, signal: o.signal, clean: testMetrics.AP };
   const robustness = await evaluateRobustness(model, source, test, grid, ro);
-  return { testMetrics, saliency, ...(robustness ? { robustness } : {}) };
+  return { testMetrics, detections: r.detections, saliency, ...(robustness ? { robustness } : {}) };
 }

@@ -2,6 +2,8 @@ import type { BackendName, BackendReason, EpochMetrics, RunRecord } from '../dom
 import type { Annotation, ImageRecord, LabelClass, ProjectInfo, ProjectStats } from '../domain/types';
 import type {
   ArmSummaryView,
+  StudyDocument,
+  StudySummaryView,
   PrelabelReport,
   QueueState,
   RunRowView,
@@ -84,7 +86,11 @@ export interface ResultMap extends StudioResultMap {
   'runs.preflight': TrainPreflight;
   /** `notes`: what a person should know about the data the runs train on (classes with no boxes, left-out images). */
   'runs.start': { runIds: string[]; notes: string[] };
-  'runs.startCompare': { runIds: string[]; arms: string[]; notes: string[] };
+  'runs.startCompare': { studyId: string; runIds: string[]; arms: string[]; notes: string[] };
+  'studies.list': StudySummaryView[];
+  'studies.show': StudyDocument;
+  'studies.cancel': { cancelled: string[] };
+  'studies.delete': { deleted: string[] };
   'runs.cancel': { cancelled: boolean };
   'runs.resume': { queued: boolean };
   'runs.rename': { name: string | null };

@@ -28,6 +28,10 @@ export const METHOD_NAMES = [
   'runs.preflight',
   'runs.start',
   'runs.startCompare',
+  'studies.list',
+  'studies.show',
+  'studies.cancel',
+  'studies.delete',
   'runs.cancel',
   'runs.resume',
   'runs.rename',
@@ -88,6 +92,7 @@ export const LONG_METHODS: readonly string[] = [
   'runs.compare',
   'runs.robustness',
   'runs.saliency',
+  'studies.show',
   'labeling.prelabel',
 ];
 

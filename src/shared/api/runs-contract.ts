@@ -29,6 +29,8 @@ export interface RunRowView {
   /** Saliency share inside ground-truth boxes over their area share (1 = no preference); null if not measured. */
   saliencyInBox: number | null;
   failReason: string | null;
+  /** The study that made the run, or null. */
+  study: string | null;
 }
 
 /** What runs.robustness answers: the run's robustness figures, as now stored with it. */
@@ -174,4 +176,67 @@ export interface PrelabelReport {
   skippedImages: number;
   /** Classes of the run that the project no longer has (their predictions were dropped). */
   missingClasses: string[];
+}
+
+/** A figure over an arm's seeds: mean, sd, 95% t-interval and how many seeds (NaN, as null in JSON: unknown). */
+export interface FigureView {
+  mean: number;
+  sd: number;
+  ci: [number, number];
+  n: number;
+}
+
+/** One arm of a study: `runs` is the count of finished runs, mAP figures are fractions (0-1). */
+export interface StudyArmView {
+  arm: string;
+  reg: RegMode;
+  lambda: number;
+  runs: number;
+  runIds: string[];
+  testMAP50: FigureView;
+  testMAP50_95: FigureView;
+  mPC: FigureView;
+  rPC: FigureView;
+  gap: FigureView;
+  weightNorm: FigureView;
+  saliencyInBox: FigureView;
+}
+
+/** A verdict of a study: one arm against the baseline on one metric. */
+export interface StudyVerdictView {
+  arm: string;
+  baseline: string;
+  metric: 'testMAP50_95' | 'mPC' | 'saliencyInBox';
+  diff: number;
+  ci: [number, number];
+  claim: boolean;
+  sentence: string;
+}
+
+/** A study's record as the list shows it. */
+export interface StudySummaryView {
+  id: string;
+  name: string;
+  status: 'queued' | 'running' | 'done' | 'partial' | 'cancelled' | 'failed';
+  seeds: number;
+  baseline: string;
+  base: Record<string, unknown>;
+  createdAt: string;
+  endedAt: string | null;
+  arms: string[];
+  runIds: string[];
+}
+
+/** The study document of `ridge compare --json`, `ridge study show --json` and studies.show. */
+export interface StudyDocument {
+  study: Omit<StudySummaryView, 'arms' | 'runIds'> & { testImages: number | null; resamples: number };
+  manifestHash: string;
+  /** True when every run of the study shares the comparability key. */
+  comparable: boolean;
+  /** Runs left out of the pooling, with the settings in which they differ. */
+  apart: { runId: string; differs: string[] }[];
+  arms: StudyArmView[];
+  verdicts: StudyVerdictView[];
+  /** The report.html written when asked, else null. */
+  report: string | null;
 }

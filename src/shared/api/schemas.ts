@@ -49,6 +49,8 @@ export const imageFilterSchema = z
 
 /** A run id as the services make them (r<timestamp>-<hex>); nothing else reaches a path. */
 export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** A study id as studies.* take it (same characters as a run id). */
+export const studyIdSchema = runIdSchema;
 
 /** Argument schemas per contract method. */
 export const argSchemas = {
@@ -154,8 +156,15 @@ export const argSchemas = {
       arms: z.array(armSettingsSchema).min(1).max(50),
       seeds: z.number().int().min(1, 'must be a whole number from 1 to 100').max(100),
       base: compareBaseSchema.default({}),
+      name: z.string().trim().min(1).max(200).optional(),
+      baseline: z.string().optional(),
     })
     .strict(),
+  // Studies (issue 14): the records runs.startCompare makes.
+  'studies.list': z.object({}).strict(),
+  'studies.show': z.object({ studyId: studyIdSchema, report: z.boolean().optional() }).strict(),
+  'studies.cancel': z.object({ studyId: studyIdSchema }).strict(),
+  'studies.delete': z.object({ studyId: studyIdSchema }).strict(),
   'runs.cancel': z.object({ runId: runIdSchema }).strict(),
   'runs.resume': z.object({ runId: runIdSchema }).strict(),
   'runs.rename': z.object({ runId: runIdSchema, name: z.string().trim().max(100) }).strict(),

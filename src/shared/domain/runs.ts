@@ -165,6 +165,10 @@ export interface RunRecord {
   robustness: RunRobustness | null;
   /** Where the best checkpoint looks on the test images; null when not measured. */
   saliency: RunSaliency | null;
+  /** The study that made this run (ridge compare, the Compare preset), or null for a single run. */
+  studyId: string | null;
+  /** Version of the trainer that made it (comparability.ts: TRAINER_VERSION), or null for runs made before. */
+  trainerVersion: string | null;
 }
 
 /** Where the resized image lands on the square canvas (integers), and whether it is mirrored. */

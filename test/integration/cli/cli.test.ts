@@ -147,8 +147,9 @@ describe("the README's main job", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^arm\s+runs\s+test mAP50 %/m);
     expect(r.stdout).toMatch(/^none\s+2\s+\d/m);
-    expect(r.stdout).toMatch(/^l2=0\.001\s+2\s+\d/m);
-    expect(r.stdout).toMatch(/verdict \(test split\):\n\s+l2=0\.001 vs none: /);
+    expect(r.stdout).toMatch(/^l2=0\.0001\s+2\s+\d/m);
+    expect(r.stdout).toMatch(/verdict \(test split, 24 images, 1000 bootstrap resamples\):\n\s+L2 1e-4 /);
+    expect(r.stdout).toMatch(/open it in the studio: npx ridge serve /);
     const report = /report: (.+\.html)/.exec(r.stdout)![1]!;
     expect(readFileSync(report, 'utf8')).toContain('uPlot');
     const runs = JSON.parse(ridge(['runs', path.join(out, 'project'), '--json']).stdout) as {

@@ -70,6 +70,36 @@ describe('migration 002 (runs)', () => {
   });
 });
 
+describe('migration 005 (studies)', () => {
+  it('keeps every run (unlinked), links new runs to a study, and deleting the study deletes its runs', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const db = rawAtVersion(file, 4);
+    const run = db.prepare(
+      `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at)
+       VALUES (?, 'done', '{}', 'none', 'none', 0, 0, 'h', 'now')`,
+    );
+    run.run('old');
+    db.pragma('foreign_keys = ON');
+    migrate(db, file, MIGRATIONS.slice(0, 5));
+    expect(userVersion(db)).toBe(5);
+    expect(db.prepare('SELECT id, study_id, trainer_version FROM run').all()).toEqual([
+      { id: 'old', study_id: null, trainer_version: null },
+    ]);
+    db.prepare(
+      `INSERT INTO study (id, name, base_json, arms_json, seeds, baseline, manifest_hash, created_at)
+       VALUES ('s1', 'n', '{}', '[]', 2, 'none', 'h', 'now')`,
+    ).run();
+    run.run('new');
+    db.prepare("UPDATE run SET study_id = 's1' WHERE id = 'new'").run();
+    db.prepare("DELETE FROM study WHERE id = 's1'").run();
+    expect(db.prepare('SELECT id FROM run').all()).toEqual([{ id: 'old' }]);
+    expect(() => db.prepare("UPDATE run SET study_id = 'nope' WHERE id = 'old'").run()).toThrow(
+      /FOREIGN KEY/,
+    );
+    db.close();
+  });
+});
+
 describe('migration 004 (run owner lease, interrupted, one regularization column)', () => {
   it('keeps every run and epoch, turns interrupted failures into `interrupted`, and keeps the cascade', () => {
     const file = path.join(tmp.dir, 'p.ridge');

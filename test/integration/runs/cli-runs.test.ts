@@ -45,6 +45,10 @@ describe('ridge train / compare / runs', () => {
         'testMAP50',
         'testMAP50_95',
         'weightNorm',
+        'study',
+        'mPC',
+        'rPC',
+        'saliencyInBox',
       ].sort(),
     );
     expect(rows[0]).toMatchObject({
@@ -81,24 +85,25 @@ describe('ridge train / compare / runs', () => {
     });
     expect(c.code, c.stderr).toBe(0);
     const res = JSON.parse(c.stdout) as {
-      runs: string[];
-      verdict: string[];
+      arms: { arm: string; runs: number; runIds: string[] }[];
+      verdicts: { sentence: string; claim: boolean }[];
       report: string;
-      arms: { arm: string; runs: number }[];
     };
-    expect(res.runs).toHaveLength(4);
+    expect(res.arms.flatMap((a) => a.runIds)).toHaveLength(4);
     expect(res.arms.map((a) => [a.arm, a.runs])).toEqual([
       ['none', 2],
       ['l2=0.0005', 2],
     ]);
-    // identical stand-in results: zero spread and zero difference -> no claim
-    expect(res.verdict[0]).toMatch(/^l2=0.0005 vs none: no claim/);
+    // identical stand-in results: zero difference -> no claim
+    expect(res.verdicts[0]!.claim).toBe(false);
+    expect(res.verdicts[0]!.sentence).toMatch(/^L2 5e-4 vs no regularization: no claim/);
     expect(existsSync(res.report)).toBe(true);
     const html = readFileSync(res.report, 'utf8');
     expect(html).toContain('uPlot');
     expect(html).not.toMatch(/<script src=/);
     const rows = JSON.parse(ridge(['runs', dir, '--json']).stdout) as { manifestHash: string; arm: string }[];
-    const compared = rows.filter((r) => res.runs.includes((r as unknown as { id: string }).id));
+    const ids = res.arms.flatMap((a) => a.runIds);
+    const compared = rows.filter((r) => ids.includes((r as unknown as { id: string }).id));
     expect(new Set(compared.map((r) => r.manifestHash)).size).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { ArmSummaryView } from '../../../shared/api/runs-contract';
+import type { FigureView, StudyArmView, StudyDocument } from '../../../shared/api/runs-contract';
 import type { InputOf } from '../../../shared/api/schemas';
 import { parseArmList } from '../../../shared/domain/run-config';
 import { optimizerLabel } from '../../../shared/domain/runs';
@@ -18,41 +18,51 @@ export const COMPARE_USAGE =
   'ridge compare <dir> --arms none,l2=5e-4,l2=1e-3,wd=5e-2,l1=1e-5,dropout=0.2 [--seeds N (default 3)] ' +
   runFlagUsage(COMPARE_FLAGS);
 
-const pm = (s: ArmSummaryView['testMAP50'], scale = 100, d = 1) =>
-  Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(d)} +- ${(s.sd * scale).toFixed(d)}` : 'n/a';
+const pct = (v: number, scale: number, d: number) => (Number.isFinite(v) ? (v * scale).toFixed(d) : 'n/a');
 
-/** The comparison table `ridge compare` and `ridge demo` print. */
-export function formatArms(arms: ArmSummaryView[]): string {
-  const head = `${'arm'.padEnd(14)} runs  ${'test mAP50 %'.padEnd(14)} ${'mAP50-95 %'.padEnd(14)} ${'gap'.padEnd(16)} ${'|w|'.padEnd(16)} seconds`;
+/** "41.2 [38.0, 44.4]": a figure's mean and 95% interval over seeds. */
+function withCi(f: FigureView, scale = 100, d = 1): string {
+  if (!Number.isFinite(f.mean)) return 'n/a';
+  return Number.isFinite(f.ci[0])
+    ? `${pct(f.mean, scale, d)} [${pct(f.ci[0], scale, d)}, ${pct(f.ci[1], scale, d)}]`
+    : pct(f.mean, scale, d);
+}
+
+/** The study table `ridge compare`, `ridge study show` and `ridge demo` print: means with 95% intervals. */
+export function formatArms(arms: StudyArmView[]): string {
+  const head = `${'arm'.padEnd(14)} runs  ${'test mAP50 %'.padEnd(20)} ${'test mAP50-95 %'.padEnd(20)} ${'gap'.padEnd(24)} |w|`;
   return [
     head,
     ...arms.map(
       (a) =>
-        `${a.arm.padEnd(14)} ${String(a.runs).padStart(4)}  ${pm(a.testMAP50).padEnd(14)} ${pm(a.testMAP50_95).padEnd(14)} ` +
-        `${pm(a.gap, 1, 3).padEnd(16)} ${pm(a.weightNorm, 1, 2).padEnd(16)} ${pm(a.seconds, 1, 0)}`,
+        `${a.arm.padEnd(14)} ${String(a.runs).padStart(4)}  ${withCi(a.testMAP50).padEnd(20)} ${withCi(a.testMAP50_95).padEnd(20)} ` +
+        `${withCi(a.gap, 1, 3).padEnd(24)} ${withCi(a.weightNorm, 1, 1)}`,
     ),
   ].join('\n');
 }
 
-/** What a comparison produced. */
+/** What a comparison produced: the study document, and how its runs ended. */
 export interface CompareResult {
-  arms: ArmSummaryView[];
-  verdict: string[];
-  report: string;
-  runs: string[];
+  doc: StudyDocument;
   failed: number;
   cancelled: boolean;
 }
 
-/** The table, verdict and report lines a comparison prints. */
-export function formatComparison(res: CompareResult): string[] {
+/** The study's table, verdict sentences and report lines, as people read them. */
+export function formatStudy(doc: StudyDocument): string[] {
   return [
-    formatArms(res.arms),
+    `study ${doc.study.id} (${doc.study.status}): ${doc.study.name}`,
+    ...(doc.comparable
+      ? []
+      : [
+          `not comparable, kept apart: ${doc.apart.map((a) => `${a.runId} (${a.differs.join(', ')})`).join('; ')}`,
+        ]),
+    formatArms(doc.arms),
+    '(mean over seeds [95% interval])',
     '',
-    'verdict (test split):',
-    ...res.verdict.map((v) => `  ${v}`),
-    '',
-    `report: ${res.report}`,
+    `verdict (test split, ${doc.study.testImages ?? '?'} images, ${doc.study.resamples} bootstrap resamples):`,
+    ...doc.verdicts.map((v) => `  ${v.sentence}`),
+    ...(doc.report ? ['', `report: ${doc.report}`] : []),
   ];
 }
 
@@ -66,6 +76,7 @@ export async function runComparison(
   opts: { arms: string; seeds: number; base: Record<string, unknown> },
 ): Promise<CompareResult> {
   let armNames: string[] = [];
+  let studyId = '';
   const followed = await followRuns(
     door,
     io,
@@ -76,6 +87,7 @@ export async function runComparison(
         base: opts.base,
       });
       armNames = started.arms;
+      studyId = started.studyId;
       for (const line of started.notes) note(io, line);
       return started.runIds;
     },
@@ -92,13 +104,9 @@ export async function runComparison(
     },
   );
   for (const r of followed.runs) note(io, runLine(r));
-  const ids = followed.runs.map((r) => r.id);
-  const c = await door.call('runs.compare', { runIds: ids, baseline: armNames[0], report: true });
+  const doc = await door.call('studies.show', { studyId, report: true });
   return {
-    arms: c.arms,
-    verdict: c.verdict,
-    report: c.report!,
-    runs: ids,
+    doc,
     failed: followed.runs.filter((r) => r.status === 'failed').length,
     cancelled: followed.interrupted,
   };
@@ -122,7 +130,7 @@ export async function compareCommand(argv: string[], io: CliIo): Promise<number>
       seeds,
       base: settingsFromFlags(values, COMPARE_FLAGS),
     });
-    emit(io, Boolean(values.json), res, () => formatComparison(res).join('\n'));
+    emit(io, Boolean(values.json), res.doc, () => formatStudy(res.doc).join('\n'));
     if (res.cancelled) return 130;
     return res.failed > 0 ? 2 : 0;
   });

@@ -12,6 +12,7 @@ import { runsCommand } from './runs';
 import { SAMPLE_USAGE, sampleCommand } from './sample';
 import { serveCommand } from './serve';
 import { statsCommand } from './stats';
+import { STUDY_USAGE, studyCommand } from './study';
 import { TRAIN_USAGE, trainCommand } from './train';
 
 /** A command: its arguments and where it writes in, its exit code out. */
@@ -32,6 +33,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   },
   train: { run: trainCommand, usage: TRAIN_USAGE },
   compare: { run: compareCommand, usage: COMPARE_USAGE },
+  study: { run: studyCommand, usage: STUDY_USAGE },
   runs: { run: runsCommand, usage: 'ridge runs <dir> [--json]' },
   predict: { run: predictCommand, usage: PREDICT_USAGE },
   robustness: { run: robustnessCommand, usage: ROBUSTNESS_USAGE },

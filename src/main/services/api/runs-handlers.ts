@@ -9,9 +9,11 @@ import { dataNotes, dataProblems, planData } from '../runs/data-checks';
 import { freezeManifest, manifestSummary } from '../runs/manifest';
 import { deleteRun, hasModel, renameRun, runName } from '../runs/run-files';
 import { toRunRow } from '../runs/run-row';
-import { createPlannedRuns, planComparison, planRun } from '../runs/plan';
+import { createPlannedRuns, planRun } from '../runs/plan';
+import { cancelStudy, createStudy, deleteStudy, listStudies } from '../runs/study';
+import { analyzeStudy } from '../runs/study-analysis';
 import { predictFolder } from '../runs/predict-folder';
-import { writeComparisonReport } from '../runs/report';
+import { writeComparisonReport, writeStudyReport } from '../runs/report';
 import { runTestEval } from '../runs/test-eval';
 import type { RunConfig } from '../../../shared/domain/runs';
 import type { HandlerServices, Handlers } from './handlers';
@@ -73,6 +75,10 @@ type RunsMethods =
   | 'runs.preflight'
   | 'runs.start'
   | 'runs.startCompare'
+  | 'studies.list'
+  | 'studies.show'
+  | 'studies.cancel'
+  | 'studies.delete'
   | 'runs.predict'
   | 'runs.cancel'
   | 'runs.resume'
@@ -110,8 +116,37 @@ export function createRunsHandlers(
     'runs.preflight': () => preflight(p()),
     'runs.start': (a) => queueRuns(session, a.configs.map(planRun)),
     'runs.startCompare': (a) => {
-      const plan = planComparison(a.arms, a.seeds, a.base);
-      return { ...queueRuns(session, plan.configs), arms: plan.arms };
+      const started = createStudy(p(), a, q().holder);
+      const runIds = started.runs.map((r) => r.id);
+      q().enqueue(runIds);
+      return {
+        studyId: started.study.id,
+        runIds,
+        arms: started.study.arms.map((x) => x.arm),
+        notes: started.notes,
+      };
+    },
+    'studies.list': () =>
+      listStudies(p()).map((s) => ({
+        id: s.study.id,
+        name: s.study.name,
+        status: s.status,
+        seeds: s.study.seeds,
+        baseline: s.study.baseline,
+        base: s.study.base,
+        createdAt: s.study.createdAt,
+        endedAt: s.endedAt,
+        arms: s.study.arms.map((x) => x.arm),
+        runIds: s.runs.map((r) => r.id),
+      })),
+    'studies.show': (a) => {
+      const { epochs, runs, ...doc } = analyzeStudy(p(), a.studyId);
+      return { ...doc, report: a.report ? writeStudyReport(p(), { ...doc, epochs, runs }) : null };
+    },
+    'studies.cancel': (a) => ({ cancelled: cancelStudy(p(), a.studyId, (id) => q().cancel(id)) }),
+    'studies.delete': (a) => {
+      cancelStudy(p(), a.studyId, (id) => q().cancel(id));
+      return { deleted: deleteStudy(p(), a.studyId) };
     },
     'runs.cancel': (a) => ({ cancelled: q().cancel(a.runId) }),
     'runs.resume': (a) => {

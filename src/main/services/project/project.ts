@@ -13,6 +13,7 @@ import { ClassRepo } from '../db/repos/class-repo';
 import { ImageRepo } from '../db/repos/image-repo';
 import { ProjectRepo } from '../db/repos/project-repo';
 import { RunRepo } from '../db/repos/run-repo';
+import { StudyRepo } from '../db/repos/study-repo';
 import { cleanStaleImports } from '../datasets/staging-cleanup';
 
 /** File name of a project's database inside its folder. */
@@ -31,6 +32,7 @@ export class Project {
   readonly images: ImageRepo;
   readonly annotations: AnnotationRepo;
   readonly runs: RunRepo;
+  readonly studies: StudyRepo;
 
   private constructor(
     readonly dir: string,
@@ -41,6 +43,7 @@ export class Project {
     this.images = new ImageRepo(db);
     this.annotations = new AnnotationRepo(db);
     this.runs = new RunRepo(db);
+    this.studies = new StudyRepo(db);
   }
 
   /** Create a project folder (or adopt an empty/existing one) and its database. */

@@ -16,6 +16,7 @@ import {
   type RunRecord,
 } from '../../../shared/domain/runs';
 import { UserError } from '../../../shared/errors';
+import type { Manifest } from '../../trainer/protocol';
 import type { Project } from '../project/project';
 import { assertTrainable } from './data-checks';
 import { freezeManifest } from './manifest';
@@ -81,10 +82,17 @@ export interface PlannedRuns {
  * arm and seed trains on exactly the same data). The data is checked first (data-checks.ts: assertTrainable):
  * nothing is created when it cannot train.
  */
-export function createPlannedRuns(p: Project, configs: RunConfig[], owner: string | null): PlannedRuns {
+export function createPlannedRuns(
+  p: Project,
+  configs: RunConfig[],
+  owner: string | null,
+  study?: (manifestHashOf: Manifest) => string,
+): PlannedRuns {
   const manifest = freezeManifest(p);
   // The one place every door's runs are checked for data before they exist (runs.start, runs.startCompare, and
   // through them ridge train / compare): further up-front data checks belong in data-checks.ts.
   const notes = assertTrainable(manifest);
-  return { runs: configs.map((c) => createRun(p, c, manifest, owner)), notes };
+  // A study's record is made once the data is known to train, on the very manifest its runs freeze.
+  const studyId = study ? study(manifest) : null;
+  return { runs: configs.map((c) => createRun(p, c, manifest, owner, studyId)), notes };
 }

@@ -2,7 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { type EpochMetrics, optimizerLabel, type RunRecord } from '../../../shared/domain/runs';
 import { type Project, RUNS_DIR } from '../project/project';
+import type { StudyDocument } from '../../../shared/api/runs-contract';
 import type { ArmSummary, Comparison } from './compare';
+import { esc, studyIntro, studyTable, sweepData } from './study-report';
 
 /** Everything a comparison report shows. */
 export interface ReportData {
@@ -15,10 +17,8 @@ export interface ReportData {
   verdict: string[];
   runs: RunRecord[];
   epochs: Record<string, EpochMetrics[]>;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  /** A study's own sections (question, plan, table with intervals, sweeps), replacing the plain table. */
+  study?: { intro: string; table: string; sweeps: ReturnType<typeof sweepData> };
 }
 
 function fmt(s: { mean: number; sd: number; n: number }, scale = 1, digits = 3): string {
@@ -56,29 +56,52 @@ export function renderReport(d: ReportData): string {
     )
     .join('\n');
   const payload = JSON.stringify({
-    arms: d.arms.map((a) => a.arm),
+    arms: d.arms.length ? d.arms.map((a) => a.arm) : [...new Set(d.runs.map((r) => r.config.arm))],
     runs: d.runs.map((r) => ({ id: r.id, arm: r.config.arm, seed: r.config.seed })),
     epochs: d.epochs,
     charts: CHARTS,
+    sweeps: d.study?.sweeps ?? [],
   }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(d.title)}</title>
 <style>${css}
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}
 table{border-collapse:collapse;margin:12px 0}td,th{border-bottom:1px solid #dde;padding:4px 10px;text-align:right}
-td:first-child,th:first-child{text-align:left}.verdict li{margin:4px 0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
+td:first-child,th:first-child{text-align:left}.ci{color:#667;font-size:12px}.warn{color:#a33}.verdict li{margin:4px 0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 .note{color:#667}</style></head><body>
 <h1>${esc(d.title)}</h1>
-<p class="note">Created ${esc(d.createdAt)} &middot; every run trained on the same frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer ${esc(d.optimizer)} &middot; numbers on the test split, mean &plusmn; sd over seeds</p>
-<table><thead><tr><th>arm</th><th>runs</th><th>test mAP50 (%)</th><th>test mAP50-95 (%)</th><th>gap (val-train loss)</th><th>weight norm</th><th>seconds</th></tr></thead>
-<tbody>${rows}</tbody></table>
+<p class="note">Created ${esc(d.createdAt)} &middot; every run trained on the same frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer ${esc(d.optimizer)} &middot; numbers on the test split, ${d.study ? 'mean and 95% interval over seeds' : 'mean &plusmn; sd over seeds'}</p>
+${d.study ? d.study.intro : ''}
 <h2>Verdict</h2><ul class="verdict">${d.verdict.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>
-<h2>Curves</h2><div class="charts" id="charts"></div>
+${
+  d.study
+    ? `<h2>Results on the test split</h2>${d.study.table}`
+    : `<table><thead><tr><th>arm</th><th>runs</th><th>test mAP50 (%)</th><th>test mAP50-95 (%)</th><th>gap (val-train loss)</th><th>weight norm</th><th>seconds</th></tr></thead>
+<tbody>${rows}</tbody></table>`
+}
+${d.study?.sweeps.length ? '<h2>Sweeps against log10 lambda</h2><p class="note">mean over seeds with the 95% interval</p><div class="charts" id="sweeps"></div>' : ''}
+<h2>Curves per epoch</h2><div class="charts" id="charts"></div>
 <script>${js}</script>
 <script>
 const D = ${payload};
 const palette = ['#4363d8','#e6194b','#3cb44b','#f58231','#911eb4','#42d4f4','#f032e6','#9a6324'];
 const color = (arm) => palette[D.arms.indexOf(arm) % palette.length];
+const SWEEP = [['testMAP50_95', 'test mAP50-95', 100], ['mPC', 'mPC', 100], ['gap', 'gap (val - train loss)', 1], ['weightNorm', 'weight norm', 1]];
+for (const sw of D.sweeps) {
+  const xs = sw.lambdas.map((l) => Math.log10(l));
+  for (const [key, title, scale] of SWEEP) {
+    const f = sw.figures[key];
+    if (!f.some((v) => v.mean !== null)) continue;
+    const v = (x) => (x === null ? null : x * scale);
+    const el = document.createElement('div');
+    document.getElementById('sweeps').appendChild(el);
+    new uPlot({ title: sw.mode + ': ' + title, width: 560, height: 240, scales: { x: { time: false } },
+      axes: [{ label: 'log10 lambda' }, {}],
+      series: [{ label: 'log10 lambda' }, { label: 'mean', stroke: '#4363d8', width: 2, points: { show: true } },
+        { label: '95% low', stroke: '#9fb0ee', dash: [4, 4] }, { label: '95% high', stroke: '#9fb0ee', dash: [4, 4] }] },
+      [xs, f.map((x) => v(x.mean)), f.map((x) => v(x.ci[0])), f.map((x) => v(x.ci[1]))], el);
+  }
+}
 for (const [key, title] of D.charts) {
   const maxEpoch = Math.max(0, ...Object.values(D.epochs).map((e) => e.length));
   const xs = Array.from({ length: maxEpoch }, (_, i) => i + 1);
@@ -102,12 +125,10 @@ for (const [key, title] of D.charts) {
  */
 export function writeComparisonReport(p: Project, c: Comparison, now = new Date()): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  const dir = path.join(p.dir, RUNS_DIR, `compare-${stamp}`);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'report.html');
   const optimizers = [...new Set(c.runs.map((r) => optimizerLabel(r.config)))];
-  writeFileSync(
-    file,
+  return writeReportFile(
+    p,
+    `compare-${stamp}`,
     renderReport({
       title: `Regularization comparison: ${c.arms.map((a) => a.arm).join(' vs ')}`,
       createdAt: now.toISOString(),
@@ -119,5 +140,37 @@ export function writeComparisonReport(p: Project, c: Comparison, now = new Date(
       epochs: Object.fromEntries(c.epochs),
     }),
   );
+}
+
+/** Write report.html into runs/<folder>/ of the project; its path. */
+function writeReportFile(p: Project, folder: string, html: string): string {
+  const dir = path.join(p.dir, RUNS_DIR, folder);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'report.html');
+  writeFileSync(file, html);
   return file;
+}
+
+/** Write a study's report.html into runs/<study-id>/ (the same file from `ridge compare`, `ridge study show` and the app). */
+export function writeStudyReport(
+  p: Project,
+  doc: Omit<StudyDocument, 'report'> & { epochs: Record<string, EpochMetrics[]>; runs: RunRecord[] },
+  now = new Date(),
+): string {
+  const optimizers = [...new Set(doc.runs.map((r) => optimizerLabel(r.config)))];
+  return writeReportFile(
+    p,
+    doc.study.id,
+    renderReport({
+      title: `Regularization study: ${doc.study.name}`,
+      createdAt: now.toISOString(),
+      manifestHash: doc.manifestHash,
+      optimizer: optimizers.join(', '),
+      arms: [],
+      verdict: doc.verdicts.map((v) => v.sentence),
+      runs: doc.runs.filter((r) => r.status === 'done'),
+      epochs: doc.epochs,
+      study: { intro: studyIntro(doc), table: studyTable(doc), sweeps: sweepData(doc) },
+    }),
+  );
 }

@@ -35,5 +35,6 @@ export function toRunRow(r: RunRecord, epochs: EpochMetrics[]): RunRowView {
     rPC: r.robustness?.rPC ?? null,
     saliencyInBox: r.saliency?.saliencyInBox ?? null,
     failReason: r.failReason,
+    study: r.studyId,
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isSqliteBusy, retryWhileBusy } from '../db/write-queue';
+import { TRAINER_VERSION } from '../../../shared/domain/comparability';
 import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../../../shared/errors';
@@ -29,6 +30,7 @@ export function createRun(
   config: RunConfig,
   frozen?: Manifest,
   owner: string | null = null,
+  studyId: string | null = null,
 ): RunRecord {
   const manifest = frozen ?? freezeManifest(p);
   const hashes = new Map(p.images.all().map((i) => [i.id, i.sha256]));
@@ -36,7 +38,12 @@ export function createRun(
   const dir = runDir(p, id);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return p.tx(() => p.runs.insert(id, config, manifestHash(manifest, hashes), owner));
+  return p.tx(() =>
+    p.runs.insert(id, config, manifestHash(manifest, hashes), owner, {
+      studyId,
+      trainerVersion: TRAINER_VERSION,
+    }),
+  );
 }
 
 /** Store one trainer event; the trainer never touches the database, main does it here. */

@@ -2,18 +2,17 @@ import { migration001 } from './001-initial';
 import { migration002 } from './002-runs';
 import { migration003 } from './003-image-removal';
 import { migration004 } from './004-run-owner-interrupted';
+import { migration005 } from './005-studies';
 import { migration006 } from './006-run-robustness';
 import type { Migration } from './types';
 
-/**
- * Every migration in order; the last one's version is the schema this build writes. 005 belongs to the studies
- * branch (issue 14): it goes between 004 and 006 when both are merged.
- */
+/** Every migration in order; the last one's version is the schema this build writes. */
 export const MIGRATIONS: readonly Migration[] = [
   migration001,
   migration002,
   migration003,
   migration004,
+  migration005,
   migration006,
 ];
 

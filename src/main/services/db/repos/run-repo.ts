@@ -27,6 +27,8 @@ interface RunRow {
   test_metrics_json: string | null;
   robustness_json: string | null;
   saliency_json: string | null;
+  study_id: string | null;
+  trainer_version: string | null;
 }
 
 interface EpochRow {
@@ -69,6 +71,8 @@ function toRun(r: RunRow): RunRecord {
     testMetrics: r.test_metrics_json ? (JSON.parse(r.test_metrics_json) as Record<string, number>) : null,
     robustness: r.robustness_json ? (JSON.parse(r.robustness_json) as RunRobustness) : null,
     saliency: r.saliency_json ? (JSON.parse(r.saliency_json) as RunSaliency) : null,
+    studyId: r.study_id,
+    trainerVersion: r.trainer_version,
   };
 }
 
@@ -94,11 +98,13 @@ export class RunRepo {
     this.q = {
       insert: db.prepare(
         `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at, owner_json,
-           heartbeat_at)
-         VALUES (@id, 'queued', @config, @arm, @reg, @lambda, @seed, @manifestHash, @now, @owner, @heartbeat)`,
+           heartbeat_at, study_id, trainer_version)
+         VALUES (@id, 'queued', @config, @arm, @reg, @lambda, @seed, @manifestHash, @now, @owner, @heartbeat,
+           @studyId, @trainerVersion)`,
       ),
       byId: db.prepare('SELECT * FROM run WHERE id = ?'),
       list: db.prepare('SELECT * FROM run ORDER BY created_at, rowid'),
+      ofStudy: db.prepare('SELECT * FROM run WHERE study_id = ? ORDER BY created_at, rowid'),
       start: db.prepare(
         `UPDATE run SET status = 'running', started_at = coalesce(started_at, @now), backend = @backend,
            backend_reasons_json = @reasons, device = @device WHERE id = @id`,
@@ -150,8 +156,16 @@ export class RunRepo {
   }
 
   /** Queue a run with its whole config and the hash of its frozen manifest, held by `owner` when given. */
-  insert(id: string, config: RunConfig, manifestHash: string, owner: string | null = null): RunRecord {
+  insert(
+    id: string,
+    config: RunConfig,
+    manifestHash: string,
+    owner: string | null = null,
+    link: { studyId?: string | null; trainerVersion?: string | null } = {},
+  ): RunRecord {
     this.q.insert.run({
+      studyId: link.studyId ?? null,
+      trainerVersion: link.trainerVersion ?? null,
       id,
       config: JSON.stringify(config),
       arm: config.arm,
@@ -175,6 +189,11 @@ export class RunRepo {
   /** Runs oldest first. */
   list(): RunRecord[] {
     return (this.q.list.all() as RunRow[]).map(toRun);
+  }
+
+  /** The runs a study made, oldest first. */
+  ofStudy(studyId: string): RunRecord[] {
+    return (this.q.ofStudy.all(studyId) as RunRow[]).map(toRun);
   }
 
   /** Mark a run running on a backend, with why the others did not run. */

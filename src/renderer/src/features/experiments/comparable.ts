@@ -2,12 +2,13 @@
 // mode, its strength and the seed (and the arm label, which only names mode and strength), trained on the same
 // frozen data. The key iterates over the config object's own keys, so a setting added to the run config can
 // never be forgotten here.
-// TODO(issue 14): replaced by the shared comparability key of the `studies` branch (schema-derived, with the
-// trainer's version) once it lands; keep this module the renderer's only copy of the rule until then.
+// The fields that may vary are the shared rule's (src/shared/domain/comparability.ts, which the services' studies
+// use); this view keys the rows it is given (their display configs) and adds the frozen data's hash.
 import type { RunRowView } from '../../../../shared/api/runs-contract';
+import { ARM_FIELDS } from '../../../../shared/domain/comparability';
 
 /** Config fields that may differ inside one comparison: they are what the arms and seeds vary. */
-export const VARIED_FIELDS: readonly string[] = ['reg', 'lambda', 'seed', 'arm'];
+export const VARIED_FIELDS: readonly string[] = ARM_FIELDS;
 
 /** A run as the comparability rule sees it: its config, its data and (when runs carry one) the trainer version. */
 export interface ComparableRun {

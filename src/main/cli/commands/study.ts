@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { UserError } from '../../../shared/errors';
+import { parseCommandArgs, requirePositional } from '../args';
+import { withProject } from '../door';
+import { type CliIo, emit } from '../io';
+import { formatStudy } from './compare';
+
+/** `ridge study`'s line of `ridge help`. */
+export const STUDY_USAGE = 'ridge study list <dir> [--json] | ridge study show <dir> <id> [--json]';
+
+/**
+ * `ridge study list <dir>`: every study with its status; `ridge study show <dir> <id>`: its table, verdicts and
+ * report.html (studies.list / studies.show: the numbers the app shows). An unknown id exits 1 in the API's words.
+ */
+export async function studyCommand(argv: string[], io: CliIo): Promise<number> {
+  const { values, positionals } = parseCommandArgs('study', argv, {});
+  const sub = requirePositional('study', positionals, 0, 'list|show');
+  const dir = path.resolve(io.cwd, requirePositional('study', positionals, 1, 'dir'));
+  if (sub === 'list') {
+    return withProject(dir, async (door) => {
+      const list = await door.call('studies.list', {});
+      emit(io, Boolean(values.json), list, () =>
+        list.length === 0
+          ? "no studies yet: start one with 'ridge compare'"
+          : list
+              .map(
+                (s) =>
+                  `${s.id}  ${s.status.padEnd(9)} ${s.arms.length} arms x ${s.seeds} seeds  ${s.createdAt}  ${s.name}`,
+              )
+              .join('\n'),
+      );
+      return 0;
+    });
+  }
+  if (sub === 'show') {
+    const id = requirePositional('study', positionals, 2, 'id');
+    return withProject(dir, async (door) => {
+      const doc = await door.call('studies.show', { studyId: id, report: true });
+      emit(io, Boolean(values.json), doc, () => formatStudy(doc).join('\n'));
+      return 0;
+    });
+  }
+  throw new UserError(`ridge study: unknown subcommand '${sub}' (use list or show)`);
+}

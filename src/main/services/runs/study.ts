@@ -1,0 +1,119 @@
+// Studies as records: made by runs.startCompare (and so by `ridge compare` and the app's Compare preset), read
+// back, cancelled and deleted as one unit. Their queued runs are ordinary queued runs, so a restarted queue
+// continues them; the study's status is derived from its runs (shared/domain/study.ts).
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import type { armSettingsSchema, compareBaseSchema } from '../../../shared/domain/run-config';
+import type { RunRecord } from '../../../shared/domain/runs';
+import { type StudyRecord, type StudyStatus, studyStatus } from '../../../shared/domain/study';
+import { UserError } from '../../../shared/errors';
+import { type Project, RUNS_DIR } from '../project/project';
+import { manifestHash } from './manifest';
+import { createPlannedRuns, planComparison } from './plan';
+import { deleteRun } from './run-files';
+
+function newStudyId(): string {
+  const t = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  return `s${t}-${randomBytes(3).toString('hex')}`;
+}
+
+/** What a study was asked to be: its arms, seeds, shared settings, and (optionally) its name and baseline. */
+export interface StudyRequest {
+  arms: z.output<typeof armSettingsSchema>[];
+  seeds: number;
+  base: z.output<typeof compareBaseSchema>;
+  name?: string;
+  baseline?: string;
+}
+
+/** A new study's record, its queued runs (seed-major) and the data notes. */
+export interface StartedStudy {
+  study: StudyRecord;
+  runs: RunRecord[];
+  notes: string[];
+}
+
+/** Plan, check and store a study and its runs on one frozen manifest, held by `owner`; nothing stored on refusal. */
+export function createStudy(p: Project, req: StudyRequest, owner: string | null): StartedStudy {
+  const plan = planComparison(req.arms, req.seeds, req.base);
+  const arms = plan.arms.map((arm, i) => ({
+    arm,
+    reg: plan.configs[i]!.reg,
+    lambda: plan.configs[i]!.lambda,
+  }));
+  const baseline = req.baseline ?? (plan.arms.includes('none') ? 'none' : plan.arms[0]!);
+  if (!plan.arms.includes(baseline))
+    throw new UserError(`baseline '${baseline}' is not one of the arms (${plan.arms.join(', ')})`);
+  const id = newStudyId();
+  const hashes = new Map(p.images.all().map((i) => [i.id, i.sha256]));
+  let study: StudyRecord | undefined;
+  const planned = createPlannedRuns(p, plan.configs, owner, (manifest) => {
+    study = p.tx(() =>
+      p.studies.insert({
+        id,
+        name: req.name ?? `${plan.arms.join(' vs ')}, ${req.seeds} seed${req.seeds === 1 ? '' : 's'}`,
+        base: req.base,
+        arms,
+        seeds: req.seeds,
+        baseline,
+        manifestHash: manifestHash(manifest, hashes),
+      }),
+    );
+    return id;
+  });
+  return { study: study!, runs: planned.runs, notes: planned.notes };
+}
+
+/** A study with its runs and derived status: what `ridge study list` and Experiments show. */
+export interface StudyState {
+  study: StudyRecord;
+  status: StudyStatus;
+  runs: RunRecord[];
+  /** When the last run ended, once none is queued or running. */
+  endedAt: string | null;
+}
+
+/** A stored study by id; an unknown id is refused in the words every door uses. */
+export function studyState(p: Project, studyId: string): StudyState {
+  const study = p.studies.byId(studyId);
+  if (!study) throw new UserError(`no study ${studyId} in this project`);
+  const runs = p.runs.ofStudy(studyId);
+  const status = studyStatus(
+    runs.map((r) => r.status),
+    study.cancelledAt !== null,
+  );
+  const live = status === 'queued' || status === 'running';
+  const ends = runs.map((r) => r.endedAt).filter((e): e is string => e !== null);
+  return { study, status, runs, endedAt: live || ends.length === 0 ? null : ends.sort().at(-1)! };
+}
+
+/** Every study, oldest first, with its status. */
+export function listStudies(p: Project): StudyState[] {
+  return p.studies.list().map((s) => studyState(p, s.id));
+}
+
+/** Cancel a study as a whole: every queued or running run of it is cancelled (by `cancelRun`, the queue's). */
+export function cancelStudy(p: Project, studyId: string, cancelRun: (runId: string) => boolean): string[] {
+  const { runs } = studyState(p, studyId);
+  p.tx(() => p.studies.markCancelled(studyId));
+  // Waiting runs first, so the queue never starts one of them when the running one stops.
+  const live = runs.filter((r) => r.status === 'queued' || r.status === 'running');
+  live.sort((a, b) => +(a.status === 'running') - +(b.status === 'running'));
+  return live.filter((r) => cancelRun(r.id)).map((r) => r.id);
+}
+
+/** Delete a study with its runs and their folders (cancel it first when a run is running). */
+export function deleteStudy(p: Project, studyId: string): string[] {
+  const { runs } = studyState(p, studyId);
+  const running = runs.find((r) => r.status === 'running');
+  if (running)
+    throw new UserError(
+      `study ${studyId} has run ${running.id} running; cancel the study before deleting it`,
+    );
+  const deleted = runs.filter((r) => deleteRun(p, r.id)).map((r) => r.id);
+  p.tx(() => p.studies.remove(studyId));
+  rmSync(path.join(p.dir, RUNS_DIR, studyId), { recursive: true, force: true }); // its report.html
+  return deleted;
+}
