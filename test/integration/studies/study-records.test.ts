@@ -29,8 +29,10 @@ describe('study records', () => {
       ['l2=0.0001', 'l2', 1e-4, 2],
     ]);
     expect(cliDoc.study.resamples).toBe(1000);
-    expect(cliDoc.verdicts).toHaveLength(1);
-    expect(cliDoc.verdicts[0]!.sentence).toMatch(/^L2 1e-4 /);
+    // The primary metric, then the secondary families: a comparison scores robustness (mPC) and every run saliency.
+    expect(cliDoc.verdicts.map((v) => v.metric)).toEqual(['testMAP50_95', 'mPC', 'saliencyInBox']);
+    for (const v of cliDoc.verdicts) expect(v.sentence).toMatch(/^L2 1e-4 /);
+    expect(cliDoc.arms.every((a) => a.mPC.n === 2 && a.saliencyInBox.n === 2)).toBe(true);
     const door = testDoor({ queue: { owner: thisProcessOwner(), adopt: true } });
     try {
       await dispatch(door.handlers, 'project.open', { dir });
