@@ -33,6 +33,12 @@ export interface RunConfig {
    * shipped inside the nsfwjs npm package. Absent on runs made before the choice existed (= scratch).
    */
   backbone?: BackboneName;
+  /**
+   * Detections kept per image over all classes, in evaluation, export and prediction (Ultralytics' max_det).
+   * COCO figures still count at most 100 per image and class (COCOeval's maxDets). Absent on runs made before
+   * the setting existed: those keep their cap of 100 over all classes.
+   */
+  maxDet?: number;
   /** Free-form group label so compare views can gather arms (e.g. "l2=5e-4"). */
   arm: string;
 }
@@ -53,6 +59,7 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   backend: 'auto',
   widthMultiplier: 0.5,
   backbone: 'scratch',
+  maxDet: 300,
   arm: 'none',
 };
 
