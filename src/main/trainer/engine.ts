@@ -19,6 +19,7 @@ import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decode
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
+import { boxCounts, CLASS_BALANCE_POWER, classWeights } from './model/class-balance';
 import { dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { predictOutputs } from './model/flip-tta';
@@ -60,6 +61,8 @@ export interface RunTrainingOptions {
   resume: boolean;
   signal: AbortSignal;
   emit: (e: TrainerEvent) => void;
+  /** Exponent of the class-balanced loss weights (model/class-balance.ts); 0 turns balancing off. */
+  classBalancePower?: number;
 }
 
 function validate(config: RunConfig, manifest: Manifest): void {
@@ -73,11 +76,24 @@ function validate(config: RunConfig, manifest: Manifest): void {
   if (!(config.lambda >= 0)) throw new Error(`lambda must be >= 0, got ${config.lambda}`);
   if (config.reg === 'dropout' && !(config.lambda < 1))
     throw new Error(`dropout rate (lambda) must be < 1, got ${config.lambda}`);
+  if (config.maxDet !== undefined && !(Number.isInteger(config.maxDet) && config.maxDet >= 1))
+    throw new Error(`maxDet must be a whole number >= 1, got ${config.maxDet}`);
   if (manifest.classes.length === 0) throw new Error('the manifest has no classes');
   for (const split of ['train', 'val'] as const)
     if (!manifest.images.some((i) => i.split === split))
       throw new Error(`the manifest has no ${split} images`);
 }
+
+/**
+ * The decoding a run evaluates and exports with: its maxDet over all classes (100 for runs made before the
+ * setting, as they were evaluated), within COCOeval's 100 per class.
+ */
+export function decodeSettingsOf(config: RunConfig): DecodeSettings {
+  return { ...DEFAULT_DECODE, maxDetections: config.maxDet ?? LEGACY_MAX_DET };
+}
+
+/** The cap per image of runs made before maxDet existed. */
+const LEGACY_MAX_DET = 100;
 
 /** The detector configuration a run config implies. */
 export function detectorConfigOf(config: RunConfig, numClasses: number): DetectorConfig {
@@ -119,7 +135,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const trainEval = new SeededRng(hashInts(config.seed, 0x7e57)).shuffle(train).slice(0, TRAIN_EVAL_SUBSET);
 
   const s = await createTrainState(cfg, config.reg, config.lambda);
-  const source = new BatchSource(C, cfg.imgSize, s.grid);
+  const power = opts.classBalancePower ?? CLASS_BALANCE_POWER;
+  const weights = power > 0 ? classWeights(boxCounts(train, C), power) : null;
+  const source = new BatchSource(C, cfg.imgSize, s.grid, undefined, weights);
   const groupsPerEpoch = chunk(train, config.batchSize).length;
   const totalSteps = groupsPerEpoch * config.epochs;
   const ema = new WeightEma(s.model, emaWindow(totalSteps));
@@ -162,7 +180,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
           loss = await trainStep(s, x, targets, lr);
           ema.update();
         } finally {
-          tf.dispose([x, targets.cls, targets.box, targets.pos]);
+          tf.dispose([x, ...Object.values(targets)]);
         }
         if (!Number.isFinite(loss))
           throw new Error(
@@ -227,6 +245,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       const r = await evaluateImages(s.model, source, test, s.gridT, {
         batchSize: config.batchSize,
         detect: true,
+        decode: decodeSettingsOf(config),
       });
       Object.assign(testMetrics, cocoStats(manifest.classes, test, r.detections), { dataLoss: r.dataLoss });
     }
@@ -237,6 +256,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       widthMultiplier: cfg.widthMultiplier,
       config,
       bestEpoch: meta.best.epoch,
+      decode: decodeSettingsOf(config),
     });
     emit({ type: 'done', bestEpoch: meta.best.epoch, testMetrics, modelDir });
   } finally {
@@ -258,7 +278,11 @@ async function epochMetrics(
 ): Promise<Omit<EpochMetrics, 'runId' | 'epoch' | 'seconds'>> {
   const bs = Math.max(config.batchSize, 8);
   const tr = await evaluateImages(s.model, source, trainEval, s.gridT, { batchSize: bs, detect: false });
-  const va = await evaluateImages(s.model, source, val, s.gridT, { batchSize: bs, detect: true });
+  const va = await evaluateImages(s.model, source, val, s.gridT, {
+    batchSize: bs,
+    detect: true,
+    decode: decodeSettingsOf(config),
+  });
   const stats = cocoStats(classes, val, va.detections);
   const regT = regularizationTerm(config.reg, config.lambda, s.kernels);
   const reg = (await regT.data())[0]!;

@@ -2,7 +2,7 @@
 // drawn from (seed, epoch, image) so a batch never depends on prefetch timing, and a prefetching iterator
 // that prepares the next batch (sharp work runs in libvips threads) while the current step computes.
 import type { ManifestImage } from '../protocol';
-import { assignTargets, type Grid, type InputBox } from '../model/targets';
+import { assignTargets, type Grid, type ImageTargets, type InputBox } from '../model/targets';
 import {
   augmentPlacement,
   decodeRgb,
@@ -24,6 +24,8 @@ export interface Batch {
   cls: Float32Array;
   box: Float32Array;
   pos: Float32Array;
+  /** Per-location loss weights (training batches of a source with class weights). */
+  weight?: Float32Array;
   placements: Placement[];
   /** The (augmented) boxes on the canvas, for tests and debugging. */
   boxes: InputBox[][];
@@ -63,6 +65,8 @@ export class BatchSource {
     readonly imgSize: number,
     readonly grid: Grid,
     readonly cacheBytes = DEFAULT_CACHE_BYTES,
+    /** Loss weight per class of training batches (class-balance.ts); null = every location weighs 1. */
+    readonly classWeights: readonly number[] | null = null,
   ) {}
 
   /** The decoded image, from the cache when it fits the budget. */
@@ -110,6 +114,7 @@ export class BatchSource {
       pos: new Float32Array(n * N),
       placements: [],
       boxes: [],
+      ...(augment && this.classWeights ? { weight: new Float32Array(n * N).fill(1) } : {}),
     };
     const prepared = await Promise.all(
       images.map(async (img) => {
@@ -145,10 +150,25 @@ export class BatchSource {
       batch.cls.set(t.cls, i * N * C);
       batch.box.set(t.box, i * N * 4);
       batch.pos.set(t.pos, i * N);
+      if (batch.weight) writeLocationWeights(t, this.classWeights!, C, batch.weight, i * N);
       batch.placements.push(placement);
       batch.boxes.push(boxes);
     });
     return batch;
+  }
+}
+
+/** Loss weight of each location of one image: its class's weight at positives, 1 elsewhere. */
+function writeLocationWeights(
+  t: ImageTargets,
+  classWeights: readonly number[],
+  numClasses: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  for (let k = 0; k < t.pos.length; k++) {
+    if (!t.pos[k]) continue;
+    for (let c = 0; c < numClasses; c++) if (t.cls[k * numClasses + c]) out[offset + k] = classWeights[c]!;
   }
 }
 
