@@ -16,7 +16,11 @@ registerCommand(
   'ridge import <dir> --format coco|yolo|voc|createml|labelme|cvat|images --from <file-or-folder> [--images <folder>] [--split train|val|test] [--link] [--skip-bad] [--verify-pixels]',
 );
 registerCommand('export', exportCommand, 'ridge export <dir> --format coco|yolo|voc|createml --to <folder>');
-registerCommand('sample', sampleCommand, 'ridge sample <dir> [--images N (default 200)] [--seed S]');
+registerCommand(
+  'sample',
+  sampleCommand,
+  'ridge sample <dir> [--images N (default 200)] [--seed S] [--imbalance 85,8,7 (class shares of the boxes)]',
+);
 registerCommand('eval', evalCommand, 'ridge eval --gt <coco-gt.json> --dets <coco-results.json> [--json]');
 registerCommand(
   'serve',

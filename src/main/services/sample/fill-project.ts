@@ -20,20 +20,31 @@ const BATCH = 250;
  */
 export async function fillSampleProject(
   p: Project,
-  opts: { count: number; seed: number; onProgress?: (done: number, total: number) => void },
+  opts: {
+    count: number;
+    seed: number;
+    /** Class shares (imbalance.ts): the project gets that many classes. */
+    imbalance?: readonly number[];
+    onProgress?: (done: number, total: number) => void;
+  },
 ): Promise<SampleReport> {
+  const classes = SAMPLE_CLASSES.slice(0, opts.imbalance?.length);
   const folder = `${IMAGES_DIR}/sample-seed${opts.seed}`;
   let batch: PreparedImage[] = [];
   const report: SampleReport = { images: 0, annotations: 0, alreadyPresent: 0 };
   const flush = () => {
     if (batch.length === 0) return;
-    const r = commitImages(p, SAMPLE_CLASSES, batch);
+    const r = commitImages(p, classes, batch);
     report.images += r.images;
     report.annotations += r.annotations;
     batch = [];
   };
   let done = 0;
-  for await (const img of generateSample({ count: opts.count, seed: opts.seed })) {
+  for await (const img of generateSample({
+    count: opts.count,
+    seed: opts.seed,
+    ...(opts.imbalance ? { imbalance: opts.imbalance } : {}),
+  })) {
     opts.onProgress?.(++done, opts.count);
     const dest = `${folder}/${img.fileName}`;
     if (p.images.byPath(dest)) {
@@ -61,7 +72,7 @@ export async function fillSampleProject(
     });
     if (batch.length >= BATCH) flush();
   }
-  if (opts.count === 0) commitImages(p, SAMPLE_CLASSES, []);
+  if (opts.count === 0) commitImages(p, classes, []);
   flush();
   return report;
 }

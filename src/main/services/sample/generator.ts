@@ -2,7 +2,9 @@ import sharp from 'sharp';
 import type { Split } from '../../../shared/domain/types';
 import { Rng, hashInts } from './prng';
 import type { SampleBox } from './render';
+import { checkImbalance } from './imbalance';
 import { renderSampleImage } from './scene';
+import { SAMPLE_CLASSES } from './shapes';
 
 /** Options of generateSample. */
 export interface SampleOptions {
@@ -15,6 +17,8 @@ export interface SampleOptions {
   height?: number;
   /** Encoding (default jpeg, quality 90). PNG is lossless, for tests that compare pixels. */
   format?: 'jpeg' | 'png';
+  /** Class shares of the boxes (imbalance.ts), one per class: also the class count. Default: 6 even classes. */
+  imbalance?: readonly number[];
 }
 
 /** One generated image with its ground truth. */
@@ -52,7 +56,7 @@ export function sampleFileName(index: number, format: 'jpeg' | 'png' = 'jpeg'): 
   return `sample_${String(index).padStart(5, '0')}.${format === 'jpeg' ? 'jpg' : 'png'}`;
 }
 
-function checkOptions(o: SampleOptions): Required<SampleOptions> {
+function checkOptions(o: SampleOptions): Required<Omit<SampleOptions, 'imbalance'>> {
   const { count, seed, width = 320, height = 240, format = 'jpeg' } = o;
   if (!Number.isInteger(count) || count < 0)
     throw new RangeError(`count must be a whole number >= 0, got ${count}`);
@@ -79,9 +83,11 @@ const LOOKAHEAD = 3;
  */
 export async function* generateSample(options: SampleOptions): AsyncGenerator<SampleImage> {
   const { count, seed, width, height, format } = checkOptions(options);
+  const shares = options.imbalance;
+  if (shares) checkImbalance(shares, SAMPLE_CLASSES.length);
   const queue: Promise<SampleImage>[] = [];
   const start = (index: number): Promise<SampleImage> => {
-    const { raw, boxes } = renderSampleImage(seed, index, width, height);
+    const { raw, boxes } = renderSampleImage(seed, index, width, height, shares);
     const img = sharp(raw, { raw: { width, height, channels: 3 } });
     const encoded = format === 'jpeg' ? img.jpeg({ quality: 90 }) : img.png({ compressionLevel: 6 });
     return encoded.toBuffer().then((buffer) => ({

@@ -1,4 +1,5 @@
 import { hsv, makeBackground } from './background';
+import { pickShared } from './imbalance';
 import { Rng, hashInts } from './prng';
 import { type Lighting, type RenderedScene, type Rgb, type SceneObject, renderScene } from './render';
 import { SAMPLE_CLASSES, type Shape, makeShape, randomShapeParams, signedDistance } from './shapes';
@@ -78,7 +79,12 @@ export interface SampleScene {
  * rotation and colour, placed inside the image so that no object already placed loses more than ~40% of
  * its area to a later one (partial occlusion, never a hidden object), and the lighting.
  */
-export function buildScene(rng: Rng, width: number, height: number): SampleScene {
+export function buildScene(
+  rng: Rng,
+  width: number,
+  height: number,
+  classShares?: readonly number[],
+): SampleScene {
   const background = makeBackground(rng, width, height);
   const owner = new Int16Array(width * height).fill(-1);
   const area: number[] = [];
@@ -87,7 +93,7 @@ export function buildScene(rng: Rng, width: number, height: number): SampleScene
   const count = rng.chance(NEGATIVE_RATE) ? 0 : rng.int(1, MAX_OBJECTS);
   const [lo, hi] = OBJECT_SIZE_RANGE;
   for (let n = 0; n < count; n++) {
-    const label = rng.pick(SAMPLE_CLASSES);
+    const label = pickShared(rng, SAMPLE_CLASSES.slice(0, classShares?.length), classShares);
     const params = randomShapeParams(rng);
     const frac = Math.exp(rng.range(Math.log(lo), Math.log(hi)));
     const probe = makeShape(label, 0, 0, frac * width, frac * height, params);
@@ -137,9 +143,18 @@ export function buildScene(rng: Rng, width: number, height: number): SampleScene
 /** Stream tags, so the scene and any future per-image streams never share random numbers. */
 const SCENE_STREAM = 1;
 
-/** Render image `index` of the sample for `seed`: raw RGB pixels and its boxes. Pure: same inputs, same bytes. */
-export function renderSampleImage(seed: number, index: number, width: number, height: number): RenderedScene {
+/**
+ * Render image `index` of the sample for `seed`: raw RGB pixels and its boxes. Pure: same inputs, same bytes.
+ * With `classShares`, objects are of the first classShares.length classes, drawn with those shares.
+ */
+export function renderSampleImage(
+  seed: number,
+  index: number,
+  width: number,
+  height: number,
+  classShares?: readonly number[],
+): RenderedScene {
   const rng = new Rng(hashInts(seed, index, SCENE_STREAM));
-  const scene = buildScene(rng, width, height);
+  const scene = buildScene(rng, width, height, classShares);
   return renderScene(width, height, scene.background, scene.objects, scene.lighting);
 }
