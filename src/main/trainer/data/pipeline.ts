@@ -1,11 +1,11 @@
-// Batches for training and evaluation: decoded images cached in memory within a byte budget, augmentation
+// Batches for training and evaluation: images decoded once at the input scale (scale-cache.ts) and cached in
+// memory within a byte budget, augmentation
 // drawn from (seed, epoch, image) so a batch never depends on prefetch timing, and a prefetching iterator
 // that prepares the next batch (sharp work runs in libvips threads) while the current step computes.
 import type { ManifestImage } from '../protocol';
 import { assignTargets, type Grid, type ImageTargets, type InputBox } from '../model/targets';
 import {
   augmentPlacement,
-  decodeRgb,
   letterboxPlacement,
   renderPlacement,
   transformBoxes,
@@ -15,6 +15,7 @@ import {
 } from './image';
 import { mirrorBoxes, mosaicBoxes, mosaicLayout, renderMosaic } from './mosaic';
 import { SeededRng, hashInts } from './prng';
+import { cachedSide, decodeAtScale } from './scale-cache';
 
 /** One batch ready for tensors: pixels [B,S,S,3] in 0..1 and the flat targets. */
 export interface Batch {
@@ -69,12 +70,14 @@ export class BatchSource {
     readonly classWeights: readonly number[] | null = null,
   ) {}
 
-  /** The decoded image, from the cache when it fits the budget. */
+  /** The decoded image at the input's scale (scale-cache.ts), from the cache when it fits the budget. */
   decode(img: ManifestImage): Promise<RawImage> {
     const hit = this.cache.get(img.id);
     if (hit) return hit;
-    const p = decodeRgb(img.file);
-    const estimate = img.width * img.height * 3;
+    const side = cachedSide(this.imgSize);
+    const p = decodeAtScale(img.file, side);
+    const shrink = Math.min(1, side / Math.max(1, img.width, img.height));
+    const estimate = Math.ceil(img.width * shrink) * Math.ceil(img.height * shrink) * 3;
     if (this.cachedBytes + estimate <= this.cacheBytes) {
       this.cachedBytes += estimate;
       this.cache.set(img.id, p);
