@@ -1,7 +1,7 @@
 // Batches for training and evaluation: images decoded once at the input scale (scale-cache.ts) and cached in
-// memory within a byte budget, augmentation
-// drawn from (seed, epoch, image) so a batch never depends on prefetch timing, and a prefetching iterator
-// that prepares the next batch (sharp work runs in libvips threads) while the current step computes.
+// memory within a byte budget, augmentation drawn from (seed, epoch, image) so a batch never depends on
+// prefetch timing, and a prefetching iterator that prepares the next batch (sharp work runs in libvips
+// threads) while the current step computes.
 import type { ManifestImage } from '../protocol';
 import { assignTargets, type Grid, type ImageTargets, type InputBox } from '../model/targets';
 import {
