@@ -5,16 +5,15 @@
 //   npm run bench -- quality [--sets bccd,sample] [--presets pretrained,scratch] [--seeds 0,1,2]
 // Defaults: --sets bccd,sample --presets pretrained --seeds 0. Run nothing else on the machine while it measures.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRETRAINED_RECIPE } from '../../src/shared/domain/runs';
 import { Project } from '../../src/main/services/project/project';
-import { freezeManifest } from '../../src/main/services/runs/manifest';
 import { runDir } from '../../src/main/services/runs/runs';
-import { predictImages } from '../../src/main/trainer/engine';
-import { cocoGroundTruth } from '../../src/main/trainer/evaluate';
-import { evaluateCoco } from '../../src/main/trainer/metrics';
+import type { Manifest } from '../../src/main/trainer/protocol';
 import { REPO_ROOT, SHARED_DIR, requireFixture } from '../helpers/paths';
+import { evaluateRunModel } from '../helpers/per-class';
 import { makeTmpDir } from '../helpers/tmp';
 
 const RIDGE = path.join(REPO_ROOT, 'bin', 'ridge.cjs');
@@ -61,26 +60,13 @@ function listOption(v: string | undefined, all: Record<string, unknown>, def: st
   return names;
 }
 
-/** Per-class test AP of the run's exported model, decoded as the trainer's test evaluation decodes it. */
+/** Per-class test AP of the run's exported model on its frozen manifest's test split, and its speed. */
 async function testPerClass(dir: string, runId: string) {
   const p = Project.open(dir);
   try {
-    const m = freezeManifest(p);
+    const m = JSON.parse(readFileSync(path.join(runDir(p, runId), 'manifest.json'), 'utf8')) as Manifest;
     const test = m.images.filter((i) => i.split === 'test');
-    const preds = await predictImages(
-      path.join(runDir(p, runId), 'model'),
-      test.map((i) => ({ id: i.id, file: i.file })),
-      { scoreThreshold: 0.01, backend: 'tfjs-node' },
-    );
-    const r = evaluateCoco(
-      cocoGroundTruth(m.classes, test),
-      preds.map((d) => ({
-        image_id: d.imageId,
-        category_id: d.classIndex + 1,
-        bbox: [d.x, d.y, d.w, d.h],
-        score: d.score,
-      })),
-    );
+    const r = await evaluateRunModel(runDir(p, runId), m.classes, test);
     const epochs = p.runs.epochs(runId);
     const trainImages = m.images.filter((i) => i.split === 'train').length;
     const seconds = epochs.reduce((a, e) => a + e.seconds, 0);
