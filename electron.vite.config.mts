@@ -15,6 +15,9 @@ export default defineConfig({
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
+    // Test hooks (window.__ridgeCanvas) exist only in the build the end-to-end tests and the UI bench make
+    // (RIDGE_TEST_HOOKS=1, set by scripts/e2e.sh); everywhere else the constant is false and the code is dropped.
+    define: { __RIDGE_TEST_HOOKS__: JSON.stringify(process.env.RIDGE_TEST_HOOKS === '1') },
     // Minified: the bundle is parsed on every start; a 10,000-image project should open in under a second.
     build: {
       minify: true,

@@ -11,5 +11,6 @@ if [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
   exit 1
 fi
 npm run --silent build:cli || exit 1
-npx electron-vite build --logLevel warn >/dev/null || { echo "e2e: renderer build failed"; exit 1; }
+# RIDGE_TEST_HOOKS=1: the renderer keeps its test hooks (window.__ridgeCanvas); production builds drop them.
+RIDGE_TEST_HOOKS=1 npx electron-vite build --logLevel warn >/dev/null || { echo "e2e: renderer build failed"; exit 1; }
 timeout 600 npx tsx test/e2e/run.ts "$@"

@@ -38,6 +38,16 @@ if ! command -v chromium >/dev/null && [[ ! -x /usr/bin/chromium ]]; then
   fi
 fi
 
+# @tensorflow/tfjs-node-gpu (optional, NVIDIA only): its install script is denied too (it downloads a GPU build of
+# libtensorflow 2.9). Even with it, it runs only where CUDA 11.2 + cuDNN 8.1 are installed: say what was found.
+gpu_addon=$(ls node_modules/@tensorflow/tfjs-node-gpu/lib/napi-v*/tfjs_binding.node 2>/dev/null | head -1 || true)
+gpu_libs=$(node --import tsx -e "process.stdout.write(require('./src/main/trainer/backend/cuda-libs.ts').cudaRequirementLine())" 2>/dev/null || echo "its CUDA check failed")
+log "tfjs-node-gpu (optional): addon ${gpu_addon:-not built}; ${gpu_libs}"
+
 log "building the ridge CLI"
 npm run --silent build:cli
-log "done: try 'npx ridge help'"
+# `ridge serve` and the desktop app load the renderer bundle from out/renderer.
+log "building the app bundles (renderer, main, preload)"
+npx electron-vite build --logLevel warn >/dev/null
+[[ -f out/renderer/index.html ]] || { log "the renderer bundle was not built (out/renderer/index.html missing)"; exit 1; }
+log "done: try 'npx ridge help', or 'npx ridge sample my-project && npx ridge serve my-project'"

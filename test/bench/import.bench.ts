@@ -1,18 +1,74 @@
 // Benchmark: import a COCO file of 10,000 images / 100,000 boxes (sizes given, images referenced with --link),
-// then open the project and read one page of 100 images with their boxes. Prints figures; asserts nothing.
-import { mkdirSync, writeFileSync } from 'node:fs';
+// then open the project and read one page of 100 images with their boxes. Then a COCO file of 2.4 million boxes
+// on the same images, copied in, with a second writer on another thread measuring the longest time it had to wait
+// for the write lock (what the server or the app would have waited). Prints figures; asserts nothing.
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { createHandlers, StudioSession } from '../../src/main/services/api/handlers';
 import { importDataset } from '../../src/main/services/datasets/import';
 import { Project } from '../../src/main/services/project/project';
+import { testDoor } from '../helpers/studio';
 import { makeTmpDir } from '../helpers/tmp';
+import { startLockProbe } from './lock-probe';
 
 const IMAGES = Number(process.env.BENCH_IMAGES ?? 10_000);
 const BOXES_PER_IMAGE = 10;
 const W = 64;
 const H = 48;
+const LOCK_BOXES = Number(process.env.BENCH_LOCK_BOXES ?? 2_400_000);
+// The old import wrote every row inside one transaction; measured with this bench on its code (load 6-11).
+const BEFORE = { seconds: 83.0, longestWait: 48.45 };
+
+/** A COCO file over the bench's images with `boxes` boxes in all, written in pieces (one string would be ~200 MB). */
+function writeBigCoco(file: string, images: { id: number; file_name: string }[], boxes: number): void {
+  const fd = openSync(file, 'w');
+  const cats = ['a', 'b', 'c', 'd', 'e'].map((name, i) => ({ id: i + 1, name }));
+  writeSync(fd, `{"categories":${JSON.stringify(cats)},"images":${JSON.stringify(images)},"annotations":[`);
+  const per = Math.ceil(boxes / images.length);
+  let id = 0;
+  let chunk: string[] = [];
+  for (const im of images) {
+    for (let b = 0; b < per && id < boxes; b++) {
+      const x = b % 50;
+      chunk.push(
+        `${id ? ',' : ''}{"id":${++id},"image_id":${im.id},"category_id":${1 + (b % 5)},"bbox":[${x},${b % 40},8,6]}`,
+      );
+    }
+    if (chunk.length > 50_000) {
+      writeSync(fd, chunk.join(''));
+      chunk = [];
+    }
+  }
+  writeSync(fd, `${chunk.join('')}]}`);
+  closeSync(fd);
+}
+
+/** Import 2.4M boxes (copies) while a second writer measures the longest wait for the write lock. */
+async function lockHold(dir: string, images: { id: number; file_name: string }[]): Promise<void> {
+  const cocoFile = path.join(dir, 'dataset', 'instances-big.json');
+  writeBigCoco(cocoFile, images, LOCK_BOXES);
+  const p = Project.init(path.join(dir, 'project-big'));
+  const probe = startLockProbe(path.join(p.dir, 'project.ridge'));
+  const t = performance.now();
+  const report = await importDataset(p, {
+    format: 'coco',
+    from: cocoFile,
+    images: path.join(dir, 'dataset', 'images'),
+  });
+  const seconds = (performance.now() - t) / 1000;
+  const r = await probe.stop();
+  p.close();
+  console.log(
+    `import of ${report.images} images (copied) and ${report.annotations} boxes: ${seconds.toFixed(1)} s; ` +
+      `longest wait of a second writer for the write lock: ${(r.maxWaitMs / 1000).toFixed(2)} s ` +
+      `(${r.takes} takes of the lock during the import)`,
+  );
+  console.log(
+    `  before staged imports (commit 2564e80, this bench on that code, 2 shared cores, 2026-12-01): ` +
+      `${BEFORE.seconds} s import, longest wait ${BEFORE.longestWait} s`,
+  );
+}
 
 async function main(): Promise<void> {
   const tmp = makeTmpDir('ridge-bench-');
@@ -80,20 +136,21 @@ async function main(): Promise<void> {
   );
 
   const t2 = performance.now();
-  const session = new StudioSession();
-  const api = createHandlers(session);
-  api['project.open']({ dir: path.join(tmp.dir, 'project') });
+  const door = testDoor();
+  const api = door.handlers;
+  await api['project.open']({ dir: path.join(tmp.dir, 'project') });
   const page = await api['images.page']({ filter: {}, after: 0, limit: 100 });
   const openAndPage = performance.now() - t2;
   const t3 = performance.now();
   const later = await api['images.page']({ filter: {}, after: 5000, limit: 100 });
   const pageOnly = performance.now() - t3;
-  session.close();
+  await door.close();
   const boxes = page.items.reduce((n, i) => n + i.boxes.length, 0);
   console.log(
     `open + first page of ${page.items.length} images (${boxes} boxes, total ${page.total}): ${openAndPage.toFixed(1)} ms ` +
       `(target < 50 ms); a later page: ${pageOnly.toFixed(1)} ms (${later.items.length} images)`,
   );
+  if (LOCK_BOXES > 0) await lockHold(tmp.dir, images);
   console.log(`machine: ${os.cpus().length} cores, ${os.cpus()[0]?.model ?? '?'}`);
   tmp.cleanup();
 }

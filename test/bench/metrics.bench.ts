@@ -2,7 +2,7 @@
 // Run with `npx tsx test/bench/metrics.bench.ts`; prints timings, asserts nothing (budget: COCO under 1 s).
 
 import { performance } from 'node:perf_hooks';
-import { mulberry32 } from '../../src/main/services/sample/prng';
+import { mulberry32 } from '../../src/shared/random';
 import {
   evaluateCoco,
   evaluateVoc,

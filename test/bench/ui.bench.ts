@@ -1,6 +1,6 @@
 // UI benchmark (figures printed, not a timed test): frame times while dragging one box on a 4000x3000 image with
 // 500 boxes, and the time to open a 10,000-image project and show its first page. Needs the renderer bundle
-// (npx electron-vite build), the CLI bundle and /usr/bin/chromium.
+// (RIDGE_TEST_HOOKS=1 npx electron-vite build, as scripts/e2e.sh builds it), the CLI bundle and /usr/bin/chromium.
 import { createHash } from 'node:crypto';
 import { linkSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -65,6 +65,7 @@ async function dragBench(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     await page.goto(s.url);
+    await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
     await page.waitForFunction(
       () => (window as { __ridgeCanvas?: { boxes(): unknown[] } }).__ridgeCanvas?.boxes().length === 500,
     );
@@ -98,6 +99,7 @@ async function openBench(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const t0 = Date.now();
     await page.goto(s.url);
+    await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
     await page.waitForSelector('[data-testid="image-row"]');
     const firstPage = Date.now() - t0;
     await page.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);

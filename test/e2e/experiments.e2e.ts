@@ -78,6 +78,9 @@ async function experimentsFlow(): Promise<void> {
     await page.click('[data-testid="image-row"] >> nth=0');
     await page.waitForTimeout(500);
     await page.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });
+    // Enter with nothing selected selects the best prediction (on screen); the second Enter accepts it.
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="selection"] >> text=prediction');
     await page.keyboard.press('Enter');
     await waitSaved(page);
     await shot(page, 'exp-07-accepted');

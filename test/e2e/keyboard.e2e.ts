@@ -24,6 +24,7 @@ async function keyboardFlow(): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(s.url);
+    await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
     await page.waitForFunction(() => (window as unknown as { __ridgeCanvas?: unknown }).__ridgeCanvas);
     await page.waitForSelector('[data-testid="image-row"].on');
     const k = (key: string) => page.keyboard.press(key);

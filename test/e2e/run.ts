@@ -6,6 +6,11 @@ import { ARTIFACTS, ROOT } from './harness';
 import { TESTS as FLOW } from './labeling.e2e';
 import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';
+import { TESTS as GESTURES } from './gestures.e2e';
+import { TESTS as REVIEW } from './review.e2e';
+import { closeSharedStudio } from './shared';
+import { TESTS as STUDIO } from './studio.e2e';
+import { TESTS as TABS } from './two-tabs.e2e';
 
 /** One end-to-end test. */
 export interface E2eTest {
@@ -15,7 +20,9 @@ export interface E2eTest {
 
 async function main(): Promise<void> {
   const only = process.argv[2];
-  const tests = [...FLOW, ...KEYS, ...EXPERIMENTS].filter((t) => !only || t.name.includes(only));
+  const tests = [...FLOW, ...KEYS, ...GESTURES, ...REVIEW, ...STUDIO, ...EXPERIMENTS, ...TABS].filter(
+    (t) => !only || t.name.includes(only),
+  );
   mkdirSync(ARTIFACTS, { recursive: true });
   let passed = 0;
   let failed = 0;
@@ -34,6 +41,7 @@ async function main(): Promise<void> {
       console.log(`  ✗ ${t.name}\n${e.stack ?? e}`);
     }
   }
+  await closeSharedStudio();
   writeFileSync(
     path.join(ROOT, 'test-results', 'e2e.json'),
     JSON.stringify({ passed, failed, results }, null, 2),

@@ -11,6 +11,15 @@ export function check(cond: unknown, msg: string): asserts cond {
   if (!cond) throw new Error(`check failed: ${msg}`);
 }
 
+/** Wait until a condition on stored state holds (writes land asynchronously), failing with `msg` after 10 s. */
+export async function eventually(cond: () => boolean, msg: () => string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (cond()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  check(cond(), msg());
+}
+
 /** A fresh temp folder for one test. */
 export function tmpDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'ridge-e2e-'));

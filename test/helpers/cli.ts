@@ -65,3 +65,31 @@ export function projectSnapshot(dir: string): string {
   db.close();
   return JSON.stringify({ rows, files: listFiles(path.join(dir, 'images')) });
 }
+
+/**
+ * `ridge predict` of a run's model on the test images of a COCO export (`ridge export --format coco`), at the low
+ * score threshold the run's own test evaluation decodes with; writes the detections to `out`.
+ */
+export function predictOnTest(
+  dir: string,
+  runId: string,
+  exportDir: string,
+  out: string,
+  opts: { env?: Record<string, string>; extra?: string[] } = {},
+): void {
+  const images = path.join(exportDir, 'images', 'test');
+  const args = ['predict', dir, '--run', runId, '--images', images, '--out', out, '--score', '0.01'];
+  const r = ridge([...args, ...(opts.extra ?? [])], opts.env ? { env: opts.env } : {});
+  expect(r.code, r.stderr).toBe(0);
+}
+
+/** `ridge eval --json` of detections against a COCO export's test annotations: the figures a user gets. */
+export function evalOnTest(
+  exportDir: string,
+  dets: string,
+): Record<string, unknown> & { AP50: number; AP: number } {
+  const gt = path.join(exportDir, 'annotations', 'instances_test.json');
+  const r = ridge(['eval', '--gt', gt, '--dets', dets, '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return JSON.parse(r.stdout) as Record<string, unknown> & { AP50: number; AP: number };
+}

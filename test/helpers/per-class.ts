@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { predictImages } from '../../src/main/trainer/engine';
-import { cocoGroundTruth } from '../../src/main/trainer/evaluate';
+import { cocoGroundTruth } from '../../src/main/trainer/ground-truth';
 import { evaluateCoco, type CocoEvalResult } from '../../src/main/trainer/metrics';
 import type { Manifest } from '../../src/main/trainer/protocol';
 

@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/main/services/sample/prng';
+import { mulberry32 } from '../../src/shared/random';
 import {
   cocoStatsArray,
   evaluateCoco,

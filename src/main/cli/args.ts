@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UserError } from '../services/db/errors';
+import { UserError } from '../../shared/errors';
 
 /** Parse one command's arguments strictly; an unknown flag or a missing value is a user error, not a crash. */
 export function parseCommandArgs(

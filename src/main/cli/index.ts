@@ -1,6 +1,5 @@
 // Entry point of the `ridge` command: bundled to out/cli/ridge.cjs by scripts/build-cli.mjs.
 import { runCli } from './main';
-import './register';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);

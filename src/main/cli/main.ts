@@ -1,19 +1,8 @@
-import { UserError } from '../services/db/errors';
-import { initCommand } from './commands/init';
-import { statsCommand } from './commands/stats';
+import { ApiError } from '../../shared/api/errors';
+import type { ImportProblem } from '../../shared/api/contract';
+import { UserError } from '../../shared/errors';
+import { COMMANDS } from './commands';
 import type { CliIo } from './io';
-
-type Command = (argv: string[], io: CliIo) => number | Promise<number>;
-
-const COMMANDS: Record<string, { run: Command; usage: string }> = {
-  init: { run: initCommand, usage: 'ridge init <dir> [--name N]' },
-  stats: { run: statsCommand, usage: 'ridge stats <dir> [--json]' },
-};
-
-/** Register a command (keeps main.ts free of every command's imports order). */
-export function registerCommand(name: string, run: Command, usage: string): void {
-  COMMANDS[name] = { run, usage };
-}
 
 /** The help text: every command's usage line. */
 export function helpText(): string {
@@ -32,17 +21,8 @@ export function asksForHelp(args: readonly string[]): boolean {
   return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
-/** Errors that carry a list of problems (imports) print every one; others print one line. */
-export interface ProblemCarrier {
-  problems: { severity: string; file: string; line?: number; field?: string; message: string }[];
-}
-
-function hasProblems(e: unknown): e is Error & ProblemCarrier {
-  return e instanceof Error && Array.isArray((e as unknown as ProblemCarrier).problems);
-}
-
 /** Format a problem as `file:line: message` (or `file [field]: message`). */
-export function formatProblem(p: ProblemCarrier['problems'][number]): string {
+export function formatProblem(p: ImportProblem): string {
   const where = p.line !== undefined ? `${p.file}:${p.line}` : p.field ? `${p.file} [${p.field}]` : p.file;
   return `${p.severity}: ${where}: ${p.message}`;
 }
@@ -67,25 +47,30 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     return await cmd.run(rest, io);
   } catch (err) {
-    if (err instanceof UserError) {
-      if (hasProblems(err)) for (const p of err.problems) io.stderr.write(formatProblem(p) + '\n');
-      io.stderr.write(`error: ${err.message}\n`);
+    // Refusals (from the API, or the command's own argument checks) exit 1; bugs exit 2.
+    const refusal =
+      err instanceof ApiError && err.code !== 'internal'
+        ? { message: err.message, file: err.detail.file, problems: err.detail.problems }
+        : err instanceof UserError
+          ? { message: err.message, file: err.file, problems: undefined }
+          : null;
+    if (refusal) {
+      for (const p of refusal.problems ?? []) io.stderr.write(formatProblem(p) + '\n');
+      io.stderr.write(`error: ${refusal.message}\n`);
       if (json) {
-        const e: Record<string, unknown> = { message: err.message };
-        if (err.file) e.file = err.file;
-        if (hasProblems(err)) e.problems = err.problems;
+        const e: Record<string, unknown> = { message: refusal.message };
+        if (refusal.file) e.file = refusal.file;
+        if (refusal.problems) e.problems = refusal.problems;
         io.stdout.write(JSON.stringify({ error: e }) + '\n');
       }
       return 1;
     }
     const e = err as Error;
-    io.stderr.write(`internal error: ${e?.message ?? String(err)}\n`);
+    const message = err instanceof ApiError ? e.message : `internal error: ${e?.message ?? String(err)}`;
+    io.stderr.write(`${message}\n`);
     if (process.env.RIDGE_DEBUG) io.stderr.write(`${e?.stack ?? ''}\n`);
     else io.stderr.write('(set RIDGE_DEBUG=1 for the stack trace; please report it)\n');
-    if (json)
-      io.stdout.write(
-        JSON.stringify({ error: { message: `internal error: ${e?.message ?? String(err)}` } }) + '\n',
-      );
+    if (json) io.stdout.write(JSON.stringify({ error: { message } }) + '\n');
     return 2;
   }
 }

@@ -3,14 +3,16 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session as eSessio
 import path from 'node:path';
 import type { EventMap } from '../../shared/api/contract';
 import { eventChannel } from '../../shared/api/methods';
-import { createHandlers, StudioSession } from '../services/api/handlers';
-import { runsHub, withQueueOnOpen } from '../services/api/runs-handlers';
-import { Project } from '../services/project/project';
+import { createHandlers } from '../services/api/handlers';
+import { ProjectRegistry } from '../services/api/registry';
+import { StudioSession } from '../services/api/session';
+import { thisProcessOwner } from '../services/runs/lease';
+import { trainerProcessPredictor } from '../services/runs/predict-host';
 import { registerIpcHandlers } from './ipc';
 import { MEDIA_SCHEME, registerMediaProtocol } from './media';
 import { menuTemplate } from './menu';
 import { RecentProjects } from './recent';
-import { utilityTrainer, wirePredictions } from './trainer-process';
+import { utilityTrainer } from './trainer-process';
 
 const RENDERER_URL = process.env.ELECTRON_RENDERER_URL;
 const CSP =
@@ -50,16 +52,16 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-const session = new StudioSession();
+// The app's composition root: one registry (runs adopted, trained in utility processes), one window, one session.
+const registry = new ProjectRegistry({ owner: thisProcessOwner(), adopt: true, spawn: utilityTrainer });
+const session = new StudioSession(registry);
 void app.whenReady().then(() => {
   eSession.defaultSession.webRequest.onHeadersReceived((details, cb) =>
     cb({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } }),
   );
   registerMediaProtocol(protocol, session);
   // Training and predictions both run in utility processes (same protocol as `ridge serve`'s forks).
-  const hub = runsHub(session, { spawn: utilityTrainer });
-  wirePredictions(hub);
-  const handlers = withQueueOnOpen(createHandlers(session), hub);
+  const handlers = createHandlers(session, { predictor: trainerProcessPredictor({ spawn: utilityTrainer }) });
   const recent = new RecentProjects(path.join(app.getPath('userData'), 'recent-projects.json'));
   const win = createWindow();
   registerIpcHandlers(
@@ -69,20 +71,15 @@ void app.whenReady().then(() => {
   );
   const emit = <E extends keyof EventMap>(event: E, payload: EventMap[E]) =>
     win.webContents.send(eventChannel(event), payload);
-  hub.subscribe((event, payload) => {
+  session.subscribe((event, payload) => {
     if (!win.isDestroyed()) emit(event, payload);
   });
-  const opened = (p: Project) => {
-    session.use(p);
-    const info = p.info();
-    recent.add({ dir: info.dir, name: info.name });
-    buildMenu();
-    hub.attach();
-    emit('project.changed', info);
-  };
-  const attempt = (fn: () => Project) => {
+  const attempt = (dir: string, how: 'open' | 'create') => {
     try {
-      opened(fn());
+      const info = session.use(dir, how);
+      recent.add({ dir: info.dir, name: info.name });
+      buildMenu();
+      emit('project.changed', info);
     } catch (err) {
       dialog.showErrorBox('Ridge Studio', (err as Error).message);
     }
@@ -97,16 +94,16 @@ void app.whenReady().then(() => {
                 title: 'New project: pick or create an empty folder',
                 properties: ['openDirectory', 'createDirectory'],
               });
-              if (r?.[0]) attempt(() => Project.init(r[0]!));
+              if (r?.[0]) attempt(r[0], 'create');
             },
             openProject: () => {
               const r = dialog.showOpenDialogSync(win, {
                 title: 'Open project folder',
                 properties: ['openDirectory'],
               });
-              if (r?.[0]) attempt(() => Project.open(r[0]!));
+              if (r?.[0]) attempt(r[0], 'open');
             },
-            openRecent: (dir) => attempt(() => Project.open(dir)),
+            openRecent: (dir) => attempt(dir, 'open'),
             clearRecent: () => {
               recent.clear();
               buildMenu();
@@ -121,5 +118,5 @@ void app.whenReady().then(() => {
 });
 app.on('window-all-closed', () => {
   session.close();
-  app.quit();
+  void registry.close().finally(() => app.quit());
 });

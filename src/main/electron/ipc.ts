@@ -17,7 +17,7 @@ export function registerIpcHandlers(
       if (!isTrusted(event)) {
         return {
           ok: false,
-          error: { code: 'invalid-args', message: `refused ${method}: the caller is not the app window` },
+          error: { code: 'unauthorized', message: `refused ${method}: the caller is not the app window` },
         };
       }
       return dispatch(handlers, method, rawArgs);

@@ -1,6 +1,6 @@
 import type { Protocol } from 'electron';
 import { readFile } from 'node:fs/promises';
-import type { StudioSession } from '../services/api/handlers';
+import type { StudioSession } from '../services/api/session';
 import { imageMedia } from '../services/api/media';
 
 /** The scheme the renderer uses for image bytes inside Electron (the web build uses /api/images over HTTP). */

@@ -1,6 +1,4 @@
 import { utilityProcess } from 'electron';
-import type { RunsHub } from '../services/api/runs-handlers';
-import { trainerProcessPredictor } from '../services/runs/predict-host';
 import {
   exitReason,
   stderrTail,
@@ -44,8 +42,3 @@ export const utilityTrainer: TrainerSpawner = (entry) => {
     kill: () => void child.kill(),
   } satisfies TrainerChild;
 };
-
-/** Give the app's run hub a predictor, so pre-label and test evaluation work in the window as in `ridge serve`. */
-export function wirePredictions(hub: Pick<RunsHub, 'predictor'>): void {
-  hub.predictor = trainerProcessPredictor({ spawn: utilityTrainer });
-}

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { exportFormatSchema } from '../../shared/api/schemas';
 import { toApiError } from '../services/api/errors';
-import type { StudioSession } from '../services/api/handlers';
+import type { StudioSession } from '../services/api/session';
+import { NoProjectError } from '../../shared/errors';
 import { imageMedia } from '../services/api/media';
 import { exportDataset } from '../services/datasets/export';
 import { ImageReadError } from '../services/images/thumbnails';
@@ -40,9 +41,12 @@ export function safeRelative(raw: string): string | null {
   return parts.join('/');
 }
 
-/** Handle an authenticated `/api/*` HTTP request (the WebSocket carries the contract; these carry bytes). */
+/**
+ * Handle an authenticated `/api/*` HTTP request (the WebSocket carries the contract; these carry bytes). Each
+ * request names its tab's session (`?session=`), so images and downloads come from that tab's project.
+ */
 export async function handleApi(
-  session: StudioSession,
+  sessionOf: () => StudioSession | null,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -51,6 +55,9 @@ export async function handleApi(
   const p = url.pathname;
   try {
     if (p === '/api/health' && m === 'GET') return json(res, 200, { ok: true });
+    const session = sessionOf();
+    if (!session)
+      throw new NoProjectError('this request names no live session (reload the page to get a new one)');
     const img = /^\/api\/images\/(\d+)\/(file|thumb)$/.exec(p);
     if (img && m === 'GET') {
       const size = Math.min(1024, Math.max(32, Number(url.searchParams.get('size')) || 256));

@@ -1,27 +1,32 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
-import type { EventMap } from '../../shared/api/contract';
-import { createHandlers, type Handlers, StudioSession } from '../services/api/handlers';
-import { runsHub, withQueueOnOpen } from '../services/api/runs-handlers';
+import { WebSocketServer } from 'ws';
+import { SESSION_PARAM, type WireServerMessage } from '../../shared/api/wire';
+import type { HandlerServices } from '../services/api/handlers';
+import type { ProjectRegistry } from '../services/api/registry';
 import { handleApi } from './http-api';
-import { enginePredictor } from './predictor';
 import { checkRequest, type GuardConfig, isLoopbackHost, loopbackHosts, newToken } from './security';
+import { TabSessions } from './sessions';
 import { serveStatic } from './static';
-import { broadcast, serveSocket } from './ws';
+import { serveSocket } from './ws';
 
-/** How to start `ridge serve`. */
+/** How long a tab's session waits for the tab to reconnect before its project is let go. */
+export const SESSION_GRACE_MS = 30 * 60_000;
+
+/** How to start the HTTP + WebSocket server; the serve door (door.ts) builds the registry and services. */
 export interface ServeOptions {
   host: string;
   port: number;
   allowRemote: boolean;
   /** The built renderer (out/renderer). */
   staticDir: string;
-  session?: StudioSession;
-  /** Tests pass stand-in handlers to prove every method reaches one. */
-  handlers?: Handlers;
+  registry: ProjectRegistry;
+  services: HandlerServices;
+  /** The project a new tab starts on (`ridge serve <dir>`); none: tabs start at the project home. */
+  startDir?: string;
   token?: string;
+  sessionGraceMs?: number;
 }
 
 /** A running server: the URL to print, and how to stop it. */
@@ -29,8 +34,8 @@ export interface StudioServer {
   url: string;
   token: string;
   port: number;
-  session: StudioSession;
-  emit<E extends keyof EventMap>(event: E, payload: EventMap[E]): void;
+  /** The tabs' sessions (one per connection, resumable). */
+  sessions: TabSessions;
   close(): Promise<void>;
 }
 
@@ -49,13 +54,14 @@ function refuseUpgrade(socket: Duplex, status: number, message: string): void {
 export async function startStudioServer(opts: ServeOptions): Promise<StudioServer> {
   if (!isLoopbackHost(opts.host) && !opts.allowRemote)
     throw new Error(`refusing to listen on ${opts.host} without --allow-remote`);
-  const session = opts.session ?? new StudioSession();
-  const hub = runsHub(session);
-  hub.predictor ??= enginePredictor;
-  const handlers = withQueueOnOpen(opts.handlers ?? createHandlers(session), hub);
+  const sessions = new TabSessions(
+    opts.registry,
+    opts.services,
+    opts.startDir ?? null,
+    opts.sessionGraceMs ?? SESSION_GRACE_MS,
+  );
   const token = opts.token ?? newToken();
   const guard: GuardConfig = { token, allowedHosts: null };
-  const sockets = new Set<WebSocket>();
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 * 1024 });
 
   const server: Server = createServer((req, res) => {
@@ -64,9 +70,9 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     const refused = checkRequest(req, url, guard, isApi);
     if (refused) {
       res.writeHead(refused.status, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ error: refused.message }));
+      return void res.end(JSON.stringify({ code: 'unauthorized', message: refused.message }));
     }
-    if (isApi) return void handleApi(session, req, res, url);
+    if (isApi) return void handleApi(() => sessions.get(url.searchParams.get(SESSION_PARAM)), req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405);
       return void res.end();
@@ -80,9 +86,10 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     const refused = checkRequest(req, url, guard, true);
     if (refused) return refuseUpgrade(socket, refused.status, refused.message);
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      serveSocket(ws, handlers);
+      const { tab, resumed } = sessions.attach(url.searchParams.get(SESSION_PARAM), ws);
+      const hello: WireServerMessage = { t: 'hello', session: tab.session.id, resumed };
+      ws.send(JSON.stringify(hello));
+      serveSocket(ws, tab.handlers);
     });
   });
 
@@ -91,25 +98,19 @@ export async function startStudioServer(opts: ServeOptions): Promise<StudioServe
     server.listen(opts.port, opts.host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  // Training events reach every page; a project opened at start-up resumes its queued runs now.
-  const offRuns = hub.subscribe((event, payload) => broadcast(sockets, event, payload));
-  hub.attach();
   if (!opts.allowRemote) guard.allowedHosts = loopbackHosts(opts.host, port);
   const shownHost = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
   return {
     url: `http://${shownHost}:${port}/?token=${token}`,
     token,
     port,
-    session,
-    emit: (event, payload) => broadcast(sockets, event, payload),
+    sessions,
     close: async () => {
-      offRuns();
-      await hub.dispose();
-      for (const s of sockets) s.terminate();
+      for (const s of wss.clients) s.terminate();
       wss.close();
+      sessions.closeAll();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      session.close();
     },
   };
 }

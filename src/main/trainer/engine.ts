@@ -1,11 +1,14 @@
 // The training engine of a run: backend selection, the epoch loop with per-epoch eval-mode metrics,
 // checkpoints and resume, the final test evaluation of the best checkpoint, export; and inference on an
-// exported model. The runs service and the trainer child process call exactly runTraining and predictImages.
+// exported model. Only the trainer process (process-main.ts) calls runTraining and predictImages: the services
+// start that process and talk to it through the protocol, never call the engine in their own process.
 import { cp, mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import { describeIssues } from '../../shared/api/errors';
+import { runConfigSchema } from '../../shared/domain/run-config';
 import type { BackendRequest, EpochMetrics, RunConfig } from '../../shared/domain/runs';
-import { selectBackend, loadBackend } from './backend';
+import { activeBackend, chooseNativeKernels, kernelTimingShape, loadBackend, selectBackend } from './backend';
 import {
   checkpointDir,
   loadCheckpoint,
@@ -14,13 +17,15 @@ import {
   type CheckpointMeta,
 } from './checkpoint';
 import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
-import { SeededRng, hashInts } from './data/prng';
+import { SeededRng, hashIntsFnv } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
+import { cachedSide, shrinkToSide } from './data/scale-cache';
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
+import { prepareWebgpuKernels } from './backend/webgpu-kernels/choose';
 import { boxCounts, CLASS_BALANCE_POWER, classWeights } from './model/class-balance';
-import { dropoutLayers, type DetectorConfig } from './model/detector';
+import { buildDetectorWithBackbone, dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { predictOutputs } from './model/flip-tta';
 import { flattenOutputs } from './model/loss';
@@ -65,19 +70,13 @@ export interface RunTrainingOptions {
   classBalancePower?: number;
 }
 
+/**
+ * The trainer's own guard: the same schema every front door validates with (a config that reached the trainer
+ * another way, e.g. an old stored run, is refused with the same words), plus what the manifest must hold.
+ */
 function validate(config: RunConfig, manifest: Manifest): void {
-  if (!Number.isInteger(config.epochs) || config.epochs < 1)
-    throw new Error(`epochs must be >= 1, got ${config.epochs}`);
-  if (!Number.isInteger(config.batchSize) || config.batchSize < 2)
-    throw new Error(`batchSize must be >= 2, got ${config.batchSize}`);
-  if (config.imgSize % 16 !== 0 || config.imgSize < 64)
-    throw new Error(`imgSize must be a multiple of 16 >= 64, got ${config.imgSize}`);
-  if (!(config.learningRate > 0)) throw new Error(`learningRate must be > 0, got ${config.learningRate}`);
-  if (!(config.lambda >= 0)) throw new Error(`lambda must be >= 0, got ${config.lambda}`);
-  if (config.reg === 'dropout' && !(config.lambda < 1))
-    throw new Error(`dropout rate (lambda) must be < 1, got ${config.lambda}`);
-  if (config.maxDet !== undefined && !(Number.isInteger(config.maxDet) && config.maxDet >= 1))
-    throw new Error(`maxDet must be a whole number >= 1, got ${config.maxDet}`);
+  const checked = runConfigSchema.safeParse(config);
+  if (!checked.success) throw new Error(`invalid run config: ${describeIssues(checked.error.issues)}`);
   if (manifest.classes.length === 0) throw new Error('the manifest has no classes');
   for (const split of ['train', 'val'] as const)
     if (!manifest.images.some((i) => i.split === split))
@@ -94,6 +93,11 @@ export function decodeSettingsOf(config: RunConfig): DecodeSettings {
 
 /** The cap per image of runs made before maxDet existed. */
 const LEGACY_MAX_DET = 100;
+
+/** What a backend or kernel timing is valid for (part of its cache key): input size, width and backbone. */
+function modelKeyOf(cfg: DetectorConfig): string {
+  return `${cfg.imgSize}x${cfg.widthMultiplier}x${cfg.backbone ?? 'scratch'}`;
+}
 
 /** The detector configuration a run config implies. */
 export function detectorConfigOf(config: RunConfig, numClasses: number): DetectorConfig {
@@ -120,7 +124,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const cfg = detectorConfigOf(config, C);
   const probe = { ...cfg, imgSize: Math.min(cfg.imgSize, 160), dropoutRate: 0 };
   const choice = await selectBackend(config.backend, {
-    modelKey: `${config.imgSize}x${config.widthMultiplier}x${cfg.backbone}`,
+    modelKey: modelKeyOf(cfg),
+    kernelShape: kernelTimingShape(cfg.imgSize),
+    prepare: (name) =>
+      name === 'webgpu' ? webgpuKernelsFor(cfg, config.batchSize) : Promise.resolve(undefined),
     measure: async (name) =>
       name === 'cpu'
         ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
@@ -132,7 +139,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const train = split('train');
   const val = split('val');
   const test = split('test');
-  const trainEval = new SeededRng(hashInts(config.seed, 0x7e57)).shuffle(train).slice(0, TRAIN_EVAL_SUBSET);
+  const trainEval = new SeededRng(hashIntsFnv(config.seed, 0x7e57))
+    .shuffle(train)
+    .slice(0, TRAIN_EVAL_SUBSET);
 
   const s = await createTrainState(cfg, config.reg, config.lambda);
   const power = opts.classBalancePower ?? CLASS_BALANCE_POWER;
@@ -265,6 +274,16 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   }
 }
 
+/** Chooses the webgpu convolution-gradient kernels on this run's own model and batch (see choose.ts). */
+async function webgpuKernelsFor(cfg: DetectorConfig, batch: number): Promise<string> {
+  const model = await buildDetectorWithBackbone({ ...cfg, dropoutRate: 0 });
+  try {
+    return await prepareWebgpuKernels(model, batch);
+  } finally {
+    model.dispose();
+  }
+}
+
 /** The eval-mode figures of an epoch (all but epoch and seconds). */
 async function epochMetrics(
   s: TrainState,
@@ -289,18 +308,14 @@ async function epochMetrics(
   regT.dispose();
   return {
     trainDataLoss: tr.dataLoss,
-    trainRegLoss: reg,
+    regLoss: reg,
     valDataLoss: va.dataLoss,
-    valRegLoss: reg,
     mAP50: stats.AP50,
     mAP50_95: stats.AP,
-    weightNorm: kernelNorm(s.kernels),
+    weightNorm: await kernelNorm(s.kernels),
     learningRate: learningRateAt(config.learningRate, Math.max(0, step - 1), totalSteps),
   };
 }
-
-/** One prediction in source pixels of its image: the trainer protocol's box, so both sides share one type. */
-export type Prediction = PredictedBox;
 
 /**
  * Runs an exported model (outDir/model) on image files: letterbox, forward, decode with per-class NMS,
@@ -310,7 +325,7 @@ export async function predictImages(
   modelDir: string,
   images: { id: number; file: string }[],
   opts: { scoreThreshold?: number; backend?: BackendRequest; flipTta?: boolean } = {},
-): Promise<Prediction[]> {
+): Promise<PredictedBox[]> {
   const request = opts.backend ?? 'tfjs-node';
   if (request === 'auto')
     await selectBackend('auto', { modelKey: 'predict', measure: async () => 1, useCache: true }).catch(() =>
@@ -318,6 +333,12 @@ export async function predictImages(
     );
   else await loadBackend(request);
   const { model, meta } = await loadExportedModel(modelDir);
+  // The kernels training chose on this machine for this model shape (cached), so predictions match its figures.
+  const mcfg = detectorConfigOf(meta.config, meta.classes.length);
+  await chooseNativeKernels(activeBackend(), {
+    modelKey: modelKeyOf(mcfg),
+    shape: kernelTimingShape(mcfg.imgSize),
+  });
   const S = meta.imgSize;
   const C = meta.classes.length;
   const grid = makeGrid(S);
@@ -330,10 +351,12 @@ export async function predictImages(
     scoreThreshold: opts.scoreThreshold ?? 0.25,
     ...(opts.flipTta !== undefined ? { flipTta: opts.flipTta } : {}),
   };
-  const out: Prediction[] = [];
+  const out: PredictedBox[] = [];
   try {
     for (const group of chunk(images, 8, false)) {
-      const raws = await Promise.all(group.map((g) => decodeRgb(g.file)));
+      const originals = await Promise.all(group.map((g) => decodeRgb(g.file)));
+      // Shrunk as training's evaluation shrinks them (scale-cache.ts), so the figures match its own.
+      const raws = await Promise.all(originals.map((r) => shrinkToSide(r, cachedSide(S))));
       const placements = raws.map((r) => letterboxPlacement(r.width, r.height, S));
       const x = new Float32Array(group.length * S * S * 3);
       const canvases = await Promise.all(raws.map((r, i) => renderPlacement(r, placements[i]!, S)));
@@ -345,16 +368,18 @@ export async function predictImages(
       flat.dispose();
       const per = grid.size * (C + 4);
       group.forEach((img, i) => {
+        const fx = originals[i]!.width / raws[i]!.width;
+        const fy = originals[i]!.height / raws[i]!.height;
         for (const d of decodeImage(all.subarray(i * per, (i + 1) * per), grid, C, decode)) {
           const [x1, y1, x2, y2] = untransformBox(d.x1, d.y1, d.x2, d.y2, placements[i]!, S);
           if (x2 > x1 && y2 > y1)
             out.push({
               imageId: img.id,
               classIndex: d.classIndex,
-              x: x1,
-              y: y1,
-              w: x2 - x1,
-              h: y2 - y1,
+              x: x1 * fx,
+              y: y1 * fy,
+              w: (x2 - x1) * fx,
+              h: (y2 - y1) * fy,
               score: d.score,
             });
         }

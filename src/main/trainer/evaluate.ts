@@ -1,7 +1,8 @@
 // Evaluation passes in eval mode (no dropout, no augmentation, batch-norm moving statistics): mean data
 // loss over a set of images and, optionally, detections in source pixels scored with evaluateCoco.
 import * as tf from '@tensorflow/tfjs';
-import { evaluateCoco, type CocoDetection, type CocoGroundTruth, type CocoStats } from './metrics';
+import { cocoGroundTruth } from './ground-truth';
+import { evaluateCoco, type CocoDetection, type CocoStats } from './metrics';
 import type { ManifestImage } from './protocol';
 import { chunk, type Batch, type BatchSource } from './data/pipeline';
 import { untransformBox } from './data/image';
@@ -77,27 +78,6 @@ export async function evaluateImages(
     tf.dispose([x, targets.cls, targets.box, targets.pos, loss, flat]);
   }
   return { dataLoss: count > 0 ? lossSum / count : NaN, detections };
-}
-
-/** COCO ground truth of manifest images (category id = class index + 1). */
-export function cocoGroundTruth(
-  classes: readonly string[],
-  images: readonly ManifestImage[],
-): CocoGroundTruth {
-  let id = 1;
-  return {
-    images: images.map((i) => ({ id: i.id, width: i.width, height: i.height })),
-    categories: classes.map((name, k) => ({ id: k + 1, name })),
-    annotations: images.flatMap((i) =>
-      i.boxes.map((b) => ({
-        id: id++,
-        image_id: i.id,
-        category_id: b.classIndex + 1,
-        bbox: [b.x, b.y, b.w, b.h],
-        iscrowd: 0,
-      })),
-    ),
-  };
 }
 
 /** COCO stats of detections against manifest images. */

@@ -66,10 +66,11 @@ async function main(): Promise<void> {
     if (cmd.type === 'predict') {
       void runJob(io, async () => {
         const { predictImages } = await import('./engine');
-        const { scoreThreshold, backend } = cmd;
+        const { scoreThreshold, backend, flipTta } = cmd;
         const predictions = await predictImages(cmd.modelDir, cmd.images, {
           ...(scoreThreshold !== undefined ? { scoreThreshold } : {}),
           ...(backend !== undefined ? { backend } : {}),
+          ...(flipTta !== undefined ? { flipTta } : {}),
         });
         io.send({ type: 'predictions', predictions });
       });

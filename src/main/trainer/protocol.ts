@@ -25,6 +25,8 @@ export interface ManifestImage {
 export interface Manifest {
   classes: string[];
   images: ManifestImage[];
+  /** Images with no boxes that are not marked empty, left out when the manifest was frozen (a count to report). */
+  leftOut?: number;
 }
 
 /** Messages main sends to a trainer process. */
@@ -49,6 +51,8 @@ export type TrainerCommand =
       scoreThreshold?: number;
       /** The engine's default (tfjs-node) when absent. */
       backend?: BackendRequest;
+      /** Flip test-time augmentation as the model was evaluated unless false (half the time when off). */
+      flipTta?: boolean;
     }
   | { type: 'cancel' };
 

@@ -28,8 +28,16 @@ export function regularizationTerm(mode: RegMode, lambda: number, kernels: tf.Te
   });
 }
 
-/** The L2 norm of all kernels together, sqrt(sum w^2): the weight-size figure reported every epoch. */
-export function kernelNorm(kernels: tf.Tensor[]): number {
+/**
+ * The L2 norm of all kernels together, sqrt(sum w^2): the weight-size figure reported every epoch. Read
+ * asynchronously: a synchronous read fails on the webgpu backend in Node (it needs OffscreenCanvas).
+ */
+export async function kernelNorm(kernels: tf.Tensor[]): Promise<number> {
   if (kernels.length === 0) return 0;
-  return tf.tidy(() => Math.sqrt(tf.addN(kernels.map((k) => tf.sum(tf.square(k)))).dataSync()[0]!));
+  const sq = tf.tidy(() => tf.addN(kernels.map((k) => tf.sum(tf.square(k)))));
+  try {
+    return Math.sqrt((await sq.data())[0]!);
+  } finally {
+    sq.dispose();
+  }
 }

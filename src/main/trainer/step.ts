@@ -95,7 +95,12 @@ export function syntheticBatch(s: TrainState, batch: number): { x: tf.Tensor4D; 
     return {
       x: tf.randomUniform([batch, S, S, 3], 0, 1, 'float32', 2) as tf.Tensor4D,
       targets: {
-        cls: tf.mul(tf.oneHot(tf.zeros([batch, N], 'int32'), s.cfg.numClasses), pos),
+        // Class 0 at the positives, zeros elsewhere: pos padded to C columns (tf.oneHot refuses depth 1).
+        cls: tf.pad(pos, [
+          [0, 0],
+          [0, 0],
+          [0, s.cfg.numClasses - 1],
+        ]),
         box: tf.tile(tf.tensor3d([[[S * 0.3, S * 0.3, S * 0.6, S * 0.6]]]), [batch, N, 1]),
         pos,
       },

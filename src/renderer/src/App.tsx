@@ -1,11 +1,13 @@
 import { useEffect, useMemo, useState, useSyncExternalStore } from 'react';
 import type { ProjectInfo } from '../../shared/domain/types';
-import { ApiError, connect, type Connection } from './api/client';
+import { connect, type Connection } from './api/client';
+import type { ApiError } from '../../shared/api/errors';
 import { Editor } from './features/annotate/core/editor';
 import { ImageListStore } from './features/annotate/image-list';
 import { Workspace } from './features/annotate/Workspace';
 import { DatasetView } from './features/dataset/DatasetView';
 import { ExperimentsView } from './features/experiments/ExperimentsView';
+import { OverviewView } from './features/overview/OverviewView';
 import { TrainingPanel } from './features/training/TrainingPanel';
 import { ProjectHome } from './features/projects/ProjectHome';
 import { rememberProject } from './features/projects/recent';
@@ -26,9 +28,29 @@ function SaveIndicator({ editor }: { editor: Editor }) {
   );
 }
 
+const TABS = ['overview', 'annotate', 'dataset', 'train', 'experiments'] as const;
+type Tab = (typeof TABS)[number];
+
+/** The tab to show: the one this browser tab last had open in this project (a reload stays), else the overview. */
+function useTab(projectId: string): [Tab, (t: Tab) => void] {
+  const key = `ridge.tab.${projectId}`;
+  const [tab, set] = useState<Tab>(() => {
+    const t = sessionStorage.getItem(key) as Tab | null;
+    return t && TABS.includes(t) ? t : 'overview';
+  });
+  return [
+    tab,
+    (t) => {
+      sessionStorage.setItem(key, t);
+      set(t);
+    },
+  ];
+}
+
 /** An open project: the editor and image list live as long as it does. */
 function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectInfo; onClose(): void }) {
-  const [tab, setTab] = useState<'annotate' | 'dataset' | 'train' | 'experiments'>('annotate');
+  const [tab, setTab] = useTab(info.id);
+  const [openRequest, setOpenRequest] = useState<{ id: number; n: number } | null>(null);
   const editor = useMemo(() => new Editor(conn.api), [conn]);
   const list = useMemo(() => new ImageListStore(conn.api, editor), [conn, editor]);
   const [ready, setReady] = useState(false);
@@ -45,6 +67,9 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
           {info.name}
         </span>
         <nav className="tabs">
+          <button className={tab === 'overview' ? 'on' : ''} onClick={() => setTab('overview')}>
+            Overview
+          </button>
           <button
             className={tab === 'annotate' ? 'on' : ''}
             onClick={() => {
@@ -73,8 +98,16 @@ function ProjectView({ conn, info, onClose }: { conn: Connection; info: ProjectI
       </header>
       {!ready ? (
         <div className="empty-state">Opening…</div>
+      ) : tab === 'overview' ? (
+        <OverviewView
+          conn={conn}
+          onOpen={(id) => {
+            setOpenRequest((r) => ({ id, n: (r?.n ?? 0) + 1 }));
+            setTab('annotate');
+          }}
+        />
       ) : tab === 'annotate' ? (
-        <Workspace conn={conn} editor={editor} list={list} />
+        <Workspace conn={conn} editor={editor} list={list} openRequest={openRequest} />
       ) : tab === 'train' ? (
         <TrainingPanel conn={conn} />
       ) : tab === 'experiments' ? (

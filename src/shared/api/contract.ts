@@ -1,4 +1,4 @@
-import type { EpochMetrics, RunRecord } from '../domain/runs';
+import type { BackendName, BackendReason, EpochMetrics, RunRecord } from '../domain/runs';
 import type { Annotation, ImageRecord, LabelClass, ProjectInfo, ProjectStats } from '../domain/types';
 import type {
   ArmSummaryView,
@@ -6,12 +6,13 @@ import type {
   QueueState,
   RunRowView,
   RunsTable,
+  PredictReport,
   RunTestEval,
   TrainPreflight,
 } from './runs-contract';
+import type { ApiErrorCode } from './errors';
 import type { InputOf, MethodName } from './schemas';
-
-export type * from './runs-contract';
+import type { StudioResultMap } from './studio-contract';
 
 /** An image with its boxes, as one page of the image list carries it. */
 export interface ImageWithBoxes extends ImageRecord {
@@ -52,7 +53,7 @@ export interface ProjectHealth extends ProjectStats {
 }
 
 /** Results per method: one place that says what each call returns. */
-export interface ResultMap {
+export interface ResultMap extends StudioResultMap {
   'project.create': ProjectInfo;
   'project.open': ProjectInfo;
   'project.info': ProjectInfo;
@@ -79,13 +80,22 @@ export interface ResultMap {
   'runs.rows': RunsTable;
   'runs.queue': QueueState;
   'runs.preflight': TrainPreflight;
-  'runs.start': { runIds: string[] };
+  /** `notes`: what a person should know about the data the runs train on (classes with no boxes, left-out images). */
+  'runs.start': { runIds: string[]; notes: string[] };
+  'runs.startCompare': { runIds: string[]; arms: string[]; notes: string[] };
   'runs.cancel': { cancelled: boolean };
   'runs.resume': { queued: boolean };
   'runs.rename': { name: string | null };
   'runs.delete': { deleted: string[] };
-  'runs.compare': { arms: ArmSummaryView[]; verdict: string[]; rows: RunRowView[] };
+  'runs.compare': {
+    arms: ArmSummaryView[];
+    verdict: string[];
+    rows: RunRowView[];
+    /** The report.html written when asked (runs.compare with report), else null. */
+    report: string | null;
+  };
   'runs.testEval': RunTestEval;
+  'runs.predict': PredictReport;
   'labeling.prelabel': PrelabelReport;
 }
 
@@ -105,6 +115,8 @@ export type StudioApi = { [M in MethodName]: (args: InputOf<M>) => Promise<Resul
 /** Events the services push to the UI. */
 export interface EventMap {
   'import.progress': { done: number; total: number; phase: string };
+  /** A run's trainer picked its backend: which, on what device, and why the others did not run. */
+  'run.started': { runId: string; backend: BackendName; device: string; reasons: BackendReason[] };
   /** A training step of the running run (throttled by the trainer to a few per second). */
   'run.progress': { runId: string; epoch: number; step: number; steps: number; loss: number };
   'run.epoch': EpochMetrics;
@@ -117,10 +129,13 @@ export interface EventMap {
   'menu.command': { command: string };
 }
 
-/** Expected failures cross transports as this shape; `code` tells a person's mistake from a bug. */
+/** Expected failures cross transports as this shape; `code` (API_ERRORS) tells a mistake from a bug or a lost link. */
 export interface ApiErrorShape {
-  code: 'invalid-args' | 'user' | 'no-project' | 'internal';
+  code: ApiErrorCode;
   message: string;
   file?: string;
+  /** Which argument fields were refused (invalid-args). */
   issues?: { path: string; message: string }[];
+  /** Every problem an aborted import found, each with its file (the CLI prints them all). */
+  problems?: ImportProblem[];
 }

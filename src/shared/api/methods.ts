@@ -27,13 +27,22 @@ export const METHOD_NAMES = [
   'runs.queue',
   'runs.preflight',
   'runs.start',
+  'runs.startCompare',
   'runs.cancel',
   'runs.resume',
   'runs.rename',
   'runs.delete',
   'runs.compare',
   'runs.testEval',
+  'runs.predict',
   'labeling.prelabel',
+  'project.overview',
+  'images.list',
+  'images.byIds',
+  'images.setSplit',
+  'images.remove',
+  'images.restore',
+  'images.purgeRemoved',
 ] as const;
 
 /** IPC channel of a method: one channel per method, so the main process can check each. */
@@ -47,6 +56,7 @@ export type CallResult<T> = { ok: true; value: T } | { ok: false; error: import(
 /** Event names the preload may forward to the page (the EventMap's keys, as plain data). */
 export const EVENT_NAMES = [
   'import.progress',
+  'run.started',
   'run.progress',
   'run.epoch',
   'run.ended',
@@ -58,4 +68,32 @@ export const EVENT_NAMES = [
 /** IPC channel of an event pushed from main to the window. */
 export function eventChannel(event: string): string {
   return `studio-event:${event}`;
+}
+
+/** How long a caller waits for a call's answer, and whether the server's keep-alives extend the wait. */
+export interface CallDeadline {
+  ms: number;
+  /** True for long methods: the wait restarts with every sign the server is still working on the call. */
+  whileWorking: boolean;
+}
+
+/** Methods that may take minutes (imports, exports, predictions, reports): they wait while the server works. */
+export const LONG_METHODS: readonly string[] = [
+  'datasets.import',
+  'datasets.export',
+  'runs.testEval',
+  'runs.predict',
+  'runs.compare',
+  'labeling.prelabel',
+];
+
+/**
+ * Each method's deadline: a long method fails (timeout) only after 30 s without a word from the server, which
+ * says every few seconds that it is still working; opening or creating a project (a migration may run) gets a
+ * minute; everything else 30 s.
+ */
+export function callDeadline(method: string): CallDeadline {
+  if (LONG_METHODS.includes(method)) return { ms: 30_000, whileWorking: true };
+  if (method === 'project.open' || method === 'project.create') return { ms: 60_000, whileWorking: false };
+  return { ms: 30_000, whileWorking: false };
 }

@@ -62,6 +62,8 @@ export interface QueueState {
   batchDone: number;
   /** Seconds left for the whole batch (remaining runs at the current run's pace); null when unknown. */
   batchEtaS: number | null;
+  /** Runs of this project training in another process right now (a `ridge train` beside the app, say). */
+  elsewhere: { runId: string; pid: number }[];
 }
 
 /** What a person checks before training: data per split, warnings, and which backend will (probably) run. */
@@ -108,6 +110,22 @@ export interface RunTestEval {
   images: { id: number; width: number; height: number; gt: EvalBox[]; predictions: EvalBox[] }[];
   /** Score threshold the stored predictions were cut at (the viewer's slider starts here). */
   minScore: number;
+}
+
+/** One detection as `ridge predict` writes it: COCO results format, plus the file and class by name. */
+export interface PredictedDetection {
+  image_id: number;
+  category_id: number;
+  bbox: [number, number, number, number];
+  score: number;
+  file_name: string;
+  category_name: string;
+}
+
+/** What runs.predict found: image ids are the project's where the file's content is in it, else above them. */
+export interface PredictReport {
+  images: number;
+  detections: PredictedDetection[];
 }
 
 /** What a pre-label pass did. */

@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import { BACKBONES, BACKEND_REQUESTS, REG_MODES } from '../domain/runs';
+import { EXPORT_FORMATS, IMPORT_FORMATS } from '../domain/formats';
+import { armSettingsSchema, compareBaseSchema, runSettingsSchema } from '../domain/run-config';
+import { BACKEND_REQUESTS } from '../domain/runs';
+import { nameProblem, type NamedThing } from '../names';
+import { studioArgSchemas } from './studio-schemas';
 
 /** Validators for every argument that crosses a transport (IPC or WebSocket); services trust only validated input. */
 export const splitSchema = z.enum(['train', 'val', 'test']);
@@ -16,9 +20,22 @@ export const colorSchema = z.string().regex(/^#[0-9a-fA-F]{6}$/);
 /** Class hotkey: a single key, or none. */
 export const hotkeySchema = z.string().min(1).max(1).nullable();
 /** Import formats a person can pick. */
-export const importFormatSchema = z.enum(['coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat', 'images']);
+export const importFormatSchema = z.enum(IMPORT_FORMATS);
 /** Export formats a person can pick. */
-export const exportFormatSchema = z.enum(['coco', 'yolo', 'voc', 'createml']);
+export const exportFormatSchema = z.enum(EXPORT_FORMATS);
+
+/**
+ * A class or project name: the shared rule (src/shared/names.ts), checked before surrounding spaces are trimmed,
+ * so the API refuses a bad name as invalid-args in the same words as the CLI, imports and the store.
+ */
+export const nameSchema = (kind: NamedThing) =>
+  z
+    .string()
+    .superRefine((v, ctx) => {
+      const problem = nameProblem(kind, v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .transform((v) => v.trim());
 
 /** Filters of the image list. */
 export const imageFilterSchema = z
@@ -33,48 +50,16 @@ export const imageFilterSchema = z
 /** A run id as the services make them (r<timestamp>-<hex>); nothing else reaches a path. */
 export const runIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
-/** Settings of one run to queue; every field falls back to the default a plain Train click uses. */
-export const runConfigInputSchema = z
-  .object({
-    reg: z.enum(REG_MODES as [string, ...string[]]).optional(),
-    lambda: finite.min(0).optional(),
-    epochs: z.number().int().min(1).max(10_000).optional(),
-    seed: z
-      .number()
-      .int()
-      .min(0)
-      .max(2 ** 31 - 1)
-      .optional(),
-    imgSize: z
-      .number()
-      .int()
-      .min(64)
-      .max(1280)
-      .refine((v) => v % 16 === 0, 'must be a multiple of 16')
-      .optional(),
-    batchSize: z.number().int().min(2).max(512).optional(),
-    learningRate: finite.gt(0).lt(1).optional(),
-    backend: z.enum(BACKEND_REQUESTS as [string, ...string[]]).optional(),
-    widthMultiplier: finite.gt(0).max(4).optional(),
-    backbone: z.enum(BACKBONES).optional(),
-    arm: z.string().trim().min(1).max(100).optional(),
-  })
-  .strict()
-  .refine((c) => c.backbone !== 'mobilenetv2' || c.imgSize === undefined || c.imgSize % 32 === 0, {
-    message: 'the mobilenetv2 backbone needs an image size that is a multiple of 32',
-    path: ['imgSize'],
-  });
-
 /** Argument schemas per contract method. */
 export const argSchemas = {
-  'project.create': z.object({ dir: z.string().min(1), name: z.string().min(1).optional() }).strict(),
+  'project.create': z.object({ dir: z.string().min(1), name: nameSchema('project').optional() }).strict(),
   'project.open': z.object({ dir: z.string().min(1) }).strict(),
   'project.info': z.object({}).strict(),
   'project.stats': z.object({}).strict(),
   'classes.list': z.object({}).strict(),
   'classes.create': z
     .object({
-      name: z.string().trim().min(1).max(100),
+      name: nameSchema('class'),
       color: colorSchema.optional(),
       hotkey: hotkeySchema.optional(),
     })
@@ -82,7 +67,7 @@ export const argSchemas = {
   'classes.update': z
     .object({
       id: idSchema,
-      name: z.string().trim().min(1).max(100).optional(),
+      name: nameSchema('class').optional(),
       color: colorSchema.optional(),
       hotkey: hotkeySchema.optional(),
       order: z.number().int().min(0).optional(),
@@ -129,6 +114,7 @@ export const argSchemas = {
       split: splitSchema.optional(),
       link: z.boolean().optional(),
       skipBad: z.boolean().optional(),
+      verifyPixels: z.boolean().optional(),
     })
     .strict(),
   'datasets.export': z.object({ format: exportFormatSchema, to: z.string().min(1) }).strict(),
@@ -161,13 +147,36 @@ export const argSchemas = {
   'runs.rows': z.object({}).strict(),
   'runs.queue': z.object({}).strict(),
   'runs.preflight': z.object({}).strict(),
-  'runs.start': z.object({ configs: z.array(runConfigInputSchema).min(1).max(200) }).strict(),
+  'runs.start': z.object({ configs: z.array(runSettingsSchema).min(1).max(200) }).strict(),
+  // Every arm over seeds 0..seeds-1 on one frozen manifest (`ridge compare`, the panel's Compare preset).
+  'runs.startCompare': z
+    .object({
+      arms: z.array(armSettingsSchema).min(1).max(50),
+      seeds: z.number().int().min(1, 'must be a whole number from 1 to 100').max(100),
+      base: compareBaseSchema.default({}),
+    })
+    .strict(),
   'runs.cancel': z.object({ runId: runIdSchema }).strict(),
   'runs.resume': z.object({ runId: runIdSchema }).strict(),
   'runs.rename': z.object({ runId: runIdSchema, name: z.string().trim().max(100) }).strict(),
   'runs.delete': z.object({ runIds: z.array(runIdSchema).min(1).max(1000) }).strict(),
   'runs.compare': z
-    .object({ runIds: z.array(runIdSchema).min(1).max(1000), baseline: z.string().optional() })
+    .object({
+      runIds: z.array(runIdSchema).min(1).max(1000),
+      baseline: z.string().optional(),
+      /** Also write a self-contained report.html under runs/compare-<time>/ (its path comes back). */
+      report: z.boolean().optional(),
+    })
+    .strict(),
+  // Detections of a done run's model on a folder of images, in the trainer process (`ridge predict`).
+  'runs.predict': z
+    .object({
+      runId: runIdSchema,
+      images: z.string().min(1),
+      scoreThreshold: finite.min(0).max(1).default(0.05),
+      backend: z.enum(BACKEND_REQUESTS as [string, ...string[]]).optional(),
+      flipTta: z.boolean().optional(),
+    })
     .strict(),
   'runs.testEval': z.object({ runId: runIdSchema }).strict(),
   'labeling.prelabel': z
@@ -177,6 +186,8 @@ export const argSchemas = {
       limit: z.number().int().min(1).max(100_000).optional(),
     })
     .strict(),
+  // The studio's overview, sorted list, split and removal (issue 16).
+  ...studioArgSchemas({ idSchema, imageFilterSchema, splitSchema }),
 } as const;
 
 /** Names of every contract method. */

@@ -8,8 +8,14 @@ export type BackendName = 'tfjs-node-gpu' | 'webgpu' | 'tfjs-node' | 'cpu';
 /** Backend requests: a named backend, or `auto` to measure and pick. */
 export type BackendRequest = BackendName | 'auto';
 
-/** Lifecycle of a training run. */
-export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+/**
+ * Lifecycle of a training run. `interrupted`: the process that held it died (crash, kill, power cut); like
+ * failed and cancelled it can be resumed from its last checkpoint.
+ */
+export type RunStatus = 'queued' | 'running' | 'done' | 'failed' | 'cancelled' | 'interrupted';
+
+/** Statuses a run can be resumed from (continuing from its last checkpoint). */
+export const RESUMABLE_STATUSES: readonly RunStatus[] = ['failed', 'cancelled', 'interrupted'];
 
 /** Backbone choices of the detector (see RunConfig.backbone). */
 export const BACKBONES = ['scratch', 'mobilenetv2'] as const;
@@ -25,6 +31,7 @@ export interface RunConfig {
   imgSize: number;
   batchSize: number;
   learningRate: number;
+  /** Always 'adam' (a `wd` run takes the decoupled AdamW step; see optimizerLabel): kept so old runs compare. */
   optimizer: 'adam';
   backend: BackendRequest;
   widthMultiplier: number;
@@ -43,6 +50,11 @@ export interface RunConfig {
   arm: string;
 }
 
+/** Detections kept per image by default, as Ultralytics' max_det (dense scenes hold hundreds of objects). */
+export const DEFAULT_MAX_DET = 300;
+/** The largest maxDet a run may ask for (a bound on decoding's work per image, not a quality choice). */
+export const MAX_DET_LIMIT = 10_000;
+
 /**
  * Defaults a person gets when they just click Train (or run `ridge train` with no options). In shared so the
  * services, the CLI and the renderer's presets read one set of values.
@@ -59,7 +71,7 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
   backend: 'auto',
   widthMultiplier: 0.5,
   backbone: 'scratch',
-  maxDet: 300,
+  maxDet: DEFAULT_MAX_DET,
   arm: 'none',
 };
 
@@ -78,6 +90,14 @@ export const PRETRAINED_RECIPE = {
   epochs: 15,
 } as const satisfies Partial<RunConfig>;
 
+/**
+ * How a run's optimizer is described to people: the step is AdamW (decoupled weight decay) when the mode is `wd`,
+ * plain Adam otherwise. The stored config keeps `optimizer: 'adam'` either way, so old runs stay comparable.
+ */
+export function optimizerLabel(c: Pick<RunConfig, 'reg'>): string {
+  return c.reg === 'wd' ? 'AdamW (decoupled weight decay)' : 'Adam';
+}
+
 /** Default strength of each regularization mode (an `--arms` entry without `=value`, the panel's choices). */
 export const DEFAULT_LAMBDA: Record<RegMode, number> = {
   none: 0,
@@ -87,12 +107,44 @@ export const DEFAULT_LAMBDA: Record<RegMode, number> = {
   dropout: 0.2,
 };
 
+/**
+ * Which implementation of a native kernel a run used: tfjs-node's own, or Ridge's replacement spelled as plain
+ * ops, whichever was faster when both were timed on this machine at backend selection.
+ */
+export interface KernelChoice {
+  kernel: string;
+  used: 'native' | 'replacement';
+  nativeMs: number;
+  replacementMs: number;
+  /** The tensor shape both were timed on. */
+  shape: number[];
+}
+
 /** Why a backend did or did not run, recorded on the run. */
 export interface BackendReason {
   backend: BackendName;
   ok: boolean;
   reason: string;
   imagesPerSecond?: number;
+  /** On the backend that ran, when it is native TensorFlow: the kernel implementations it used. */
+  kernels?: KernelChoice[];
+}
+
+/**
+ * The kernels a run used, in one line for `ridge train` and `ridge runs`, e.g. "FusedBatchNorm native 4.8 ms
+ * (replacement 17.9 ms), Step replacement 15.6 ms (native 98.2 ms)"; null when none were chosen.
+ */
+export function kernelSummary(reasons: readonly BackendReason[]): string | null {
+  const kernels = reasons.find((r) => r.kernels?.length)?.kernels;
+  if (!kernels) return null;
+  return kernels
+    .map((k) => {
+      const other = k.used === 'native' ? 'replacement' : 'native';
+      const [mine, theirs] =
+        k.used === 'native' ? [k.nativeMs, k.replacementMs] : [k.replacementMs, k.nativeMs];
+      return `${k.kernel} ${k.used} ${mine.toFixed(1)} ms (${other} ${theirs.toFixed(1)} ms)`;
+    })
+    .join(', ');
 }
 
 /** A stored run, as `ridge runs --json` and the runs table show it. */
@@ -118,9 +170,9 @@ export interface EpochMetrics {
   runId: string;
   epoch: number;
   trainDataLoss: number;
-  trainRegLoss: number;
+  /** The regularization penalty of the weights (0 for none, wd and dropout): one number, train and val alike. */
+  regLoss: number;
   valDataLoss: number;
-  valRegLoss: number;
   mAP50: number;
   mAP50_95: number;
   weightNorm: number;

@@ -1,21 +1,22 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { dispatch } from '../../../src/main/services/api/dispatch';
-import { createHandlers, type Handlers, StudioSession } from '../../../src/main/services/api/handlers';
+import type { Handlers } from '../../../src/main/services/api/handlers';
 import { METHOD_NAMES } from '../../../src/shared/api/methods';
-import { makeTmpDir } from '../../helpers/tmp';
 import { writeImage } from '../../helpers/images';
+import { testDoor } from '../../helpers/studio';
+import { makeTmpDir } from '../../helpers/tmp';
 
 let tmp: ReturnType<typeof makeTmpDir>;
-let session: StudioSession;
+let door: ReturnType<typeof testDoor>;
 let api: Handlers;
 beforeEach(() => {
   tmp = makeTmpDir();
-  session = new StudioSession();
-  api = createHandlers(session);
+  door = testDoor();
+  api = door.handlers;
 });
-afterEach(() => {
-  session.close();
+afterEach(async () => {
+  await door.close();
   tmp.cleanup();
 });
 

@@ -117,7 +117,9 @@ describe('errors and exit codes', () => {
     writeFileSync(path.join(dir, 'project.ridge'), 'hello, I am text');
     const r = ridge(['stats', dir]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/not a Ridge Studio project database|not a database/);
+    expect(r.stderr).toMatch(
+      /project.ridge is not an SQLite database, so not a Ridge Studio project; it was not changed/,
+    );
     expect(readFileSync(path.join(dir, 'project.ridge'), 'utf8')).toBe('hello, I am text');
   });
 });

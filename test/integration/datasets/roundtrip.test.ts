@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportDataset } from '../../../src/main/services/datasets/export';
-import type { ExportFormat } from '../../../src/main/services/datasets/formats/types';
+import type { ExportFormat } from '../../../src/shared/domain/formats';
 import { importDataset } from '../../../src/main/services/datasets/import';
 import { createBox, setImageStatus } from '../../../src/main/services/labeling/edits';
 import { Project } from '../../../src/main/services/project/project';

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ImportFormat } from '../../../src/main/services/datasets/formats/types';
+import type { ImportFormat } from '../../../src/shared/domain/formats';
 import { importDataset } from '../../../src/main/services/datasets/import';
 import { Project } from '../../../src/main/services/project/project';
 import { requireFixture, VOC100 } from '../../helpers/paths';

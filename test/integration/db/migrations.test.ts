@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, RIDGE_APPLICATION_ID } from '../../../src/main/services/db/connection';
-import { UserError } from '../../../src/main/services/db/errors';
+import { UserError } from '../../../src/shared/errors';
 import { migrate, userVersion } from '../../../src/main/services/db/migrate';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../../src/main/services/db/migrations';
 import { makeTmpDir } from '../../helpers/tmp';
@@ -66,6 +66,80 @@ describe('migration 002 (runs)', () => {
   });
 });
 
+describe('migration 004 (run owner lease, interrupted, one regularization column)', () => {
+  it('keeps every run and epoch, turns interrupted failures into `interrupted`, and keeps the cascade', () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const db = rawAtVersion(file, 3);
+    const run = db.prepare(
+      `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at, fail_reason)
+       VALUES (?, ?, '{}', 'none', 'none', 0, 0, 'h', 'now', ?)`,
+    );
+    run.run('r1', 'failed', 'interrupted: the process running it ended; resume continues');
+    run.run('r2', 'failed', 'training diverged');
+    run.run('r3', 'done', null);
+    const epoch = db.prepare(
+      `INSERT INTO epoch_metric VALUES (?, ?, 0.5, 0.01, 0.6, 0.01, 0.2, 0.1, 9, 0.001, 1.5)`,
+    );
+    for (const id of ['r1', 'r3']) for (const e of [1, 2]) epoch.run(id, e);
+    db.pragma('foreign_keys = ON'); // as openDatabase migrates: dropping `run` must not cascade the epochs away
+    migrate(db, file, MIGRATIONS.slice(0, 4));
+    expect(userVersion(db)).toBe(4);
+    expect(db.prepare('SELECT id, status FROM run ORDER BY id').all()).toEqual([
+      { id: 'r1', status: 'interrupted' },
+      { id: 'r2', status: 'failed' },
+      { id: 'r3', status: 'done' },
+    ]);
+    const cols = (t: string) => (db.pragma(`table_info(${t})`) as { name: string }[]).map((c) => c.name);
+    expect(cols('epoch_metric')).toContain('reg_loss');
+    expect(cols('epoch_metric')).not.toContain('val_reg_loss');
+    expect(cols('epoch_metric')).not.toContain('train_reg_loss');
+    expect(cols('run')).toEqual(expect.arrayContaining(['owner_json', 'heartbeat_at']));
+    expect(db.prepare('SELECT count(*) AS n, sum(reg_loss) AS r FROM epoch_metric').get()).toEqual({
+      n: 4,
+      r: 0.04,
+    });
+    expect(db.pragma('foreign_key_check')).toEqual([]);
+    db.prepare("DELETE FROM run WHERE id = 'r1'").run();
+    expect(db.prepare('SELECT DISTINCT run_id FROM epoch_metric').all()).toEqual([{ run_id: 'r3' }]);
+    expect(() => db.prepare("UPDATE run SET status = 'lost' WHERE id = 'r2'").run()).toThrow(/CHECK/);
+    db.close();
+  });
+
+  it("opens a project at version 3 (main's image removal) at the latest schema, its removed images and runs kept", () => {
+    const file = path.join(tmp.dir, 'p.ridge');
+    const old = rawAtVersion(file, 3);
+    old
+      .prepare(
+        "INSERT INTO image (sha256, path, width, height, split, created_at, removed_at) VALUES ('h', 'a.jpg', 4, 4, 'train', 'n', 'gone')",
+      )
+      .run();
+    old
+      .prepare(
+        `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at)
+         VALUES ('r1', 'done', '{}', 'none', 'none', 0, 0, 'h', 'now')`,
+      )
+      .run();
+    old
+      .prepare(`INSERT INTO epoch_metric VALUES ('r1', 1, 0.5, 0.02, 0.6, 0.02, 0.2, 0.1, 9, 0.001, 1.5)`)
+      .run();
+    old.close();
+    const db = openDatabase(file);
+    expect(userVersion(db)).toBe(SCHEMA_VERSION);
+    expect(SCHEMA_VERSION).toBe(4);
+    expect(db.prepare('SELECT path, removed_at FROM image').all()).toEqual([
+      { path: 'a.jpg', removed_at: 'gone' },
+    ]);
+    expect(db.prepare('SELECT run_id, reg_loss FROM epoch_metric').all()).toEqual([
+      { run_id: 'r1', reg_loss: 0.02 },
+    ]);
+    expect(db.prepare('SELECT id, status, owner_json FROM run').all()).toEqual([
+      { id: 'r1', status: 'done', owner_json: null },
+    ]);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+});
+
 describe('opening a project database', () => {
   it('sets WAL, foreign keys, busy timeout and synchronous=FULL, at the latest schema', () => {
     const db = openDatabase(path.join(tmp.dir, 'p.ridge'), { create: true });
@@ -124,5 +198,15 @@ describe('opening a project database', () => {
     const g = new Database(foreign, { readonly: true });
     expect(userVersion(g)).toBe(0);
     g.close();
+
+    // Not SQLite at all (a text file saved under the project file's name): refused, its bytes untouched.
+    const text = path.join(tmp.dir, 'notes.ridge');
+    const bytes = Buffer.from('these are my notes, not a database\n'.repeat(200));
+    writeFileSync(text, bytes);
+    expect(() => openDatabase(text)).toThrow(
+      `${text} is not an SQLite database, so not a Ridge Studio project; it was not changed`,
+    );
+    expect(readFileSync(text).equals(bytes)).toBe(true);
+    expect(readdirSync(tmp.dir).filter((n) => n.startsWith('notes.ridge'))).toEqual(['notes.ridge']);
   });
 });

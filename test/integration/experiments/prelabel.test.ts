@@ -5,10 +5,14 @@ import { prelabel } from '../../../src/main/services/labeling/prelabel';
 import { Project } from '../../../src/main/services/project/project';
 import { freezeManifest } from '../../../src/main/services/runs/manifest';
 import { runDir } from '../../../src/main/services/runs/runs';
-import { runTestEval, TEST_EVAL_FILE, type Predictor } from '../../../src/main/services/runs/test-eval';
-import { enginePredictor } from '../../../src/main/server/predictor';
+import type { Predictor } from '../../../src/main/services/runs/predict-host';
+import { runTestEval, TEST_EVAL_FILE } from '../../../src/main/services/runs/test-eval';
+import { trainerProcessPredictor } from '../../../src/main/services/runs/predict-host';
 import { ridge, ridgeSampleProject } from '../../helpers/cli';
 import type { makeTmpDir } from '../../helpers/tmp';
+
+// The predictor `ridge serve` composes (the engine in a forked trainer process).
+const enginePredictor = trainerProcessPredictor();
 
 // A real tiny model: `ridge train` for 1 epoch at 96 px on tfjs-node (a few seconds), then pre-label and the
 // test-split evaluation with the server's predictor (predictImages in a trainer process); plus an injected

@@ -62,10 +62,10 @@ describe('ridge train / compare / runs', () => {
     const before = JSON.parse(ridge(['runs', dir, '--json']).stdout) as unknown[];
     const a = ridge(['train', dir, '--backbone', 'resnet'], { env });
     expect(a.code).toBe(1);
-    expect(a.stderr).toMatch(/--backbone/);
+    expect(a.stderr).toMatch(/backbone: must be one of scratch, mobilenetv2/);
     const b = ridge(['train', dir, '--backbone', 'mobilenetv2', '--img-size', '208'], { env });
     expect(b.code).toBe(1);
-    expect(b.stderr).toMatch(/multiple of 32, got 208/);
+    expect(b.stderr).toMatch(/imgSize: must be a multiple of 32 with the mobilenetv2 backbone/);
     expect(JSON.parse(ridge(['runs', dir, '--json']).stdout)).toHaveLength(before.length);
   });
 

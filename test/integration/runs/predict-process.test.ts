@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   predictInTrainerProcess,
   trainerProcessPredictor,
@@ -22,15 +22,16 @@ const images = [
   { id: 40, file: '/nowhere/b.jpg' },
 ];
 
-afterEach(() => {
-  delete process.env.RIDGE_STANDIN;
-});
+/** The stand-in trainer in `mode`, set in the child's environment (never this process's). */
+function standIn(mode: string) {
+  return { entry: STANDIN, spawn: (entry: string) => forkTrainer(entry, { RIDGE_STANDIN: mode }) };
+}
 
-/** A spawner that remembers the child it started, so a test can see it end. */
-function watched(): { spawn: (entry: string) => TrainerChild; ended: () => Promise<string> } {
+/** A stand-in spawner that remembers the child it started, so a test can see it end. */
+function watched(mode: string): { spawn: (entry: string) => TrainerChild; ended: () => Promise<string> } {
   let child: TrainerChild | null = null;
   return {
-    spawn: (entry) => (child = forkTrainer(entry)),
+    spawn: (entry) => (child = forkTrainer(entry, { RIDGE_STANDIN: mode })),
     ended: () => new Promise((resolve) => child!.onExit(resolve)),
   };
 }
@@ -47,26 +48,22 @@ describe('predict jobs through the stand-in trainer', () => {
   });
 
   it("rejects with the trainer's reason when the job fails", async () => {
-    process.env.RIDGE_STANDIN = 'fail';
-    await expect(predictInTrainerProcess({ modelDir: '/m', images }, { entry: STANDIN })).rejects.toThrow(
+    await expect(predictInTrainerProcess({ modelDir: '/m', images }, standIn('fail'))).rejects.toThrow(
       'prediction failed: no exported model in /m',
     );
   });
 
   it('rejects with the exit code and last words of a crash, or the signal of a kill; the caller lives on', async () => {
-    process.env.RIDGE_STANDIN = 'crash';
-    await expect(predictInTrainerProcess({ modelDir: '/m', images }, { entry: STANDIN })).rejects.toThrow(
+    await expect(predictInTrainerProcess({ modelDir: '/m', images }, standIn('crash'))).rejects.toThrow(
       /exited with code 3: Error: native library exploded while predicting/,
     );
-    process.env.RIDGE_STANDIN = 'sigkill';
-    await expect(predictInTrainerProcess({ modelDir: '/m', images }, { entry: STANDIN })).rejects.toThrow(
+    await expect(predictInTrainerProcess({ modelDir: '/m', images }, standIn('sigkill'))).rejects.toThrow(
       /killed by SIGKILL/,
     );
   });
 
   it('kills a process that does not answer in time', async () => {
-    process.env.RIDGE_STANDIN = 'hang';
-    const w = watched();
+    const w = watched('hang');
     const started = Date.now();
     await expect(
       predictInTrainerProcess({ modelDir: '/m', images }, { entry: STANDIN, spawn: w.spawn, timeoutMs: 300 }),
@@ -76,8 +73,7 @@ describe('predict jobs through the stand-in trainer', () => {
   });
 
   it('kills the process when the caller aborts', async () => {
-    process.env.RIDGE_STANDIN = 'hang';
-    const w = watched();
+    const w = watched('hang');
     const ac = new AbortController();
     const pending = predictInTrainerProcess(
       { modelDir: '/m', images },

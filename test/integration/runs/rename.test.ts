@@ -2,7 +2,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
 import { renameRun, runName } from '../../../src/main/services/runs/run-files';
-import { createRun, DEFAULT_RUN_CONFIG } from '../../../src/main/services/runs/runs';
+import { createRun } from '../../../src/main/services/runs/runs';
+import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
 import { makeSampleProject } from '../../helpers/sample-project';
 import type { makeTmpDir } from '../../helpers/tmp';
 

@@ -1,7 +1,10 @@
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
-import { createRun, DEFAULT_RUN_CONFIG, executeRun } from '../../../src/main/services/runs/runs';
+import { createPlannedRuns } from '../../../src/main/services/runs/plan';
+import { createRun, executeRun } from '../../../src/main/services/runs/runs';
+import { forkTrainer } from '../../../src/main/services/runs/trainer-host';
+import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
 import { STANDIN_TRAINER } from '../../helpers/paths';
 import { makeSampleProject } from '../../helpers/sample-project';
 import type { makeTmpDir } from '../../helpers/tmp';
@@ -15,8 +18,12 @@ beforeEach(async () => {
 afterEach(() => {
   p.close();
   tmp.cleanup();
-  delete process.env.RIDGE_STANDIN;
 });
+
+/** executeRun options that start the stand-in trainer in `mode`. */
+function standIn(mode: string) {
+  return { entry: STANDIN_TRAINER, spawn: (e: string) => forkTrainer(e, { RIDGE_STANDIN: mode }) };
+}
 
 describe('runs and the trainer process (stand-in trainer speaking the real protocol)', () => {
   it('a finished run stores backend, every epoch, the best epoch and the test metrics', async () => {
@@ -34,27 +41,27 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
   });
 
   it('a trainer that crashes marks the run failed with its last words, and the caller lives on', async () => {
-    process.env.RIDGE_STANDIN = 'crash';
+    const mode = standIn('crash');
     const run = createRun(p, DEFAULT_RUN_CONFIG);
-    const end = await executeRun(p, run.id, { entry: STANDIN_TRAINER });
+    const end = await executeRun(p, run.id, mode);
     expect(end.status).toBe('failed');
     expect(end.failReason).toMatch(/exited with code 3: Error: native library exploded/);
   });
 
   it('a trainer killed by the OS marks the run failed with the signal', async () => {
-    process.env.RIDGE_STANDIN = 'sigkill';
+    const mode = standIn('sigkill');
     const run = createRun(p, DEFAULT_RUN_CONFIG);
-    const end = await executeRun(p, run.id, { entry: STANDIN_TRAINER });
+    const end = await executeRun(p, run.id, mode);
     expect(end.status).toBe('failed');
     expect(end.failReason).toMatch(/killed by SIGKILL/);
   });
 
   it('cancel asks the trainer to stop and records the run as cancelled', async () => {
-    process.env.RIDGE_STANDIN = 'hang';
+    const mode = standIn('hang');
     const run = createRun(p, DEFAULT_RUN_CONFIG);
     const abort = new AbortController();
     const pending = executeRun(p, run.id, {
-      entry: STANDIN_TRAINER,
+      ...mode,
       signal: abort.signal,
       onEvent: (e) => {
         if (e.type === 'backend') abort.abort();
@@ -72,11 +79,12 @@ describe('runs and the trainer process (stand-in trainer speaking the real proto
     expect(p.runs.byId(run.id)!.manifestHash).toBe(run.manifestHash);
   });
 
-  it('refuses to train on too little data, saying what is missing', () => {
+  it('refuses to plan runs on too little data, saying what is missing, and creates none', () => {
     const q = Project.init(path.join(tmp.dir, 'empty'));
-    expect(() => createRun(q, DEFAULT_RUN_CONFIG)).toThrow(
+    expect(() => createPlannedRuns(q, [DEFAULT_RUN_CONFIG], null)).toThrow(
       /not enough labeled data to train: 0 training images/,
     );
+    expect(q.runs.list()).toEqual([]);
     q.close();
   });
 });

@@ -1,14 +1,13 @@
 // A stand-in trainer process speaking the real protocol, so the host's handling of success, cancel, crash and
-// kill is tested apart from the (slow) real engine. Behaviour from RIDGE_STANDIN: ok | hang | crash | sigkill |
-// fail (a predict job answers 'failed'). A predict job answers one box per image (score 0.5 + id/100, kept when
-// at least scoreThreshold), or fails, crashes or hangs as the mode says.
+// kill is tested apart from the (slow) real engine. Behaviour from RIDGE_STANDIN: ok | slow (a second between
+// epochs) | hang | crash | sigkill | fail (a predict job answers 'failed'). A predict job answers one box per
+// image (score 0.5 + id/100, kept when at least scoreThreshold), or fails, crashes or hangs as the mode says.
 const mode = process.env.RIDGE_STANDIN || 'ok';
 const metrics = (epoch) => ({
   epoch,
   trainDataLoss: 1 / epoch,
-  trainRegLoss: 0,
+  regLoss: 0,
   valDataLoss: 1.2 / epoch,
-  valRegLoss: 0,
   mAP50: 0.1 * (epoch - 1),
   mAP50_95: 0.05 * (epoch - 1),
   weightNorm: 11 - epoch,
@@ -36,11 +35,15 @@ process.on('message', (cmd) => {
   if (mode === 'hang') return; // waits for cancel
   // epochs count from 1, as the engine reports them
   process.send({ type: 'epoch', metrics: metrics(1) });
-  process.send({ type: 'epoch', metrics: metrics(2) });
-  process.send(
-    { type: 'done', bestEpoch: 2, testMetrics: { AP: 0.4, AP50: 0.8 }, modelDir: cmd.outDir + '/model' },
-    () => process.exit(0),
-  );
+  const finish = () => {
+    process.send({ type: 'epoch', metrics: metrics(2) });
+    process.send(
+      { type: 'done', bestEpoch: 2, testMetrics: { AP: 0.4, AP50: 0.8 }, modelDir: cmd.outDir + '/model' },
+      () => process.exit(0),
+    );
+  };
+  if (mode === 'slow') setTimeout(finish, 1000);
+  else finish();
 });
 
 function predict(cmd) {

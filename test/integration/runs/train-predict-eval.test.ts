@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ridge, ridgeSampleProject } from '../../helpers/cli';
+import { evalOnTest, predictOnTest, ridge, ridgeSampleProject } from '../../helpers/cli';
 import type { makeTmpDir } from '../../helpers/tmp';
 
 // The real engine end to end through the CLI: train in a child process, predict, and score with ridge eval.
@@ -37,26 +37,8 @@ describe('ridge train -> predict -> eval on the native backend', () => {
     const exp = path.join(tmp.dir, 'coco');
     expect(ridge(['export', dir, '--format', 'coco', '--to', exp]).code).toBe(0);
     const out = path.join(tmp.dir, 'dets.json');
-    // `ridge predict` on the exported test images at a low score threshold, as the run's evaluation decodes.
-    const predict = (to: string, ...extra: string[]) =>
-      ridge(
-        [
-          'predict',
-          dir,
-          '--run',
-          run.id,
-          '--images',
-          path.join(exp, 'images', 'test'),
-          '--out',
-          to,
-          '--score',
-          '0.01',
-          ...extra,
-        ],
-        { env: { TF_CPP_MIN_LOG_LEVEL: '2' } },
-      );
-    const pr = predict(out);
-    expect(pr.code, pr.stderr).toBe(0);
+    const env = { TF_CPP_MIN_LOG_LEVEL: '2' };
+    predictOnTest(dir, run.id, exp, out, { env });
     const dets = JSON.parse(readFileSync(out, 'utf8')) as {
       image_id: number;
       file_name: string;
@@ -67,24 +49,14 @@ describe('ridge train -> predict -> eval on the native backend', () => {
     };
     const gtIds = new Set(gt.images.map((i) => i.id));
     expect(dets.every((d) => gtIds.has(d.image_id) && d.bbox.length === 4)).toBe(true);
-    const ev = ridge([
-      'eval',
-      '--gt',
-      path.join(exp, 'annotations', 'instances_test.json'),
-      '--dets',
-      out,
-      '--json',
-    ]);
-    expect(ev.code, ev.stderr).toBe(0);
+    const stats = evalOnTest(exp, out);
     // predict decodes as the run's test evaluation did (flip-averaged, same letterbox and NMS): same figures.
-    const stats = JSON.parse(ev.stdout) as { AP50: number; AP: number };
     expect(stats.AP50).toBeCloseTo(run.testMetrics.AP50!, 6);
     expect(stats.AP).toBeCloseTo(run.testMetrics.AP!, 6);
 
     // --no-tta: one pass per image, so other scores.
     const plainOut = path.join(tmp.dir, 'dets-plain.json');
-    const plain = predict(plainOut, '--no-tta');
-    expect(plain.code, plain.stderr).toBe(0);
+    predictOnTest(dir, run.id, exp, plainOut, { env, extra: ['--no-tta'] });
     const scores = (f: string) =>
       (JSON.parse(readFileSync(f, 'utf8')) as { score: number }[]).map((d) => d.score.toFixed(6)).sort();
     expect(scores(plainOut)).not.toEqual(scores(out));

@@ -1,41 +1,35 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { WebSocket } from 'ws';
-import { startStudioServer, type StudioServer } from '../../../src/main/server/server';
-import { createHandlers, type Handlers, StudioSession } from '../../../src/main/services/api/handlers';
-import { Project } from '../../../src/main/services/project/project';
-import { fillSampleProject } from '../../../src/main/services/sample/fill-project';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StudioServer } from '../../../src/main/server/server';
 import { METHOD_NAMES } from '../../../src/shared/api/methods';
 import { makeTmpDir } from '../../helpers/tmp';
-import { rawGet, wsCall, wsConnect } from './helpers';
+import { rawGet, sampleProjects, startTestServer, wsCall, wsConnect } from './helpers';
 
 const tmp = makeTmpDir('ridge-serve-');
 let server: StudioServer;
+let stop: () => Promise<void>;
 let port: number;
 let token: string;
+/** A tab's session, for the HTTP requests that carry bytes of its project. */
+let sid: string;
 
 beforeAll(async () => {
   const web = path.join(tmp.dir, 'web');
   mkdirSync(web);
   writeFileSync(path.join(web, 'index.html'), '<!doctype html><title>Ridge Studio</title>');
   writeFileSync(path.join(tmp.dir, 'secret.txt'), 'not for the browser');
-  const p = Project.init(path.join(tmp.dir, 'proj'), 'served');
-  await fillSampleProject(p, { count: 4, seed: 1 });
-  const session = new StudioSession();
-  session.use(p);
-  server = await startStudioServer({
-    host: '127.0.0.1',
-    port: 0,
-    allowRemote: false,
-    staticDir: web,
-    session,
-  });
+  await sampleProjects([{ dir: path.join(tmp.dir, 'served'), images: 4, seed: 1 }]);
+  const started = await startTestServer({ staticDir: web, startDir: path.join(tmp.dir, 'served') });
+  server = started.server;
+  stop = started.close;
   port = server.port;
   token = server.token;
+  const tab = await wsConnect(port, `?token=${token}`);
+  sid = tab.hello!.session;
 });
 afterAll(async () => {
-  await server.close();
+  await stop();
   tmp.cleanup();
 });
 
@@ -72,29 +66,47 @@ describe('ridge serve: HTTP refusals', () => {
 
 describe('ridge serve: images, upload, export', () => {
   it('serves image bytes and a WebP thumbnail with the token', async () => {
-    const file = await rawGet(port, `/api/images/1/file?token=${token}`);
+    const file = await rawGet(port, `/api/images/1/file?token=${token}&session=${sid}`);
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('image/jpeg');
     expect(file.body.subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
-    const thumb = await rawGet(port, `/api/images/1/thumb?size=64&token=${token}`);
+    const thumb = await rawGet(port, `/api/images/1/thumb?size=64&token=${token}&session=${sid}`);
     expect(thumb.status).toBe(200);
     expect(thumb.body.subarray(8, 12).toString()).toBe('WEBP');
-    expect((await rawGet(port, `/api/images/999/file?token=${token}`)).status).toBe(400);
+    expect((await rawGet(port, `/api/images/999/file?token=${token}&session=${sid}`)).status).toBe(400);
+    // Bytes belong to a tab's project: a request that names no live session gets none.
+    const orphan = await rawGet(port, `/api/images/1/file?token=${token}`);
+    expect(orphan.status).toBe(409);
+    expect(JSON.parse(orphan.body.toString())).toMatchObject({ code: 'no-project' });
   });
 
   it('takes an upload into the project staging folder, refusing paths that climb out', async () => {
     const body = Buffer.from('hello');
-    const bad = await rawGet(port, `/api/upload?batch=b1&path=../../x.txt&token=${token}`, {}, 'POST', body);
+    const bad = await rawGet(
+      port,
+      `/api/upload?batch=b1&path=../../x.txt&token=${token}&session=${sid}`,
+      {},
+      'POST',
+      body,
+    );
     expect(bad.status).toBe(400);
-    const ok = await rawGet(port, `/api/upload?batch=b1&path=sub/a.txt&token=${token}`, {}, 'POST', body);
+    const ok = await rawGet(
+      port,
+      `/api/upload?batch=b1&path=sub/a.txt&token=${token}&session=${sid}`,
+      {},
+      'POST',
+      body,
+    );
     expect(ok.status).toBe(200);
     const r = JSON.parse(ok.body.toString()) as { dir: string; file: string };
-    expect(r.file).toBe(path.join(tmp.dir, 'proj', '.staging', 'b1', 'sub', 'a.txt'));
-    expect((await rawGet(port, `/api/upload?batch=b1&token=${token}`, {}, 'DELETE')).status).toBe(200);
+    expect(r.file).toBe(path.join(tmp.dir, 'served', '.staging', 'b1', 'sub', 'a.txt'));
+    expect(
+      (await rawGet(port, `/api/upload?batch=b1&token=${token}&session=${sid}`, {}, 'DELETE')).status,
+    ).toBe(200);
   });
 
   it('downloads an export as a tar archive', async () => {
-    const r = await rawGet(port, `/api/export?format=yolo&token=${token}`);
+    const r = await rawGet(port, `/api/export?format=yolo&token=${token}&session=${sid}`);
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toBe('application/x-tar');
     expect(r.body.subarray(257, 262).toString()).toBe('ustar');
@@ -124,21 +136,13 @@ describe('ridge serve: the contract over WebSocket', () => {
   });
 
   it('reaches a handler for every contract method (the IPC test proves the same for Electron)', async () => {
-    const fake: Record<string, ReturnType<typeof vi.fn>> = {};
-    const real = createHandlers(new StudioSession());
-    for (const m of Object.keys(real)) fake[m] = vi.fn(async () => ({ from: m }));
-    expect(Object.keys(real).sort()).toEqual([...METHOD_NAMES].sort());
-    const s2 = await startStudioServer({
-      host: '127.0.0.1',
-      port: 0,
-      allowRemote: false,
-      staticDir: tmp.dir,
-      handlers: fake as unknown as Handlers,
-    });
-    const { ws } = await wsConnect(s2.port, `?token=${s2.token}`);
+    // A tab that names a session the server does not know starts with no project: every method then gets an
+    // answer from its handler (no-project, or a user error for opening what is no project), never "unknown".
+    const { ws, hello } = await wsConnect(port, `?token=${token}&session=${'x'.repeat(22)}`);
+    expect(hello).toMatchObject({ resumed: false });
     const sample: Record<string, unknown> = {
-      'project.create': { dir: '/tmp/x' },
-      'project.open': { dir: '/tmp/x' },
+      'project.create': { dir: path.join(tmp.dir, 'secret.txt') },
+      'project.open': { dir: path.join(tmp.dir, 'missing') },
       'classes.create': { name: 'a' },
       'classes.update': { id: 1 },
       'classes.delete': { id: 1 },
@@ -155,20 +159,25 @@ describe('ridge serve: the contract over WebSocket', () => {
       'annotations.createMany': { items: [] },
       'annotations.setClassMany': { ids: [1], classId: 2 },
       'runs.start': { configs: [{}] },
+      'runs.startCompare': { arms: [{ reg: 'none' }], seeds: 1 },
       'runs.cancel': { runId: 'r' },
       'runs.resume': { runId: 'r' },
       'runs.rename': { runId: 'r', name: 'x' },
       'runs.delete': { runIds: ['r'] },
       'runs.compare': { runIds: ['r'] },
       'runs.testEval': { runId: 'r' },
+      'runs.predict': { runId: 'r', images: '/tmp/x' },
       'labeling.prelabel': { runId: 'r', scoreThreshold: 0.5 },
+      'images.byIds': { ids: [1] },
+      'images.setSplit': { ids: [1], split: 'val' },
+      'images.remove': { ids: [1] },
+      'images.restore': { ids: [1] },
     };
     for (const m of METHOD_NAMES) {
-      const r = await wsCall(ws as WebSocket, m, sample[m] ?? {});
-      expect(r, m).toEqual({ ok: true, value: { from: m } });
-      expect(fake[m], m).toHaveBeenCalledTimes(1);
+      const r = await wsCall(ws!, m, sample[m] ?? {});
+      const expected = m === 'project.create' || m === 'project.open' ? 'user' : 'no-project';
+      expect(r, m).toMatchObject({ ok: false, error: { code: expected } });
     }
     ws!.close();
-    await s2.close();
   });
 });

@@ -3,12 +3,13 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../../src/main/trainer/backend';
+import { kernelSummary } from '../../../src/shared/domain/runs';
+import { loadBackend, ModelFailedError, selectBackend } from '../../../src/main/trainer/backend';
 import { estimateSlowTrainSpeed, measureTrainSpeed } from '../../../src/main/trainer/step';
 
 const measure = () =>
   measureTrainSpeed({ numClasses: 2, imgSize: 64, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 }, 2, 1);
-const opts = { measure, modelKey: 'test-64', useCache: false };
+const opts = { measure, modelKey: 'test-64', kernelShape: [2, 16, 16, 8], useCache: false };
 
 describe('backend selection', () => {
   const cacheDir = mkdtemp(path.join(os.tmpdir(), 'ridge-backend-'));
@@ -70,6 +71,37 @@ describe('backend selection', () => {
     const cpu = c.reasons.find((r) => r.backend === 'cpu')!;
     expect(cpu.reason).toBe('measured 0.25 img/s (one 64 px image, scaled) (slower than tfjs-node)');
     expect(c.backend).toBe('tfjs-node');
+  });
+
+  it('tells a model that fails on every backend that loads apart from backends that cannot run', async () => {
+    const err = selectBackend('auto', {
+      ...opts,
+      measure: () => Promise.reject(new Error('Error in oneHot: depth must be >=2, but it is 1')),
+    });
+    await expect(err).rejects.toBeInstanceOf(ModelFailedError);
+    await expect(err).rejects.toThrow(
+      /^the model failed while a training step was timed, on every backend that loads \(tfjs-node, cpu\): the fault is in the model or its settings, not the backends\. on tfjs-node and cpu: Error in oneHot: depth must be >=2, but it is 1$/,
+    );
+  });
+
+  it('times one class (a batch whose class targets have depth 1) like any other model', async () => {
+    const one = { numClasses: 1, imgSize: 64, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 };
+    await loadBackend('tfjs-node');
+    expect(await measureTrainSpeed(one, 2, 1)).toBeGreaterThan(0);
+  });
+
+  it('records which kernel implementations native TensorFlow runs on the reason of the chosen backend', async () => {
+    const c = await selectBackend('auto', opts);
+    const chosen = c.reasons.find((r) => r.backend === c.backend)!;
+    expect(chosen.kernels?.map((k) => k.kernel)).toEqual(['FusedBatchNorm', 'Step']);
+    for (const k of chosen.kernels!)
+      expect(k.used).toBe(k.replacementMs < k.nativeMs ? 'replacement' : 'native');
+    expect(c.reasons.filter((r) => r.kernels)).toHaveLength(1);
+    const named = await selectBackend('tfjs-node', opts);
+    expect(named.reasons[0]!.kernels).toHaveLength(2);
+    expect(kernelSummary(named.reasons)).toMatch(
+      /^FusedBatchNorm (native|replacement) [\d.]+ ms \((replacement|native) [\d.]+ ms\), Step /,
+    );
   });
 
   it('estimates a slow backend from one small image, scaled by pixels', async () => {

@@ -110,10 +110,10 @@ describe('runTraining', () => {
     const last = (r: typeof none) => r.epochs.at(-1)!;
     expect(last(l2).weightNorm).toBeLessThan(last(none).weightNorm);
     expect(last(wd).weightNorm).toBeLessThan(last(none).weightNorm);
-    expect(last(l2).trainRegLoss).toBeGreaterThan(0);
-    expect(last(l1).trainRegLoss).toBeGreaterThan(0);
-    expect(last(none).trainRegLoss).toBe(0);
-    expect(last(wd).trainRegLoss).toBe(0);
+    expect(last(l2).regLoss).toBeGreaterThan(0);
+    expect(last(l1).regLoss).toBeGreaterThan(0);
+    expect(last(none).regLoss).toBe(0);
+    expect(last(wd).regLoss).toBe(0);
     const traj = (r: typeof none) => r.epochs.map((m) => m.trainDataLoss);
     expect(traj(l1)).not.toEqual(traj(none));
     expect(traj(dropout)).not.toEqual(traj(none));

@@ -29,7 +29,7 @@ export async function sampleManifest(
       height: s.height,
       split: s.split,
       boxes: s.boxes.map((b) => ({
-        classIndex: SAMPLE_CLASSES.indexOf(b.label),
+        classIndex: (SAMPLE_CLASSES as readonly string[]).indexOf(b.label),
         x: b.x,
         y: b.y,
         w: b.w,

@@ -1,14 +1,21 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { loadBackend } from '../../../src/main/trainer/backend';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chooseNativeKernels, kernelTimingShape, loadBackend } from '../../../src/main/trainer/backend';
+import { timeAndChooseKernels } from '../../../src/main/trainer/backend/kernel-choice';
 import {
+  activeNativeKernels,
   NATIVE_KERNEL_REPLACEMENTS,
   originalNativeKernel,
+  useNativeKernel,
 } from '../../../src/main/trainer/backend/native-kernels';
 import { SeededRng } from '../../../src/main/trainer/data/prng';
 
-// The native backend's replaced kernels (FusedBatchNorm, Step) against the pure-JS backend, kernel by kernel
-// and through the gradient of a conv + batch-norm (training statistics) + ReLU block.
+// The native backend's replaceable kernels (FusedBatchNorm, Step) against the pure-JS backend, kernel by kernel
+// and through the gradient of a conv + batch-norm (training statistics) + ReLU block: with the replacements
+// installed, and with tfjs-node's own, since backend selection may choose either on a machine.
 
 function values(n: number, seed: number, scale = 1, offset = 0): Float32Array {
   const rng = new SeededRng(seed);
@@ -34,12 +41,19 @@ function expectClose(a: Float32Array, b: Float32Array, tol: number): void {
 describe('native kernel replacements', () => {
   beforeAll(async () => {
     await loadBackend('tfjs-node');
+    for (const k of NATIVE_KERNEL_REPLACEMENTS) useNativeKernel(k.kernelName, 'replacement');
   });
 
-  it("are the kernels the native backend runs, with tfjs-node's own kept aside", () => {
+  it("switch between the replacement and tfjs-node's own, which is kept aside", () => {
     for (const k of NATIVE_KERNEL_REPLACEMENTS) {
       expect(tf.getKernel(k.kernelName, 'tensorflow')?.kernelFunc).toBe(k.kernelFunc);
-      expect(originalNativeKernel(k.kernelName)?.kernelFunc).not.toBe(k.kernelFunc);
+      const own = originalNativeKernel(k.kernelName);
+      expect(own?.kernelFunc).not.toBe(k.kernelFunc);
+      useNativeKernel(k.kernelName, 'native');
+      expect(tf.getKernel(k.kernelName, 'tensorflow')?.kernelFunc).toBe(own!.kernelFunc);
+      expect(activeNativeKernels()[k.kernelName]).toBe('native');
+      useNativeKernel(k.kernelName, 'replacement');
+      expect(activeNativeKernels()[k.kernelName]).toBe('replacement');
     }
   });
 
@@ -92,28 +106,74 @@ describe('native kernel replacements', () => {
     expect(Array.from(leaky!)).toEqual(Array.from(js[1]!));
   });
 
-  it('the gradient of conv + batch norm (batch statistics) + ReLU equals the JS backend', async () => {
-    const xs = values(3 * 8 * 8 * 2, 6);
-    const ks = values(3 * 3 * 2 * 4, 7, 0.5);
-    const gs = values(4, 8, 0.3, 1);
-    const bs = values(4, 9, 0.1);
-    const ws = values(3 * 8 * 8 * 4, 10);
-    const grads = () => {
-      const x = tf.tensor4d(xs, [3, 8, 8, 2]);
-      const w = tf.tensor4d(ws, [3, 8, 8, 4]);
-      const f = (k: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
-        const c = tf.conv2d(x, k as tf.Tensor4D, 1, 'same');
-        const { mean, variance } = tf.moments(c, [0, 1, 2]);
-        return tf.sum(tf.mul(tf.relu(tf.batchNorm(c, mean, variance, beta, gamma, 1e-3)), w));
+  it.each(['replacement', 'native'] as const)(
+    'the gradient of conv + batch norm (batch statistics) + ReLU equals the JS backend (%s kernels)',
+    async (impl) => {
+      for (const k of NATIVE_KERNEL_REPLACEMENTS) useNativeKernel(k.kernelName, impl);
+      const xs = values(3 * 8 * 8 * 2, 6);
+      const ks = values(3 * 3 * 2 * 4, 7, 0.5);
+      const gs = values(4, 8, 0.3, 1);
+      const bs = values(4, 9, 0.1);
+      const ws = values(3 * 8 * 8 * 4, 10);
+      const grads = () => {
+        const x = tf.tensor4d(xs, [3, 8, 8, 2]);
+        const w = tf.tensor4d(ws, [3, 8, 8, 4]);
+        const f = (k: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor) => {
+          const c = tf.conv2d(x, k as tf.Tensor4D, 1, 'same');
+          const { mean, variance } = tf.moments(c, [0, 1, 2]);
+          return tf.sum(tf.mul(tf.relu(tf.batchNorm(c, mean, variance, beta, gamma, 1e-3)), w));
+        };
+        const { value, grads: g } = tf.valueAndGrads((...args: tf.Tensor[]) =>
+          f(args[0]!, args[1]!, args[2]!),
+        )([tf.tensor4d(ks, [3, 3, 2, 4]), tf.tensor1d(gs), tf.tensor1d(bs)]);
+        return [value, ...g];
       };
-      const { value, grads: g } = tf.valueAndGrads((...args: tf.Tensor[]) => f(args[0]!, args[1]!, args[2]!))(
-        [tf.tensor4d(ks, [3, 3, 2, 4]), tf.tensor1d(gs), tf.tensor1d(bs)],
-      );
-      return [value, ...g];
-    };
-    const native = await on('tensorflow', grads);
-    const js = await on('cpu', grads);
-    native.forEach((n, i) => expectClose(n, js[i]!, 1e-4));
-    await tf.setBackend('tensorflow');
+      const native = await on('tensorflow', grads);
+      const js = await on('cpu', grads);
+      native.forEach((n, i) => expectClose(n, js[i]!, 1e-4));
+      await tf.setBackend('tensorflow');
+    },
+  );
+});
+
+describe('the kernel choice at backend selection', () => {
+  const cacheDir = mkdtemp(path.join(os.tmpdir(), 'ridge-kernels-'));
+  afterAll(async () => {
+    delete process.env.RIDGE_CACHE_DIR;
+    await rm(await cacheDir, { recursive: true, force: true });
+  });
+
+  it('times both implementations of each kernel and installs the faster one', () => {
+    const shape = kernelTimingShape(64);
+    expect(shape).toEqual([8, 32, 32, 32]);
+    const choices = timeAndChooseKernels(shape, 3);
+    expect(choices.map((c) => c.kernel)).toEqual(NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName));
+    for (const c of choices) {
+      expect(c.nativeMs).toBeGreaterThan(0);
+      expect(c.replacementMs).toBeGreaterThan(0);
+      expect(c.used).toBe(c.replacementMs < c.nativeMs ? 'replacement' : 'native');
+      expect(activeNativeKernels()[c.kernel]).toBe(c.used);
+      expect(c.shape).toEqual(shape);
+    }
+  });
+
+  it('caches the choice per machine and model shape, re-measuring when the key changes', async () => {
+    process.env.RIDGE_CACHE_DIR = await cacheDir;
+    const opts = { modelKey: 'k-64', shape: kernelTimingShape(64) };
+    const first = await chooseNativeKernels('tfjs-node', opts);
+    const file = path.join(await cacheDir, 'kernel-choice.json');
+    const read = async () => JSON.parse(await readFile(file, 'utf8')) as Record<string, { kernels: unknown }>;
+    expect(Object.values(await read())).toEqual([expect.objectContaining({ kernels: first })]);
+    // A cached choice is installed as recorded: flip one in the file and it is what runs.
+    const key = Object.keys(await read())[0]!;
+    const flipped = first.map((c, i) =>
+      i === 0 ? { ...c, used: c.used === 'native' ? 'replacement' : 'native' } : c,
+    );
+    await writeFile(file, JSON.stringify({ [key]: { kernels: flipped } }));
+    expect(await chooseNativeKernels('tfjs-node', opts)).toEqual(flipped);
+    expect(activeNativeKernels()[flipped[0]!.kernel]).toBe(flipped[0]!.used);
+    await chooseNativeKernels('tfjs-node', { ...opts, modelKey: 'k-96' });
+    expect(Object.keys(await read())).toHaveLength(2);
+    expect(await chooseNativeKernels('cpu', opts)).toEqual([]);
   });
 });

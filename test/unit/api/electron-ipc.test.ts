@@ -44,9 +44,10 @@ describe('Electron IPC wiring', () => {
     registerIpcHandlers(ipcMain as never, services, () => false);
     const r = (await handlers.get('studio:project.info')!({}, {})) as {
       ok: boolean;
-      error: { message: string };
+      error: { code: string; message: string };
     };
     expect(r.ok).toBe(false);
+    expect(r.error.code).toBe('unauthorized');
     expect(r.error.message).toMatch(/not the app window/);
     expect(services['project.info']).not.toHaveBeenCalled();
   });

@@ -4,13 +4,17 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MenuItemConstructorOptions } from 'electron';
 import { menuTemplate } from '../../../src/main/electron/menu';
 import { RecentProjects } from '../../../src/main/electron/recent';
-import { utilityTrainer, wirePredictions } from '../../../src/main/electron/trainer-process';
-import { createRun, DEFAULT_RUN_CONFIG } from '../../../src/main/services/runs/runs';
+import { utilityTrainer } from '../../../src/main/electron/trainer-process';
+import { thisProcessOwner } from '../../../src/main/services/runs/lease';
+import { trainerProcessPredictor } from '../../../src/main/services/runs/predict-host';
+import { createRun } from '../../../src/main/services/runs/runs';
+import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
 import { RunQueue } from '../../../src/main/services/runs/queue';
 import { makeSampleProject } from '../../helpers/sample-project';
-import type { Predictor } from '../../../src/main/services/runs/test-eval';
+import type { Predictor } from '../../../src/main/services/runs/predict-host';
 import type { TrainerCommand } from '../../../src/main/trainer/protocol';
 import { makeTmpDir } from '../../helpers/tmp';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 // The electron module cannot load here: utilityProcess.fork is a stand-in that records what it was asked.
@@ -59,8 +63,18 @@ describe('Electron shell (menus, recent projects) without the binary', () => {
 
   it('keeps recent projects newest first, once each, surviving a damaged file', () => {
     const tmp = makeTmpDir();
-    const r = new RecentProjects(path.join(tmp.dir, 'recent.json'), 3);
+    const file = path.join(tmp.dir, 'recent.json');
+    const r = new RecentProjects(file, 3);
     expect(r.list()).toEqual([]);
+    // A file cut short by a crash, then one with entries of the wrong shape: an empty list, never a throw.
+    writeFileSync(file, '[{"dir": "/a", "na');
+    expect(r.list()).toEqual([]);
+    writeFileSync(file, JSON.stringify([{ dir: 7, name: 'x' }, null, { dir: '/ok', name: 'ok' }]));
+    expect(r.list()).toEqual([{ dir: '/ok', name: 'ok' }]);
+    writeFileSync(file, '{"not": "a list"}');
+    expect(r.list()).toEqual([]);
+    // Adding over a damaged file replaces it with a good one.
+    writeFileSync(file, 'garbage');
     r.add({ dir: '/a', name: 'a' });
     r.add({ dir: '/b', name: 'b' });
     r.add({ dir: '/a', name: 'a' });
@@ -75,16 +89,14 @@ describe('Electron shell (menus, recent projects) without the binary', () => {
 describe('Electron predictions in a trainer utility process (stand-in utilityProcess)', () => {
   afterEach(() => {
     fork.mockReset();
-    delete process.env.RIDGE_TRAINER_ENTRY;
   });
 
+  /** The predictor the app's composition root makes: a trainer utility process per job. */
   function wired(): { predict: Predictor; child: FakeUtility } {
-    process.env.RIDGE_TRAINER_ENTRY = '/app/out/trainer/trainer.cjs';
     const child = new FakeUtility();
     fork.mockReturnValue(child);
-    const hub: { predictor: Predictor | null } = { predictor: null };
-    wirePredictions(hub);
-    return { predict: hub.predictor!, child };
+    const predict = trainerProcessPredictor({ spawn: utilityTrainer, entry: '/app/out/trainer/trainer.cjs' });
+    return { predict, child };
   }
 
   it('pre-label and test evaluation get a predictor that posts a predict job and resolves with the reply', async () => {
@@ -134,21 +146,24 @@ describe('Electron predictions in a trainer utility process (stand-in utilityPro
 describe('Electron training in a trainer utility process (stand-in utilityProcess)', () => {
   afterEach(() => {
     fork.mockReset();
-    delete process.env.RIDGE_TRAINER_ENTRY;
   });
 
   it('the run queue starts each run as a utility process and stores what it reports', async () => {
-    process.env.RIDGE_TRAINER_ENTRY = '/app/out/trainer/trainer.cjs';
     const child = new FakeUtility();
     fork.mockReturnValue(child);
     const { tmp, p } = await makeSampleProject(3, 20);
     try {
       const run = createRun(p, { ...DEFAULT_RUN_CONFIG, epochs: 1 });
-      const q = new RunQueue(p, { spawn: utilityTrainer });
+      const q = new RunQueue(p, {
+        owner: thisProcessOwner(),
+        adopt: true,
+        spawn: utilityTrainer,
+        entry: '/app/out/trainer/trainer.cjs',
+      });
       const ended = new Promise<unknown>((resolve) =>
         q.subscribe((e, payload) => e === 'run.ended' && resolve(payload)),
       );
-      q.recover();
+      q.start();
       await vi.waitFor(() => expect(child.posted).toHaveLength(1));
       expect(fork.mock.calls[0]![0]).toBe('/app/out/trainer/trainer.cjs');
       expect(child.posted[0]).toMatchObject({ type: 'start', runId: run.id, resume: false });

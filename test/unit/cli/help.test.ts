@@ -3,7 +3,6 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { asksForHelp, helpText, runCli } from '../../../src/main/cli/main';
-import '../../../src/main/cli/register';
 import { makeTmpDir } from '../../helpers/tmp';
 
 /** Run the CLI in-process with captured output. */

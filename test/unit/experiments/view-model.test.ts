@@ -9,12 +9,21 @@ import {
 } from '../../../src/renderer/src/features/experiments/view-model';
 import {
   compareArms,
-  planRuns,
+  optimizersOf,
+  runCount,
+  settingHelp,
+  trainRequest,
   DEFAULT_COMPARE,
   DEFAULT_SETTINGS,
   PRESETS,
 } from '../../../src/renderer/src/features/training/presets';
 import { DEFAULT_RUN_CONFIG } from '../../../src/shared/domain/runs';
+
+/** The run settings of a single-run request. */
+function configsOf(r: ReturnType<typeof trainRequest>) {
+  if (r.method !== 'runs.start') throw new Error(`expected runs.start, got ${r.method}`);
+  return r.args.configs;
+}
 
 describe('experiment view-model', () => {
   it('smoothing 0 is the raw series; debiased EMA keeps the first value and skips nulls', () => {
@@ -77,27 +86,33 @@ describe('experiment view-model', () => {
 
 describe('training presets', () => {
   it('compare regularization is none vs L2 over 3 seeds by default, with optional modes and an L2 sweep', () => {
-    const plan = planRuns('compare', DEFAULT_SETTINGS, DEFAULT_COMPARE);
-    expect(plan.map((r) => `${r.reg}:${r.seed}`)).toEqual([
-      'none:0',
-      'l2:0',
-      'none:1',
-      'l2:1',
-      'none:2',
-      'l2:2',
-    ]);
+    // The comparison goes to the services as arms and seeds (they plan arms x seeds, as for `ridge compare`).
+    const req = trainRequest('compare', DEFAULT_SETTINGS, DEFAULT_COMPARE);
+    expect(req.method).toBe('runs.startCompare');
+    expect(req.method === 'runs.startCompare' && req.args).toMatchObject({
+      arms: [
+        { reg: 'none', lambda: 0 },
+        { reg: 'l2', lambda: 5e-4 },
+      ],
+      seeds: 3,
+    });
+    expect(runCount(req)).toBe(6);
     expect(
       compareArms({ ...DEFAULT_COMPARE, wd: true, l1: true, dropout: true, sweep: true }).map((a) => a.reg),
     ).toEqual(['none', 'l2', 'l2', 'l2', 'wd', 'l1', 'dropout']);
   });
 
   it('a single run takes the Advanced settings and zeroes lambda for none', () => {
-    const [r] = planRuns('quick', { ...DEFAULT_SETTINGS, epochs: 3, lambda: 0.5 }, DEFAULT_COMPARE);
+    const [r] = configsOf(
+      trainRequest('quick', { ...DEFAULT_SETTINGS, epochs: 3, lambda: 0.5 }, DEFAULT_COMPARE),
+    );
     expect(r).toMatchObject({ epochs: 3, reg: 'none', lambda: 0 });
   });
 
   it('a plain Train click is the shared DEFAULT_RUN_CONFIG, and each blurb states its own values', () => {
-    const [r] = planRuns('standard', { ...DEFAULT_SETTINGS, ...PRESETS.standard.base }, DEFAULT_COMPARE);
+    const [r] = configsOf(
+      trainRequest('standard', { ...DEFAULT_SETTINGS, ...PRESETS.standard.base }, DEFAULT_COMPARE),
+    );
     const { arm: _arm, optimizer: _optimizer, ...settings } = DEFAULT_RUN_CONFIG;
     expect(r).toEqual(settings);
     const { epochs, imgSize } = DEFAULT_RUN_CONFIG;
@@ -105,7 +120,19 @@ describe('training presets', () => {
     expect(PRESETS.quick.blurb).toContain('10 epochs at 160 px');
     expect(PRESETS.compare.blurb).toContain('20 epochs at 224 px');
     expect(PRESETS.pretrained.blurb).toContain('15 epochs at 320 px');
-    const [p] = planRuns('pretrained', { ...DEFAULT_SETTINGS, ...PRESETS.pretrained.base }, DEFAULT_COMPARE);
+    const [p] = configsOf(
+      trainRequest('pretrained', { ...DEFAULT_SETTINGS, ...PRESETS.pretrained.base }, DEFAULT_COMPARE),
+    );
     expect(p).toMatchObject({ backbone: 'mobilenetv2', imgSize: 320, epochs: 15, reg: 'none' });
+  });
+
+  it('says what a setting is for the chosen mode: lambda is the dropout rate with dropout; wd steps with AdamW', () => {
+    expect(settingHelp('lambda', 'dropout').label).toBe('Dropout rate');
+    expect(settingHelp('lambda', 'l2').label).toBe('Strength λ');
+    expect(optimizersOf(trainRequest('quick', { ...DEFAULT_SETTINGS, reg: 'l2' }, DEFAULT_COMPARE))).toBe(
+      'Adam',
+    );
+    const withWd = trainRequest('compare', DEFAULT_SETTINGS, { ...DEFAULT_COMPARE, wd: true });
+    expect(optimizersOf(withWd)).toBe('Adam, AdamW (decoupled weight decay)');
   });
 });

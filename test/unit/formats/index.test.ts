@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { detectFormat, parseDataset, writeDataset } from '../../../src/main/services/datasets/formats/index';
 import { memorySource } from '../../../src/main/services/datasets/formats/source';
-import type { ExportFormat } from '../../../src/main/services/datasets/formats/types';
+import type { ExportFormat } from '../../../src/shared/domain/formats';
 import { expectRoundTrip, planSource, sampleExport } from './helpers';
 
 describe('detectFormat / parseDataset / writeDataset', () => {

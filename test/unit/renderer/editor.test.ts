@@ -6,8 +6,8 @@ type Env = Awaited<ReturnType<typeof editorOnRealStore>>;
 let env: Env | null = null;
 afterEach(() => env?.cleanup());
 
-async function setup(): Promise<Env> {
-  env = await editorOnRealStore(3);
+async function setup(link?: Parameters<typeof editorOnRealStore>[1]): Promise<Env> {
+  env = await editorOnRealStore(3, link);
   return env;
 }
 
@@ -32,8 +32,9 @@ describe('editor commands against the real store (no React)', () => {
   });
 
   it('moves and resizes as one entry each, clipped to the image', async () => {
-    const { ed, ids, stored, shown } = await setup();
+    const { ed, ids, stored, shown, p } = await setup();
     const img = ids[0]!;
+    const { width } = p.images.byId(img)!;
     const b = ed.drawBox(img, { x: 10, y: 10, w: 20, h: 20 }, ed.doc.classes[0]!.id)!;
     ed.moveBox(img, b.key, { x: 50, y: 60, w: 20, h: 20 });
     ed.moveBox(img, b.key, { x: 50, y: 60, w: 100000, h: 35 }, 'resize box');
@@ -41,7 +42,9 @@ describe('editor commands against the real store (no React)', () => {
     const now = ed.doc.find(img, b.key)!;
     expect(now.x).toBe(50);
     expect(now.h).toBe(35);
-    expect(now.x + now.w).toBeLessThanOrEqual(100000);
+    // Resized far past the right edge: the box ends exactly at the image's edge, on screen and in the store.
+    expect(width).toBeLessThan(100000);
+    expect(now.x + now.w).toBe(width);
     expect(stored(img)).toEqual(shown(img));
     expect(ed.history.labels()).toEqual(['draw box', 'move box', 'resize box']);
     await ed.undo();
@@ -157,23 +160,42 @@ describe('editor commands against the real store (no React)', () => {
     expect(geom()).toEqual(before);
   });
 
-  it('retries a write the store refused until it lands, showing failed meanwhile', async () => {
-    const { ed, ids, p, stored, shown } = await setup();
+  it('retries a write that failed for a passing reason (offline) until it lands, showing failed meanwhile', async () => {
+    let offline = 3;
+    const { ed, ids, stored, shown } = await setup((call) => async (m, a) => {
+      if (m === 'annotations.create' && offline > 0) {
+        offline--;
+        return { ok: false, error: { code: 'offline', message: 'offline: the link to the server dropped' } };
+      }
+      return call(m, a);
+    });
     const img = ids[2]!;
-    p.db.exec(
-      "CREATE TRIGGER refuse BEFORE INSERT ON annotation BEGIN SELECT RAISE(ABORT, 'disk full (test)'); END",
-    );
     const states: string[] = [];
     ed.queue.subscribe(() => states.push(ed.queue.status.state));
     ed.drawBox(img, { x: 3, y: 3, w: 10, h: 10 }, ed.doc.classes[0]!.id);
-    await new Promise((r) => setTimeout(r, 120));
-    expect(ed.queue.status.state).toBe('failed');
-    expect(ed.queue.status.error).toMatch(/disk full/);
-    p.db.exec('DROP TRIGGER refuse');
+    await ed.queue.idle();
+    expect(offline).toBe(0);
+    expect(states).toContain('failed');
+    expect(ed.queue.status).toMatchObject({ state: 'saved', rejected: null });
+    expect(stored(img)).toEqual(shown(img));
+  });
+
+  it('gives up a write the services failed on (a bug, not retryable), shows it, and later edits still land', async () => {
+    const { ed, ids, p, stored } = await setup();
+    const img = ids[2]!;
+    const before = stored(img);
+    p.db.exec(
+      "CREATE TRIGGER refuse BEFORE INSERT ON annotation BEGIN SELECT RAISE(ABORT, 'broken trigger (test)'); END",
+    );
+    ed.drawBox(img, { x: 3, y: 3, w: 10, h: 10 }, ed.doc.classes[0]!.id);
     await ed.queue.idle();
     expect(ed.queue.status.state).toBe('saved');
-    expect(stored(img)).toEqual(shown(img));
-    expect(states).toContain('failed');
+    expect(ed.queue.status.rejected).toMatch(/internal error: broken trigger/);
+    expect(stored(img)).toEqual(before);
+    p.db.exec('DROP TRIGGER refuse');
+    ed.drawBox(img, { x: 30, y: 30, w: 10, h: 10 }, ed.doc.classes[0]!.id);
+    await ed.queue.idle();
+    expect(stored(img)).toHaveLength(before.length + 1);
   });
 });
 

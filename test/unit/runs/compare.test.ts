@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type ArmSummary, parseArms, spread, verdict } from '../../../src/main/services/runs/compare';
+import { type ArmSummary, spread, verdict } from '../../../src/main/services/runs/compare';
+import { planComparison } from '../../../src/main/services/runs/plan';
+import { armSettingsSchema, parseArmList } from '../../../src/shared/domain/run-config';
+import { argSchemas } from '../../../src/shared/api/schemas';
 
 function arm(name: string, values: number[]): ArmSummary {
   const s = spread(values);
@@ -17,17 +20,31 @@ function arm(name: string, values: number[]): ArmSummary {
 }
 
 describe('compare arms', () => {
-  it('parses arms with and without strengths, and refuses nonsense', () => {
-    expect(parseArms('none,l2=5e-4,wd,dropout=0.2')).toEqual([
-      { name: 'none', reg: 'none', lambda: 0 },
-      { name: 'l2=0.0005', reg: 'l2', lambda: 5e-4 },
-      { name: 'wd=0.05', reg: 'wd', lambda: 0.05 },
-      { name: 'dropout=0.2', reg: 'dropout', lambda: 0.2 },
+  it('plans arms with and without strengths, seed-major, and refuses nonsense with the shared rules', () => {
+    const arms = parseArmList('none,l2=5e-4,wd,dropout=0.2').map((a) => armSettingsSchema.parse(a));
+    const plan = planComparison(arms, 2, { epochs: 3 });
+    expect(plan.arms).toEqual(['none', 'l2=0.0005', 'wd=0.05', 'dropout=0.2']);
+    expect(plan.configs.map((c) => [c.arm, c.seed, c.epochs])).toEqual([
+      ['none', 0, 3],
+      ['l2=0.0005', 0, 3],
+      ['wd=0.05', 0, 3],
+      ['dropout=0.2', 0, 3],
+      ['none', 1, 3],
+      ['l2=0.0005', 1, 3],
+      ['wd=0.05', 1, 3],
+      ['dropout=0.2', 1, 3],
     ]);
-    expect(() => parseArms('l3=1')).toThrow(/unknown arm 'l3=1'/);
-    expect(() => parseArms('dropout=1.5')).toThrow(/< 1/);
-    expect(() => parseArms('l2=abc')).toThrow(/strength/);
-    expect(() => parseArms('l2=1e-3,l2=0.001')).toThrow(/twice/);
+    const refusal = (spec: string) => {
+      const r = argSchemas['runs.startCompare'].safeParse({ arms: parseArmList(spec), seeds: 1 });
+      return r.success ? '' : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    };
+    expect(refusal('l3=1')).toMatch(/^arms\.0\.reg: must be one of none, l2, wd, l1, dropout/);
+    expect(refusal('dropout=1.5')).toMatch(/arms\.0\.lambda: must be below 1/);
+    expect(refusal('l2=abc')).toMatch(/arms\.0\.lambda/);
+    expect(refusal('none=0.1')).toMatch(/'none' takes no strength/);
+    expect(refusal('')).toMatch(/^arms: /);
+    const twice = parseArmList('l2=1e-3,l2=0.001').map((a) => armSettingsSchema.parse(a));
+    expect(() => planComparison(twice, 1, {})).toThrow(/arm 'l2=0.001' is listed twice/);
   });
 
   it('mean and sample sd', () => {

@@ -33,7 +33,7 @@ describe('regularizers', () => {
     m.dispose();
   });
 
-  it('computes lambda*sum(w^2) for l2, lambda*sum|w| for l1, zero for none/wd/dropout', () => {
+  it('computes lambda*sum(w^2) for l2, lambda*sum|w| for l1, zero for none/wd/dropout', async () => {
     const k = [tf.tensor([1, -2, 3]), tf.tensor([[-1, 0.5]])];
     const val = (mode: 'l2' | 'l1' | 'none' | 'wd' | 'dropout') =>
       regularizationTerm(mode, 0.1, k).dataSync()[0]!;
@@ -42,7 +42,7 @@ describe('regularizers', () => {
     expect(val('none')).toBe(0);
     expect(val('wd')).toBe(0);
     expect(val('dropout')).toBe(0);
-    expect(kernelNorm(k)).toBeCloseTo(Math.sqrt(15.25), 6);
+    expect(await kernelNorm(k)).toBeCloseTo(Math.sqrt(15.25), 6);
     tf.dispose(k);
   });
 

@@ -1,21 +1,28 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { RunRecord } from '../../../shared/domain/runs';
-import { UserError } from '../../services/db/errors';
-import { Project, RUNS_DIR } from '../../services/project/project';
-import { type ArmSummary, parseArms, summarizeArms, verdict } from '../../services/runs/compare';
-import { freezeManifest } from '../../services/runs/manifest';
-import { renderReport } from '../../services/runs/report';
-import { createRun, executeRun } from '../../services/runs/runs';
+import type { ArmSummaryView } from '../../../shared/api/runs-contract';
+import type { InputOf } from '../../../shared/api/schemas';
+import { parseArmList } from '../../../shared/domain/run-config';
+import { optimizerLabel } from '../../../shared/domain/runs';
+import { UserError } from '../../../shared/errors';
 import { intOption, parseCommandArgs, requirePositional } from '../args';
+import { type CliDoor, withProject } from '../door';
+import { followRuns, runLine } from '../follow-runs';
 import { type CliIo, emit, note } from '../io';
-import { cancelOnSignal, configFromOptions, runLine, runProgress, TRAIN_OPTIONS } from './train';
+import { runFlagOptions, runFlagUsage, settingsFromFlags } from '../run-flags';
 
-const pm = (s: ArmSummary['testMAP50'], scale = 100, d = 1) =>
+/** Run-setting flags every arm of `ridge compare` shares. */
+const COMPARE_FLAGS = ['epochs', 'img-size', 'batch-size', 'lr', 'width', 'backbone', 'backend', 'max-det'];
+
+/** `ridge compare`'s line of `ridge help`. */
+export const COMPARE_USAGE =
+  'ridge compare <dir> --arms none,l2=5e-4,l2=1e-3,wd=5e-2,l1=1e-5,dropout=0.2 [--seeds N (default 3)] ' +
+  runFlagUsage(COMPARE_FLAGS);
+
+const pm = (s: ArmSummaryView['testMAP50'], scale = 100, d = 1) =>
   Number.isFinite(s.mean) ? `${(s.mean * scale).toFixed(d)} +- ${(s.sd * scale).toFixed(d)}` : 'n/a';
 
 /** The comparison table `ridge compare` and `ridge demo` print. */
-export function formatArms(arms: ArmSummary[]): string {
+export function formatArms(arms: ArmSummaryView[]): string {
   const head = `${'arm'.padEnd(14)} runs  ${'test mAP50 %'.padEnd(14)} ${'mAP50-95 %'.padEnd(14)} ${'gap'.padEnd(16)} ${'|w|'.padEnd(16)} seconds`;
   return [
     head,
@@ -29,7 +36,7 @@ export function formatArms(arms: ArmSummary[]): string {
 
 /** What a comparison produced. */
 export interface CompareResult {
-  arms: ArmSummary[];
+  arms: ArmSummaryView[];
   verdict: string[];
   report: string;
   runs: string[];
@@ -37,105 +44,86 @@ export interface CompareResult {
   cancelled: boolean;
 }
 
-/** Run every arm over seeds 0..N-1 on one frozen manifest, then summarize, judge and write report.html. */
+/** The table, verdict and report lines a comparison prints. */
+export function formatComparison(res: CompareResult): string[] {
+  return [
+    formatArms(res.arms),
+    '',
+    'verdict (test split):',
+    ...res.verdict.map((v) => `  ${v}`),
+    '',
+    `report: ${res.report}`,
+  ];
+}
+
+/**
+ * Every arm over seeds 0..N-1 on one frozen manifest (runs.startCompare: planned and checked by the services),
+ * followed to the end; then the summary, verdict and report.html (runs.compare with report).
+ */
 export async function runComparison(
-  p: Project,
+  door: CliDoor,
   io: CliIo,
-  opts: { arms: string; seeds: number; values: Record<string, string | boolean | undefined> },
+  opts: { arms: string; seeds: number; base: Record<string, unknown> },
 ): Promise<CompareResult> {
-  const arms = parseArms(opts.arms);
-  const base = configFromOptions('compare', opts.values);
-  const manifest = freezeManifest(p);
-  const planned: RunRecord[] = [];
-  for (let seed = 0; seed < opts.seeds; seed++) {
-    for (const a of arms)
-      planned.push(createRun(p, { ...base, seed, reg: a.reg, lambda: a.lambda, arm: a.name }, manifest));
-  }
-  note(
+  let armNames: string[] = [];
+  const followed = await followRuns(
+    door,
     io,
-    `compare: ${arms.length} arms x ${opts.seeds} seeds = ${planned.length} runs of ${base.epochs} epochs at ${base.imgSize} px (Adam)`,
-  );
-  const sig = cancelOnSignal(io);
-  let failed = 0;
-  try {
-    for (const [i, r] of planned.entries()) {
-      if (sig.interrupted()) break;
-      const label = `[${i + 1}/${planned.length}] ${r.config.arm} seed ${r.config.seed}`;
-      const end = await executeRun(p, r.id, {
-        signal: sig.signal,
-        onEvent: runProgress(io, label, r.config.epochs),
+    async () => {
+      const started = await door.call('runs.startCompare', {
+        arms: parseArmList(opts.arms) as InputOf<'runs.startCompare'>['arms'],
+        seeds: opts.seeds,
+        base: opts.base,
       });
-      if (end.status === 'failed') failed++;
-      note(io, runLine(end));
-    }
-  } finally {
-    sig.dispose();
-  }
-  const runs = planned.map((r) => p.runs.byId(r.id)!);
-  const epochs = new Map(runs.map((r) => [r.id, p.runs.epochs(r.id)]));
-  const summaries = summarizeArms(
-    runs,
-    epochs,
-    arms.map((a) => a.name),
+      armNames = started.arms;
+      for (const line of started.notes) note(io, line);
+      return started.runIds;
+    },
+    (r, i, all) => {
+      if (i === 0) {
+        const c = r.config;
+        const optimizers = [...new Set(all.map((x) => optimizerLabel(x.config)))].join(', ');
+        note(
+          io,
+          `compare: ${armNames.length} arms x ${opts.seeds} seeds = ${all.length} runs of ${c.epochs} epochs at ${c.imgSize} px (${optimizers})`,
+        );
+      }
+      return `[${i + 1}/${all.length}] ${r.config.arm} seed ${r.config.seed}`;
+    },
   );
-  const lines = verdict(summaries);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
-  const reportDir = path.join(p.dir, RUNS_DIR, `compare-${stamp}`);
-  mkdirSync(reportDir, { recursive: true });
-  const report = path.join(reportDir, 'report.html');
-  writeFileSync(
-    report,
-    renderReport({
-      title: `Regularization comparison: ${arms.map((a) => a.name).join(' vs ')}`,
-      createdAt: new Date().toISOString(),
-      manifestHash: runs[0]!.manifestHash,
-      arms: summaries,
-      verdict: lines,
-      runs,
-      epochs: Object.fromEntries(epochs),
-    }),
-  );
+  for (const r of followed.runs) note(io, runLine(r));
+  const ids = followed.runs.map((r) => r.id);
+  const c = await door.call('runs.compare', { runIds: ids, baseline: armNames[0], report: true });
   return {
-    arms: summaries,
-    verdict: lines,
-    report,
-    runs: runs.map((r) => r.id),
-    failed,
-    cancelled: sig.interrupted(),
+    arms: c.arms,
+    verdict: c.verdict,
+    report: c.report!,
+    runs: ids,
+    failed: followed.runs.filter((r) => r.status === 'failed').length,
+    cancelled: followed.interrupted,
   };
 }
 
 /** `ridge compare <dir> --arms none,l2=5e-4,... [--seeds N] [--epochs N] [--img-size P] [--backend B]`. */
 export async function compareCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('compare', argv, {
-    ...TRAIN_OPTIONS,
+    ...runFlagOptions(COMPARE_FLAGS),
     arms: { type: 'string' },
     seeds: { type: 'string' },
+    seed: { type: 'string' },
   });
   if (values.seed !== undefined)
     throw new UserError('ridge compare: use --seeds N (seeds 0..N-1), not --seed');
   const dir = path.resolve(io.cwd, requirePositional('compare', positionals, 0, 'dir'));
   const seeds = intOption('compare', 'seeds', values.seeds, 3, 1, 100);
-  const p = Project.open(dir);
-  try {
-    const res = await runComparison(p, io, {
+  return withProject(dir, async (door) => {
+    const res = await runComparison(door, io, {
       arms: typeof values.arms === 'string' ? values.arms : 'none,l2',
       seeds,
-      values,
+      base: settingsFromFlags(values, COMPARE_FLAGS),
     });
-    emit(io, Boolean(values.json), res, () =>
-      [
-        formatArms(res.arms),
-        '',
-        'verdict (test split):',
-        ...res.verdict.map((v) => `  ${v}`),
-        '',
-        `report: ${res.report}`,
-      ].join('\n'),
-    );
+    emit(io, Boolean(values.json), res, () => formatComparison(res).join('\n'));
     if (res.cancelled) return 130;
     return res.failed > 0 ? 2 : 0;
-  } finally {
-    p.close();
-  }
+  });
 }

@@ -1,12 +1,13 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
 import { fillSampleProject } from '../../services/sample/fill-project';
 import { parseCommandArgs } from '../args';
+import { withProject } from '../door';
 import { type CliIo, emit, note } from '../io';
 import { createProgress } from '../progress';
-import { formatArms, runComparison } from './compare';
+import { formatComparison, runComparison } from './compare';
 import { formatStats } from './stats';
 
 /**
@@ -16,8 +17,8 @@ import { formatStats } from './stats';
  * at 128 px the pretrained trunk's per-step overhead dominates (13 img/s at batch 8, 18 at batch 16).
  */
 export const DEMO_SETTINGS = {
-  quick: { images: 160, epochs: '4', imgSize: '128', batchSize: '16', seeds: 2, backbone: 'mobilenetv2' },
-  full: { images: 200, epochs: '20', imgSize: '224', batchSize: '8', seeds: 2, backbone: 'mobilenetv2' },
+  quick: { images: 160, epochs: 4, imgSize: 128, batchSize: 16, seeds: 2, backbone: 'mobilenetv2' },
+  full: { images: 200, epochs: 20, imgSize: 224, batchSize: 8, seeds: 2, backbone: 'mobilenetv2' },
 } as const;
 
 /** `ridge demo [--out <dir>] [--quick]`: a sample project, then none vs L2 over seeds, the table, verdict and report. */
@@ -32,39 +33,39 @@ export async function demoCommand(argv: string[], io: CliIo): Promise<number> {
   if (existsSync(out) && readdirSync(out).length > 0)
     throw new UserError(`demo folder ${out} is not empty; choose another with --out`, out);
   const dir = path.join(out, 'project');
+  // The sample generator fills the project directly (as `ridge sample` does); training goes through the API.
   const p = Project.init(dir, 'Ridge demo');
   try {
     const bar = createProgress(io, 'sample images', s.images);
     await fillSampleProject(p, { count: s.images, seed: 0, onProgress: (d, t) => bar.update(d, t) });
     bar.done();
     note(io, formatStats('Ridge demo', p.stats()));
-    const res = await runComparison(p, io, {
+  } finally {
+    p.close();
+  }
+  return withProject(dir, async (door) => {
+    const res = await runComparison(door, io, {
       arms: 'none,l2=1e-3',
       seeds: s.seeds,
-      values: {
+      base: {
         epochs: s.epochs,
-        'img-size': s.imgSize,
-        'batch-size': s.batchSize,
+        imgSize: s.imgSize,
+        batchSize: s.batchSize,
         backbone: s.backbone,
         ...(typeof values.backend === 'string' ? { backend: values.backend } : {}),
       },
     });
+    const shown = path.relative(io.cwd, dir);
     emit(io, Boolean(values.json), { project: dir, ...res }, () =>
       [
         `project: ${dir}`,
         '',
-        formatArms(res.arms),
-        '',
-        'verdict (test split):',
-        ...res.verdict.map((v) => `  ${v}`),
-        '',
-        `report: ${res.report}`,
-        `next: npx ridge runs ${path.relative(io.cwd, dir).startsWith('..') ? dir : path.relative(io.cwd, dir) || dir}`,
+        ...formatComparison(res),
+        `next: npx ridge runs ${shown.startsWith('..') ? dir : shown || dir}`,
+        `open it in the studio: npx ridge serve ${shown.startsWith('..') ? dir : shown || dir}`,
       ].join('\n'),
     );
     if (res.cancelled) return 130;
     return res.failed > 0 ? 2 : 0;
-  } finally {
-    p.close();
-  }
+  });
 }

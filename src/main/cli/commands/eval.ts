@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../services/db/errors';
+import { UserError } from '../../../shared/errors';
 import {
   type CocoDetection,
   type CocoGroundTruth,

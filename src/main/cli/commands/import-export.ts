@@ -1,27 +1,23 @@
 import path from 'node:path';
+import { EXPORT_FORMATS, IMPORT_FORMATS } from '../../../shared/domain/formats';
 import { SPLITS } from '../../../shared/domain/types';
-import { exportDataset } from '../../services/datasets/export';
-import type { ExportFormat, ImportFormat } from '../../services/datasets/formats/types';
-import { importDataset } from '../../services/datasets/import';
-import { UserError } from '../../services/db/errors';
-import { Project } from '../../services/project/project';
-import { enumOption, parseCommandArgs, requirePositional } from '../args';
+import { parseCommandArgs, requirePositional } from '../args';
+import { withProject } from '../door';
 import { type CliIo, emit, note } from '../io';
 import { formatProblem } from '../main';
 import { createProgress } from '../progress';
 
-const IMPORT_FORMATS: readonly ImportFormat[] = [
-  'coco',
-  'yolo',
-  'voc',
-  'createml',
-  'labelme',
-  'cvat',
-  'images',
-];
-const EXPORT_FORMATS: readonly ExportFormat[] = ['coco', 'yolo', 'voc', 'createml'];
+/** `ridge import`'s line of `ridge help`. */
+export const IMPORT_USAGE =
+  `ridge import <dir> --format ${IMPORT_FORMATS.join('|')} --from <file-or-folder> [--images <folder>] ` +
+  `[--split ${SPLITS.join('|')}] [--link] [--skip-bad] [--verify-pixels]`;
+/** `ridge export`'s line of `ridge help`. */
+export const EXPORT_USAGE = `ridge export <dir> --format ${EXPORT_FORMATS.join('|')} --to <folder>`;
 
-/** `ridge import <dir> --format F --from PATH [--images DIR] [--split S] [--link] [--skip-bad]`. */
+const rel = (io: CliIo, v: string | boolean | undefined) =>
+  typeof v === 'string' ? path.resolve(io.cwd, v) : undefined;
+
+/** `ridge import <dir> --format F --from PATH [...]`: datasets.import, its progress on stderr. */
 export async function importCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('import', argv, {
     format: { type: 'string' },
@@ -33,24 +29,28 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
     'verify-pixels': { type: 'boolean' },
   });
   const dir = path.resolve(io.cwd, requirePositional('import', positionals, 0, 'dir'));
-  const format = enumOption('import', 'format', values.format, IMPORT_FORMATS);
-  if (!format) throw new UserError(`ridge import: --format is required (${IMPORT_FORMATS.join('|')})`);
-  if (typeof values.from !== 'string')
-    throw new UserError('ridge import: --from <file-or-folder> is required');
-  const split = enumOption('import', 'split', values.split, SPLITS);
-  const p = Project.open(dir);
-  const bar = createProgress(io, 'import');
-  try {
-    const report = await importDataset(p, {
-      format,
-      from: path.resolve(io.cwd, values.from),
-      ...(typeof values.images === 'string' ? { images: path.resolve(io.cwd, values.images) } : {}),
-      ...(split ? { split } : {}),
+  return withProject(dir, async (door) => {
+    const bar = createProgress(io, 'import');
+    const off = door.on((event, payload) => {
+      if (event !== 'import.progress') return;
+      const p = payload as { done: number; total: number; phase: string };
+      bar.update(p.done, p.total, p.phase);
+    });
+    const args = {
+      format: values.format,
+      from: rel(io, values.from),
+      ...(values.images !== undefined ? { images: rel(io, values.images) } : {}),
+      ...(values.split !== undefined ? { split: values.split } : {}),
       link: Boolean(values.link),
       skipBad: Boolean(values['skip-bad']),
       verifyPixels: Boolean(values['verify-pixels']),
-      onProgress: (d, t, phase) => bar.update(d, t, phase),
-    });
+    };
+    let report;
+    try {
+      report = await door.call('datasets.import', args as never);
+    } finally {
+      off();
+    }
     bar.done(`${report.images} images, ${report.annotations} boxes`);
     for (const pr of report.problems) note(io, formatProblem(pr));
     emit(io, Boolean(values.json), report, () =>
@@ -66,33 +66,25 @@ export async function importCommand(argv: string[], io: CliIo): Promise<number> 
         .join('\n'),
     );
     return 0;
-  } finally {
-    p.close();
-  }
+  });
 }
 
-/** `ridge export <dir> --format F --to DIR`. */
-export function exportCommand(argv: string[], io: CliIo): number {
+/** `ridge export <dir> --format F --to DIR`: datasets.export. */
+export async function exportCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('export', argv, {
     format: { type: 'string' },
     to: { type: 'string' },
   });
   const dir = path.resolve(io.cwd, requirePositional('export', positionals, 0, 'dir'));
-  const format = enumOption('export', 'format', values.format, EXPORT_FORMATS);
-  if (!format) throw new UserError(`ridge export: --format is required (${EXPORT_FORMATS.join('|')})`);
-  if (typeof values.to !== 'string') throw new UserError('ridge export: --to <folder> is required');
-  const p = Project.open(dir);
-  try {
-    const r = exportDataset(p, format, path.resolve(io.cwd, values.to));
+  return withProject(dir, async (door) => {
+    const r = await door.call('datasets.export', { format: values.format, to: rel(io, values.to) } as never);
     if (r.skippedUnlabeled) note(io, `note: ${r.skippedUnlabeled} unlabeled images were not exported`);
     emit(
       io,
       Boolean(values.json),
       r,
-      () => `exported ${r.images} images and ${r.annotations} boxes as ${format} to ${r.dir}`,
+      () => `exported ${r.images} images and ${r.annotations} boxes as ${r.format} to ${r.dir}`,
     );
     return 0;
-  } finally {
-    p.close();
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { ProjectStats } from '../../../shared/domain/types';
-import { Project } from '../../services/project/project';
 import { parseCommandArgs, requirePositional } from '../args';
+import { withProject } from '../door';
 import { type CliIo, emit, note } from '../io';
 
 /** Human-readable stats block, shared by `stats`, `sample` and the demo. */
@@ -16,22 +16,21 @@ export function formatStats(name: string, s: ProjectStats): string {
   return lines.join('\n');
 }
 
-/** `ridge stats <dir> [--json]`: images, accepted boxes per class, images per split. */
-export function statsCommand(argv: string[], io: CliIo): number {
+/** `ridge stats <dir> [--json]`: images, accepted boxes per class, images per split (project.stats). */
+export async function statsCommand(argv: string[], io: CliIo): Promise<number> {
   const { values, positionals } = parseCommandArgs('stats', argv, {});
-  const p = Project.open(path.resolve(io.cwd, requirePositional('stats', positionals, 0, 'dir')));
-  try {
-    const s = p.stats();
-    for (const g of p.images.duplicateGroups()) {
+  const dir = path.resolve(io.cwd, requirePositional('stats', positionals, 0, 'dir'));
+  return withProject(dir, async (door) => {
+    const { duplicateGroups, ...s } = await door.call('project.stats', {});
+    for (const g of duplicateGroups) {
       note(
         io,
         `warning: ${g.imageIds.length} images have identical content (ids ${g.imageIds.join(', ')})` +
           (g.crossSplit ? ' across splits: possible leakage between train and val/test' : ''),
       );
     }
-    emit(io, Boolean(values.json), s, () => formatStats(p.info().name, s));
-  } finally {
-    p.close();
-  }
-  return 0;
+    const info = await door.call('project.info', {});
+    emit(io, Boolean(values.json), s, () => formatStats(info.name, s));
+    return 0;
+  });
 }

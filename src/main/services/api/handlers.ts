@@ -3,36 +3,14 @@ import type { ImageWithBoxes, ResultMap } from '../../../shared/api/contract';
 import { type ArgsOf, argSchemas, type MethodName } from '../../../shared/api/schemas';
 import { exportDataset } from '../datasets/export';
 import { importDataset } from '../datasets/import';
-import { UserError } from '../db/errors';
-import { createBox, deleteBox, setImageStatus, updateBox } from '../labeling/edits';
-import { Project } from '../project/project';
-import type { Annotation } from '../../../shared/domain/types';
-import { clipBoxToImage } from '../../../shared/geometry';
+import { UserError } from '../../../shared/errors';
+import { createBox, deleteBox, restoreBox, setImageStatus, updateBox } from '../labeling/edits';
+import type { Project } from '../project/project';
+import type { Predictor } from '../runs/predict-host';
 import { deleteClass, mergeClasses } from '../labeling/classes';
 import { createRunsHandlers } from './runs-handlers';
-
-/** The project a front door (window, browser tab, CLI) is working on. */
-export class StudioSession {
-  private current: Project | null = null;
-
-  /** The open project, or a user error telling the person to open one. */
-  get project(): Project {
-    if (!this.current) throw new UserError('no project is open; open or create one first');
-    return this.current;
-  }
-
-  /** Switch to another project (closing the previous one). */
-  use(p: Project): void {
-    if (this.current && this.current !== p) this.current.close();
-    this.current = p;
-  }
-
-  /** Close the open project. */
-  close(): void {
-    this.current?.close();
-    this.current = null;
-  }
-}
+import type { StudioSession } from './session';
+import { createStudioHandlers } from './studio-handlers';
 
 type Handler<M extends MethodName> = (args: ArgsOf<M>) => ResultMap[M] | Promise<ResultMap[M]>;
 /** One implementation per contract method; transports look methods up here. */
@@ -44,18 +22,21 @@ function withBoxes(p: Project, imageId: number): ImageWithBoxes {
   return { ...img, boxes: p.annotations.forImage(imageId) };
 }
 
-/** The service implementation of every contract method, bound to a session. Arguments arrive validated. */
-export function createHandlers(session: StudioSession): Handlers {
+/** What the handlers need beyond a session; each front door's composition root creates it explicitly. */
+export interface HandlerServices {
+  /** Runs an exported model on images in a trainer process of the door's kind (fork, utilityProcess). */
+  predictor: Predictor;
+}
+
+/**
+ * The service implementation of every contract method, bound to one session (a window, a browser tab's
+ * connection, a CLI command) and the door's services. Arguments arrive validated (dispatch).
+ */
+export function createHandlers(session: StudioSession, services: HandlerServices): Handlers {
   const p = () => session.project;
   return {
-    'project.create': (a) => {
-      session.use(Project.init(a.dir, a.name));
-      return p().info();
-    },
-    'project.open': (a) => {
-      session.use(Project.open(a.dir));
-      return p().info();
-    },
+    'project.create': (a) => session.use(a.dir, 'create', a.name),
+    'project.open': (a) => session.use(a.dir),
     'project.info': () => p().info(),
     'project.stats': () => ({ ...p().stats(), duplicateGroups: p().images.duplicateGroups() }),
     'classes.list': () => p().classes.list(),
@@ -103,6 +84,8 @@ export function createHandlers(session: StudioSession): Handlers {
         ...(a.split ? { split: a.split } : {}),
         link: Boolean(a.link),
         skipBad: Boolean(a.skipBad),
+        verifyPixels: Boolean(a.verifyPixels),
+        onProgress: (done, total, phase) => session.emit('import.progress', { done, total, phase }),
       }),
     'datasets.export': (a) => exportDataset(p(), a.format, a.to),
     'runs.list': () => p().runs.list(),
@@ -129,22 +112,9 @@ export function createHandlers(session: StudioSession): Handlers {
         for (const id of a.ids) updateBox(p(), id, { classId: a.classId });
         return { updated: a.ids.length };
       }),
-    ...createRunsHandlers(session),
+    ...createRunsHandlers(session, services),
+    ...createStudioHandlers(session),
   };
-}
-
-/** Re-create a box as it was (undo of a delete): keeps its source, score and state, clipped like any edit. */
-function restoreBox(p: Project, it: ArgsOf<'annotations.createMany'>['items'][number]): Annotation {
-  if (!p.classes.byId(it.classId)) throw new UserError(`class ${it.classId} does not exist`);
-  const img = p.images.byId(it.imageId);
-  if (!img) throw new UserError(`image ${it.imageId} does not exist`);
-  const r = clipBoxToImage(it, img.width, img.height);
-  if (r.kind === 'dropped')
-    throw new UserError(`box on image ${it.imageId} is ${r.reason}; nothing was saved`);
-  const a = p.annotations.insert({ ...it, ...r.box });
-  if (a.state === 'accepted' && (img.status === 'unlabeled' || img.status === 'empty'))
-    p.images.setStatus(img.id, 'labeled');
-  return a;
 }
 
 /** Validate raw arguments for a method; throws a ZodError a transport turns into an `invalid-args` error. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { DEFAULT_THUMBNAIL_SIZE, ensureThumbnail, readImageForDisplay } from '../images/thumbnails';
 import { CACHE_DIR, type Project } from '../project/project';
 

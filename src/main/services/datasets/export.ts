@@ -10,9 +10,10 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import type { ExportReport } from '../../../shared/api/contract';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
-import type { ExportDataset, ExportFormat, ExportImage, ExportPlan } from './formats/types';
+import type { ExportFormat } from '../../../shared/domain/formats';
+import type { ExportDataset, ExportImage, ExportPlan } from './formats/types';
 import { writeDataset } from './formats';
 
 /** Ground truth to export: accepted boxes only; unlabeled images are left out (their absence of boxes means nothing). */

@@ -1,5 +1,5 @@
 import type { ImportProblem } from '../../../shared/api/contract';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 
 /** An import that found file-level problems: every one is listed, and nothing was written. */
 export class ImportAbortedError extends UserError {

@@ -3,12 +3,15 @@ import path from 'node:path';
 import type { ImportProblem, ImportReport } from '../../../shared/api/contract';
 import type { Split } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
+import { nameProblem } from '../../../shared/names';
 import { mapWithConcurrency, probeImage, type ProbeResult } from '../images';
 import { IMAGES_DIR, type Project } from '../project/project';
-import { commitImages, freeImagePath, type PreparedBox, type PreparedImage } from './commit';
+import { commitImages, linkPath, type PreparedBox, type PreparedImage } from './commit';
 import { fsSource, parseDataset } from './formats';
-import type { DatasetImage, ImportFormat, Problem } from './formats/types';
+import type { ImportFormat } from '../../../shared/domain/formats';
+import { isInside, leadsOutMessage, realOrSelf } from './formats/source';
+import type { DatasetImage, Problem } from './formats/types';
 import { ImportAbortedError } from './import-errors';
 
 /** What a person asks an import to do. */
@@ -78,6 +81,13 @@ function boxesInPixels(
   return out;
 }
 
+/** The annotation file that first states a class (from a box's origin), for naming it in a message. */
+function classSource(images: readonly DatasetImage[], label: string): string | undefined {
+  for (const img of images)
+    for (const b of img.boxes) if (b.label === label && b.origin) return b.origin.replace(/(#.*|:\d+)$/, '');
+  return undefined;
+}
+
 /**
  * Import a dataset into a project. Everything is checked before anything is written: file-level problems abort
  * with every problem listed (or, with skipBad, skip the images they concern); box repairs are warnings. Images
@@ -88,34 +98,52 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
   if (opts.images && !(existsSync(opts.images) && statSync(opts.images).isDirectory())) {
     throw new UserError(`images folder not found: ${opts.images}`, opts.images);
   }
-  const { root, file } = datasetRoot(opts.from);
-  const imagesRoot = opts.images ?? root;
-  const parsed = parseDataset(fsSource(root), opts.format, {
+  // Real paths: a --from or --images that is itself a link names the folder it leads to, and only that is read.
+  const { root, file } = datasetRoot(realOrSelf(opts.from));
+  const imagesRoot = opts.images ? realOrSelf(opts.images) : root;
+  const sourceProblems: { problem: Problem; root: string }[] = [];
+  const sourceAt = (dir: string) =>
+    fsSource(dir, { onProblem: (problem) => sourceProblems.push({ problem, root: dir }) });
+  const parsed = parseDataset(sourceAt(root), opts.format, {
     ...(file !== undefined ? { file } : {}),
-    ...(opts.images ? { images: fsSource(opts.images) } : {}),
+    ...(opts.images ? { images: sourceAt(imagesRoot) } : {}),
   });
 
   // Parser problems name files relative to the dataset folder, or to the images folder when one was given.
   const problemRoot = (file: string) =>
-    opts.images && !existsSync(path.join(root, file)) && existsSync(path.join(opts.images, file))
-      ? opts.images
+    opts.images && !existsSync(path.join(root, file)) && existsSync(path.join(imagesRoot, file))
+      ? imagesRoot
       : root;
   const problems: ImportProblem[] = [];
   const badImages = new Set<string>();
   let fileLevelError = false;
-  for (const pr of parsed.problems) {
-    problems.push(toImportProblem(pr, problemRoot(pr.file)));
-    if (pr.severity !== 'error') continue;
+  const note = (pr: Problem, at: string) => {
+    problems.push(toImportProblem(pr, at));
+    if (pr.severity !== 'error') return;
     if (pr.image !== undefined) badImages.add(pr.image);
     else fileLevelError = true;
+  };
+  for (const pr of parsed.problems) note(pr, problemRoot(pr.file));
+  for (const c of parsed.classes) {
+    const why = nameProblem('class', c);
+    if (why)
+      note({ severity: 'error', file: classSource(parsed.images, c) ?? file ?? '.', message: why }, root);
   }
+  for (const { problem, root: at } of sourceProblems) note(problem, at);
 
+  // An image whose real place is outside the images folder (a symlink out of it) is refused, never read.
+  const realImagesRoot = realOrSelf(imagesRoot);
+  const refused = parsed.images.map((img) => {
+    const real = realOrSelf(path.join(imagesRoot, img.file));
+    return isInside(real, realImagesRoot) ? null : leadsOutMessage(real);
+  });
   const total = parsed.images.length;
   let done = 0;
-  const probes = await mapWithConcurrency(parsed.images, 4, async (img): Promise<ProbeResult> => {
-    const r = await probeImage(path.join(imagesRoot, img.file), {
-      decode: opts.verifyPixels ? true : 'structure',
-    });
+  const probes = await mapWithConcurrency(parsed.images, 4, async (img, i): Promise<ProbeResult> => {
+    const why = refused[i];
+    const r: ProbeResult = why
+      ? { ok: false, reason: why }
+      : await probeImage(path.join(imagesRoot, img.file), { decode: opts.verifyPixels ? true : 'structure' });
     opts.onProgress?.(++done, total, 'checking images');
     return r;
   });
@@ -149,8 +177,8 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
 
   const warn = (file: string, message: string) =>
     problems.push({ severity: 'warning', file: path.join(root, file), message });
-  const taken = new Set<string>();
   const items: PreparedImage[] = [];
+  const origins: string[] = [];
   let alreadyStored = 0;
   let duplicates = 0;
   const seenHashes = new Set<string>();
@@ -160,7 +188,7 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
     const abs = path.join(imagesRoot, img.file);
     const same = p.images.bySha(probe.sha256);
     const wantedDest = `${IMAGES_DIR}/${img.file}`;
-    const linkedPath = path.relative(p.dir, abs).split(path.sep).join('/');
+    const linkedPath = linkPath(p, abs);
     if (same.some((s) => s.path === (opts.link ? linkedPath : wantedDest))) {
       alreadyStored++;
       warn(img.file, 'already in the project from an earlier import of this dataset; skipped');
@@ -179,9 +207,10 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
       );
     }
     const boxes = boxesInPixels(img, probe.width, probe.height, warn);
+    origins.push(img.file);
     items.push({
       source: { file: abs },
-      dest: opts.link ? '' : freeImagePath(p, wantedDest, probe.sha256, taken),
+      dest: opts.link ? linkedPath : wantedDest,
       link: Boolean(opts.link),
       sha256: probe.sha256,
       width: probe.width,
@@ -198,12 +227,14 @@ export async function importDataset(p: Project, opts: ImportOptions): Promise<Im
 
   opts.onProgress?.(0, items.length, 'storing');
   const res = commitImages(p, parsed.classes, items);
+  for (const i of res.alreadyStored)
+    warn(origins[i]!, 'stored meanwhile by another import of the same files; skipped');
   opts.onProgress?.(items.length, items.length, 'storing');
   return {
     images: res.images,
     annotations: res.annotations,
     classesCreated: res.classesCreated,
-    skippedImages: badImages.size + alreadyStored,
+    skippedImages: badImages.size + alreadyStored + res.alreadyStored.length,
     duplicates,
     problems,
   };

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
-import { UserError } from './errors';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations';
+import { UserError } from '../../../shared/errors';
+import { MIGRATIONS } from './migrations';
 import type { Migration } from './migrations/types';
 
 /** Path of the copy taken before migrating from `fromVersion`; kept so a failed upgrade can be undone by hand. */
@@ -22,13 +22,7 @@ export function migrate(
 ): void {
   const latest = migrations.length ? migrations[migrations.length - 1]!.version : 0;
   const current = userVersion(db);
-  if (current > latest) {
-    throw new UserError(
-      `${file} was written by a newer Ridge Studio (schema v${current}; this build reads up to v${latest}). ` +
-        'Update Ridge Studio to open it; the file was not changed.',
-      file,
-    );
-  }
+  refuseNewer(file, current, latest);
   if (current === latest) return;
   if (current > 0) {
     const dest = backupPath(file, current);
@@ -44,9 +38,17 @@ export function migrate(
   }
 }
 
+/** Refuse a database written by a newer build (schema `current` above `latest`), saying it was left alone. */
+export function refuseNewer(file: string, current: number, latest: number): void {
+  if (current <= latest) return;
+  throw new UserError(
+    `${file} was written by a newer Ridge Studio (schema v${current}; this build reads up to v${latest}). ` +
+      'Update Ridge Studio to open it; the file was not changed.',
+    file,
+  );
+}
+
 /** The schema version stored in the file header. */
 export function userVersion(db: Database.Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
-
-export { SCHEMA_VERSION };

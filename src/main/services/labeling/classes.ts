@@ -1,4 +1,4 @@
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 
 /** Delete a class and all its boxes in one transaction; returns how many boxes went with it. */

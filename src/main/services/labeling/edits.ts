@@ -1,7 +1,7 @@
 import type { Annotation, Box, ImageStatus } from '../../../shared/domain/types';
 import { clipBoxToImage } from '../../../shared/geometry';
-import { UserError } from '../db/errors';
-import type { AnnotationPatch } from '../db/repos/annotation-repo';
+import { UserError } from '../../../shared/errors';
+import type { AnnotationPatch, NewAnnotation } from '../db/repos/annotation-repo';
 import type { Project } from '../project/project';
 
 /** Fields a person gives when drawing a box. */
@@ -44,6 +44,18 @@ export function createBox(p: Project, b: DrawBox): Annotation {
     syncStatus(p, b.imageId);
     return a;
   });
+}
+
+/**
+ * Re-create a box as it was (undo of a delete or of a class merge): keeps its source, score and state, clipped
+ * like any edit, and keeps the image's status in step exactly as drawing does. Run inside the caller's transaction.
+ */
+export function restoreBox(p: Project, b: NewAnnotation): Annotation {
+  requireClass(p, b.classId);
+  const box = fitBox(p, b.imageId, b);
+  const a = p.annotations.insert({ ...b, ...box });
+  syncStatus(p, b.imageId);
+  return a;
 }
 
 /** Move, resize, relabel, flag or accept a box in one transaction. */

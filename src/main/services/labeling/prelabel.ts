@@ -3,11 +3,11 @@ import { clipBoxToImage } from '../../../shared/geometry';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from '../runs/run-files';
 import { runDir } from '../runs/runs';
-import type { Predictor } from '../runs/test-eval';
+import type { Predictor } from '../runs/predict-host';
 
 /** Options of a pre-label pass. */
 export interface PrelabelOptions {

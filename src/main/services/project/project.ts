@@ -3,14 +3,17 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ImageRecord, ProjectInfo, ProjectStats } from '../../../shared/domain/types';
+import { usableName } from '../../../shared/names';
 import { openDatabase } from '../db/connection';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
+import { assertValidName } from '../db/valid-name';
 import { SCHEMA_VERSION } from '../db/migrations';
 import { AnnotationRepo } from '../db/repos/annotation-repo';
 import { ClassRepo } from '../db/repos/class-repo';
 import { ImageRepo } from '../db/repos/image-repo';
 import { ProjectRepo } from '../db/repos/project-repo';
 import { RunRepo } from '../db/repos/run-repo';
+import { cleanStaleImports } from '../datasets/staging-cleanup';
 
 /** File name of a project's database inside its folder. */
 export const PROJECT_FILE = 'project.ridge';
@@ -42,18 +45,22 @@ export class Project {
 
   /** Create a project folder (or adopt an empty/existing one) and its database. */
   static init(dir: string, name?: string): Project {
+    if (name !== undefined) assertValidName('project', name);
     const abs = path.resolve(dir);
     if (existsSync(abs) && !statSync(abs).isDirectory())
       throw new UserError(`${abs} exists and is not a folder`, abs);
     mkdirSync(abs, { recursive: true });
     const db = openDatabase(path.join(abs, PROJECT_FILE), { create: true });
     const p = new Project(abs, db);
-    p.projectRepo.create(randomUUID(), name ?? path.basename(abs));
+    p.projectRepo.create(randomUUID(), name ?? usableName(path.basename(abs), 'project'));
     return p;
   }
 
-  /** Open an existing project folder; a folder without project.ridge is a user error. */
-  static open(dir: string): Project {
+  /**
+   * Open an existing project folder; a folder without project.ridge is a user error. What killed imports left
+   * behind is removed first (`cleanStaging: false` leaves it, for `ridge doctor` to report).
+   */
+  static open(dir: string, opts: { cleanStaging?: boolean } = {}): Project {
     const abs = path.resolve(dir);
     const file = path.join(abs, PROJECT_FILE);
     if (!existsSync(file)) {
@@ -67,6 +74,14 @@ export class Project {
     if (!p.projectRepo.get()) {
       db.close();
       throw new UserError(`${file} has no project record; it was not initialised by 'ridge init'`, file);
+    }
+    if (opts.cleanStaging !== false) {
+      try {
+        cleanStaleImports(abs, db);
+      } catch (err) {
+        db.close();
+        throw err;
+      }
     }
     return p;
   }

@@ -1,49 +1,6 @@
-import {
-  DEFAULT_LAMBDA,
-  type EpochMetrics,
-  type RegMode,
-  REG_MODES,
-  type RunRecord,
-} from '../../../shared/domain/runs';
-import { UserError } from '../db/errors';
-
-/** One arm of a comparison: a regularization mode at one strength. */
-export interface ArmSpec {
-  name: string;
-  reg: RegMode;
-  lambda: number;
-}
-
-/** Default strengths when an arm names a mode without `=value` (shared with the training panel). */
-export { DEFAULT_LAMBDA };
-
-/** Parse `none,l2=5e-4,wd=5e-2,dropout=0.2` into arms; a lambda sweep is several arms of one mode. */
-export function parseArms(spec: string): ArmSpec[] {
-  const arms = spec
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)
-    .map((part): ArmSpec => {
-      const [mode, value] = part.split('=');
-      if (!REG_MODES.includes(mode as RegMode)) {
-        throw new UserError(`unknown arm '${part}': the mode must be one of ${REG_MODES.join(', ')}`);
-      }
-      const reg = mode as RegMode;
-      const lambda = value === undefined ? DEFAULT_LAMBDA[reg] : Number(value);
-      if (!Number.isFinite(lambda) || lambda < 0 || (reg === 'dropout' && lambda >= 1)) {
-        throw new UserError(
-          `arm '${part}': the strength must be a number >= 0${reg === 'dropout' ? ' and < 1' : ''}`,
-        );
-      }
-      if (reg === 'none' && lambda !== 0) throw new UserError(`arm '${part}': 'none' takes no strength`);
-      return { name: reg === 'none' ? 'none' : `${reg}=${lambda}`, reg, lambda };
-    });
-  if (arms.length === 0) throw new UserError('--arms names no arm');
-  const names = arms.map((a) => a.name);
-  const dup = names.find((n, i) => names.indexOf(n) !== i);
-  if (dup) throw new UserError(`arm '${dup}' is listed twice`);
-  return arms;
-}
+import type { EpochMetrics, RegMode, RunRecord } from '../../../shared/domain/runs';
+import { UserError } from '../../../shared/errors';
+import type { Project } from '../project/project';
 
 /** Mean and sample standard deviation (0 for a single value). */
 export interface Spread {
@@ -142,4 +99,31 @@ export function verdict(arms: ArmSummary[], baseline = arms[0]?.arm): string[] {
     }
   }
   return lines;
+}
+
+/** A comparison of stored runs: arms in order (baseline first), their summaries and the verdict. */
+export interface Comparison {
+  runs: RunRecord[];
+  epochs: Map<string, EpochMetrics[]>;
+  baseline: string | undefined;
+  arms: ArmSummary[];
+  verdict: string[];
+}
+
+/**
+ * Compare runs of a project by arm: the baseline (asked for, else `none` when present, else the first arm) comes
+ * first and every other arm is judged against it. Unknown run ids are refused.
+ */
+export function compareRuns(p: Project, runIds: string[], baseline?: string): Comparison {
+  const runs = runIds.map((id) => {
+    const r = p.runs.byId(id);
+    if (!r) throw new UserError(`no run ${id} in this project`);
+    return r;
+  });
+  const order = [...new Set(runs.map((r) => r.config.arm))];
+  const base = baseline ?? (order.includes('none') ? 'none' : order[0]);
+  if (base && order.includes(base)) order.sort((x, y) => +(y === base) - +(x === base));
+  const epochs = new Map(runs.map((r) => [r.id, p.runs.epochs(r.id)]));
+  const arms = summarizeArms(runs, epochs, order);
+  return { runs, epochs, baseline: base, arms, verdict: verdict(arms, base) };
 }

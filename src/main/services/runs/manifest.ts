@@ -3,8 +3,9 @@ import type { Manifest } from '../../trainer/protocol';
 import type { Project } from '../project/project';
 
 /**
- * Freeze what a run trains on: every image a person has looked at (labeled, empty or reviewed; unlabeled images
- * are not ground truth) with its ACCEPTED boxes only. Pending predictions never reach training.
+ * Freeze what a run trains on: every image with ACCEPTED boxes (pending predictions never reach training) and
+ * every image marked empty (a negative: background). An image with no accepted boxes that is not marked empty
+ * (unlabeled, or reviewed without boxes) is not ground truth: it is left out and counted in `leftOut`.
  */
 export function freezeManifest(p: Project): Manifest {
   return p.db
@@ -24,9 +25,9 @@ export function freezeManifest(p: Project): Manifest {
         });
         boxes.set(a.imageId, list);
       }
-      const images = p.images
-        .all()
-        .filter((img) => img.status !== 'unlabeled' || boxes.has(img.id))
+      const all = p.images.all();
+      const images = all
+        .filter((img) => boxes.has(img.id) || img.status === 'empty')
         .map((img) => ({
           id: img.id,
           file: p.imagePath(img),
@@ -35,7 +36,7 @@ export function freezeManifest(p: Project): Manifest {
           split: img.split,
           boxes: boxes.get(img.id) ?? [],
         }));
-      return { classes: classes.map((c) => c.name), images };
+      return { classes: classes.map((c) => c.name), images, leftOut: all.length - images.length };
     })
     .deferred();
 }

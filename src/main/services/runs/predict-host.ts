@@ -1,7 +1,24 @@
+import type { BackendRequest } from '../../../shared/domain/runs';
+import { UserError } from '../../../shared/errors';
 import type { PredictedBox, TrainerCommand } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
-import type { Predictor } from './test-eval';
 import { forkTrainer, type TrainerChild, trainerEntry, type TrainerSpawner } from './trainer-host';
+
+/** How a prediction pass decodes: the score cut, the backend, flip test-time augmentation (on unless false). */
+export interface PredictOptions {
+  scoreThreshold?: number;
+  backend?: BackendRequest;
+  flipTta?: boolean;
+}
+
+/**
+ * The engine's inference as the services see it (pre-label, test evaluation, runs.predict): each front door's
+ * composition root hands one in (a trainer process of its own kind); tests inject one that needs no model.
+ */
+export type Predictor = (
+  modelDir: string,
+  images: { id: number; file: string }[],
+  opts: PredictOptions,
+) => Promise<PredictedBox[]>;
 
 /** What a predict job carries: the trainer protocol's 'predict' command without its tag. */
 export type PredictJob = Omit<Extract<TrainerCommand, { type: 'predict' }>, 'type'>;
@@ -78,9 +95,11 @@ export function predictTimeoutMs(images: number): number {
 export function trainerProcessPredictor(
   opts: Omit<PredictProcessOptions, 'signal' | 'timeoutMs'> = {},
 ): Predictor {
-  return (modelDir, images, o) =>
-    predictInTrainerProcess(
-      { modelDir, images, ...(o.scoreThreshold !== undefined ? { scoreThreshold: o.scoreThreshold } : {}) },
-      { ...opts, timeoutMs: predictTimeoutMs(images.length) },
-    );
+  return (modelDir, images, o) => {
+    const job: PredictJob = { modelDir, images };
+    if (o.scoreThreshold !== undefined) job.scoreThreshold = o.scoreThreshold;
+    if (o.backend !== undefined) job.backend = o.backend;
+    if (o.flipTta !== undefined) job.flipTta = o.flipTta;
+    return predictInTrainerProcess(job, { ...opts, timeoutMs: predictTimeoutMs(images.length) });
+  };
 }

@@ -1,12 +1,16 @@
-import { readFileSync } from 'node:fs';
-import type { EpochMetrics, RunRecord } from '../../../shared/domain/runs';
-import type { ArmSummary } from './compare';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { type EpochMetrics, optimizerLabel, type RunRecord } from '../../../shared/domain/runs';
+import { type Project, RUNS_DIR } from '../project/project';
+import type { ArmSummary, Comparison } from './compare';
 
 /** Everything a comparison report shows. */
 export interface ReportData {
   title: string;
   createdAt: string;
   manifestHash: string;
+  /** How the runs were optimized ("Adam", "AdamW (decoupled weight decay)", or both). */
+  optimizer: string;
   arms: ArmSummary[];
   verdict: string[];
   runs: RunRecord[];
@@ -65,7 +69,7 @@ table{border-collapse:collapse;margin:12px 0}td,th{border-bottom:1px solid #dde;
 td:first-child,th:first-child{text-align:left}.verdict li{margin:4px 0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 .note{color:#667}</style></head><body>
 <h1>${esc(d.title)}</h1>
-<p class="note">Created ${esc(d.createdAt)} &middot; every run trained on the same frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer Adam &middot; numbers on the test split, mean &plusmn; sd over seeds</p>
+<p class="note">Created ${esc(d.createdAt)} &middot; every run trained on the same frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer ${esc(d.optimizer)} &middot; numbers on the test split, mean &plusmn; sd over seeds</p>
 <table><thead><tr><th>arm</th><th>runs</th><th>test mAP50 (%)</th><th>test mAP50-95 (%)</th><th>gap (val-train loss)</th><th>weight norm</th><th>seconds</th></tr></thead>
 <tbody>${rows}</tbody></table>
 <h2>Verdict</h2><ul class="verdict">${d.verdict.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>
@@ -90,4 +94,30 @@ for (const [key, title] of D.charts) {
   new uPlot({ title, width: 560, height: 260, series, scales: { x: { time: false } } }, data, el);
 }
 </script></body></html>`;
+}
+
+/**
+ * Write a comparison's report.html into its own folder under the project's runs/ (runs/compare-<time>/), so
+ * `ridge compare` and the app write the same file; returns its path.
+ */
+export function writeComparisonReport(p: Project, c: Comparison, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
+  const dir = path.join(p.dir, RUNS_DIR, `compare-${stamp}`);
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, 'report.html');
+  const optimizers = [...new Set(c.runs.map((r) => optimizerLabel(r.config)))];
+  writeFileSync(
+    file,
+    renderReport({
+      title: `Regularization comparison: ${c.arms.map((a) => a.arm).join(' vs ')}`,
+      createdAt: now.toISOString(),
+      manifestHash: c.runs[0]?.manifestHash ?? '',
+      optimizer: optimizers.join(', '),
+      arms: c.arms,
+      verdict: c.verdict,
+      runs: c.runs,
+      epochs: Object.fromEntries(c.epochs),
+    }),
+  );
+  return file;
 }

@@ -1,11 +1,11 @@
 import type { RunRowView } from '../../../shared/api/runs-contract';
 import type { EpochMetrics, RunRecord } from '../../../shared/domain/runs';
 
-/** One run as `ridge runs --json` and the runs table show it: the shared contract type, so the two always agree. */
-export type RunRow = RunRowView;
-
-/** Build the row of a run from its record and epochs: val numbers at the best epoch, weight norm at the end. */
-export function toRunRow(r: RunRecord, epochs: EpochMetrics[]): RunRow {
+/**
+ * Build the row of a run (as `ridge runs --json` and the runs table show it) from its record and epochs: val
+ * numbers at the best epoch, weight norm at the end.
+ */
+export function toRunRow(r: RunRecord, epochs: EpochMetrics[]): RunRowView {
   const best = r.bestEpoch === null ? undefined : epochs.find((e) => e.epoch === r.bestEpoch);
   const last = epochs[epochs.length - 1];
   const duration = r.startedAt && r.endedAt ? (Date.parse(r.endedAt) - Date.parse(r.startedAt)) / 1000 : null;

@@ -3,16 +3,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { UserError } from '../../../shared/errors';
 import { type Project, RUNS_DIR } from '../project/project';
-import { freezeManifest, manifestHash, manifestSummary } from './manifest';
+import { freezeManifest, manifestHash } from './manifest';
 import { spawnTrainer, type TrainerHandle, type TrainerSpawner } from './trainer-host';
-
-/** Re-exported where services, the CLI and tests have always imported it; the values live in shared/domain. */
-export { DEFAULT_RUN_CONFIG } from '../../../shared/domain/runs';
-
-/** The minimum a split needs before training makes sense. */
-const MIN_TRAIN_IMAGES = 4;
 
 function newRunId(): string {
   const t = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
@@ -26,25 +20,22 @@ export function runDir(p: Project, runId: string): string {
 
 /**
  * Create a queued run: its data frozen into a manifest (hash recorded), its whole config stored. A comparison
- * passes one manifest to every run, so all arms and seeds train on exactly the same data.
+ * passes one manifest to every run, so all arms and seeds train on exactly the same data. Callers plan and check
+ * first (plan.ts: createPlannedRuns, which runs assertTrainable); this only stores.
  */
-export function createRun(p: Project, config: RunConfig, frozen?: Manifest): RunRecord {
+export function createRun(
+  p: Project,
+  config: RunConfig,
+  frozen?: Manifest,
+  owner: string | null = null,
+): RunRecord {
   const manifest = frozen ?? freezeManifest(p);
-  const summary = manifestSummary(manifest);
-  if (summary.train.images < MIN_TRAIN_IMAGES || summary.train.boxes === 0) {
-    throw new UserError(
-      `not enough labeled data to train: ${summary.train.images} training images with ${summary.train.boxes} boxes ` +
-        `(need at least ${MIN_TRAIN_IMAGES} images with boxes in the train split)`,
-    );
-  }
-  if (summary.val.images === 0)
-    throw new UserError('the val split is empty: the best checkpoint is chosen on val');
   const hashes = new Map(p.images.all().map((i) => [i.id, i.sha256]));
   const id = newRunId();
   const dir = runDir(p, id);
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return p.tx(() => p.runs.insert(id, config, manifestHash(manifest, hashes)));
+  return p.tx(() => p.runs.insert(id, config, manifestHash(manifest, hashes), owner));
 }
 
 /** Store one trainer event; the trainer never touches the database, main does it here. */
@@ -75,6 +66,8 @@ export interface ExecuteOptions {
   resume?: boolean;
   signal?: AbortSignal;
   onEvent?: (e: TrainerEvent) => void;
+  /** Whether the caller still holds the run's lease; once false, the trainer's events are no longer stored. */
+  holds?: () => boolean;
   /** A different trainer entry (tests). */
   entry?: string;
   /** How the trainer process starts (default: Node's fork; the Electron app passes a utilityProcess). */
@@ -82,17 +75,19 @@ export interface ExecuteOptions {
 }
 
 /**
- * Train a queued (or, with resume, an interrupted) run in a trainer process and store everything it reports.
- * Resolves with the final run record whatever happened to the trainer; it never leaves a run 'running'.
+ * Train a queued run (with resume: from its last checkpoint) in a trainer process and store everything it
+ * reports. Resolves with the final run record whatever happened to the trainer; it never leaves a run 'running'
+ * while the caller holds it. The caller (the project's run queue) holds the run's lease.
  */
 export async function executeRun(p: Project, runId: string, opts: ExecuteOptions = {}): Promise<RunRecord> {
   const run = p.runs.byId(runId);
   if (!run) throw new UserError(`no run ${runId} in this project`);
-  if (run.status === 'done') throw new UserError(`run ${runId} is already done`);
-  if (run.status === 'running' && !opts.resume) throw new UserError(`run ${runId} is already running`);
+  if (run.status !== 'queued') throw new UserError(`run ${runId} is ${run.status}, not queued`);
   const dir = runDir(p, runId);
+  const holds = opts.holds ?? (() => true);
   let handle: TrainerHandle;
   const onEvent = (e: TrainerEvent) => {
+    if (!holds()) return;
     recordEvent(p, runId, e);
     opts.onEvent?.(e);
   };
@@ -118,7 +113,7 @@ export async function executeRun(p: Project, runId: string, opts: ExecuteOptions
   const outcome = await handle.outcome;
   opts.signal?.removeEventListener('abort', onAbort);
   const now = p.runs.byId(runId)!;
-  if (now.status === 'running' || now.status === 'queued') {
+  if (holds() && (now.status === 'running' || now.status === 'queued')) {
     // The trainer died without a final word (crash, kill, out of memory): say so on the run.
     const reason =
       outcome.status === 'failed' ? outcome.reason : `trainer ended (${outcome.status}) without reporting`;

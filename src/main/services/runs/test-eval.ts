@@ -1,46 +1,19 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EvalBox, RunTestEval } from '../../../shared/api/runs-contract';
-import { evaluateCoco } from '../../trainer/metrics';
-import type { CocoDetection, CocoGroundTruth } from '../../trainer/metrics';
-import type { Manifest, PredictedBox as TrainerPredictedBox } from '../../trainer/protocol';
-import { UserError } from '../db/errors';
+import { cocoGroundTruth } from '../../trainer/ground-truth';
+import { type CocoDetection, evaluateCoco } from '../../trainer/metrics';
+import type { Manifest } from '../../trainer/protocol';
+import type { Predictor } from './predict-host';
+import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from './run-files';
 import { runDir } from './runs';
-
-/** One predicted box (the engine's predictImages result shape, as the trainer process's reply carries it). */
-export type PredictedBox = TrainerPredictedBox;
-
-/** The engine's inference entry point, injectable so tests and the pre-label service need no real model. */
-export type Predictor = (
-  modelDir: string,
-  images: { id: number; file: string }[],
-  opts: { scoreThreshold?: number },
-) => Promise<PredictedBox[]>;
 
 /** Lowest score kept for the viewer: PR curves need the tail, the slider cuts above it. */
 export const EVAL_MIN_SCORE = 0.05;
 /** Cache file of a run's test evaluation (the model and the frozen manifest never change after a run is done). */
 export const TEST_EVAL_FILE = 'test-eval.json';
-
-/** COCO ground truth of manifest images (category id = class index + 1), as the trainer's evaluation builds it. */
-function groundTruth(m: Manifest, images: Manifest['images']): CocoGroundTruth {
-  let id = 1;
-  return {
-    images: images.map((i) => ({ id: i.id, width: i.width, height: i.height })),
-    categories: m.classes.map((name, k) => ({ id: k + 1, name })),
-    annotations: images.flatMap((i) =>
-      i.boxes.map((b) => ({
-        id: id++,
-        image_id: i.id,
-        category_id: b.classIndex + 1,
-        bbox: [b.x, b.y, b.w, b.h],
-        iscrowd: 0,
-      })),
-    ),
-  };
-}
 
 /**
  * A done run's evaluation on the test split of its frozen manifest: predictions of its exported model, per-class
@@ -70,7 +43,7 @@ export async function runTestEval(p: Project, runId: string, predict: Predictor)
     bbox: [d.x, d.y, d.w, d.h],
     score: d.score,
   }));
-  const res = evaluateCoco(groundTruth(m, test), dets, { curveIouThresholds: [0.5] });
+  const res = evaluateCoco(cocoGroundTruth(m.classes, test), dets, { curveIouThresholds: [0.5] });
   const byImage = new Map<number, EvalBox[]>();
   for (const d of preds) {
     const list = byImage.get(d.imageId) ?? [];

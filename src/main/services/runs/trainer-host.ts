@@ -36,11 +36,11 @@ export interface TrainerChild {
 export type TrainerSpawner = (entry: string) => TrainerChild;
 
 /**
- * Where the bundled trainer entry lives (out/trainer/trainer.cjs, built with the CLI); RIDGE_TRAINER_ENTRY
- * overrides it (tests use a stand-in trainer to prove the host's handling of crashes and kills).
+ * Where the bundled trainer entry lives (out/trainer/trainer.cjs, built with the CLI). A front door that runs
+ * another one (the CLI honours RIDGE_TRAINER_ENTRY; tests pass the stand-in trainer) says so in its composition
+ * root instead.
  */
 export function trainerEntry(): string {
-  if (process.env.RIDGE_TRAINER_ENTRY) return process.env.RIDGE_TRAINER_ENTRY;
   let dir = __dirname;
   for (let i = 0; i < 6; i++) {
     const candidate = path.join(dir, 'out', 'trainer', 'trainer.cjs');
@@ -55,9 +55,9 @@ export function trainerEntry(): string {
 const STDERR_TAIL = 4000;
 const CANCEL_GRACE_MS = 60_000;
 
-/** The environment a trainer process starts with (TensorFlow's C++ chatter off unless asked for). */
-export function trainerEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2' };
+/** The environment a trainer process starts with (TensorFlow's C++ chatter off unless asked for), plus `extra`. */
+export function trainerEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '2', ...extra };
 }
 
 /** Keep the end of a process's stderr while it runs, so its exit can quote what it printed last. */
@@ -76,11 +76,14 @@ export function exitReason(code: number | null, signal: string | null, stderr: s
   return `the trainer process ${how}${tail ? `: ${tail}` : ''}`;
 }
 
-/** Start a trainer as a Node child process (CLI, `ridge serve`, and training in the app). */
-export const forkTrainer: TrainerSpawner = (entry) => {
+/**
+ * Start a trainer as a Node child process (CLI, `ridge serve`), with `env` added to its environment (tests set
+ * the stand-in trainer's mode this way, never by changing their own environment).
+ */
+export function forkTrainer(entry: string, env: NodeJS.ProcessEnv = {}): TrainerChild {
   const child = fork(entry, [], {
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    env: trainerEnv(),
+    env: trainerEnv(env),
     serialization: 'advanced',
   });
   const stderr = stderrTail(child.stderr);
@@ -110,7 +113,7 @@ export const forkTrainer: TrainerSpawner = (entry) => {
     onExit: (fn) => (ended !== null ? fn(ended) : void exits.push(fn)),
     kill: () => void child.kill('SIGKILL'),
   };
-};
+}
 
 /**
  * Start a trainer in its own process and relay its events. A crash, an out-of-memory kill or a native library

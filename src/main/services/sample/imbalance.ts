@@ -1,7 +1,7 @@
 // Class imbalance for the sample (`ridge sample --imbalance 85,8,7`): the generator draws each object's class
 // with these shares instead of uniformly, so a generated project has the skewed box counts of real data (BCCD:
 // 85% RBC) and the trainer's class balancing can be tested on it. The shares also set the class count: one
-// class per share, the first shapes of SAMPLE_CLASSES.
+// class per share (sampleClassSpecs), unless --classes says how many.
 import type { Rng } from './prng';
 
 /** Class shares as given (any positive numbers; they need not sum to 100), checked. */

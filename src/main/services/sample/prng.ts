@@ -1,17 +1,6 @@
-/**
- * mulberry32: a tiny, fast 32-bit PRNG. The sample dataset must be byte-identical for a seed on every machine,
- * so it never touches Math.random.
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The sample dataset must be byte-identical for a seed on every machine, so it never touches Math.random: it
+// draws from the shared mulberry32.
+import { mulberry32 } from '../../../shared/random';
 
 /** murmur3's 32-bit finalizer: spreads every input bit over the output. */
 function fmix32(h: number): number {
@@ -24,10 +13,11 @@ function fmix32(h: number): number {
 }
 
 /**
- * Mix integers (a seed, an image index, a stream tag) into one 32-bit seed, so image i's content depends only
- * on (seed, i), never on how many images came before it.
+ * Mix integers (a seed, an image index, a stream tag) into one 32-bit seed with murmur3's finalizer, so image
+ * i's content depends only on (seed, i), never on how many images came before it. Not the trainer's
+ * hashIntsFnv: a different algorithm, kept apart so neither the samples nor the trainer's streams change.
  */
-export function hashInts(...values: number[]): number {
+export function hashIntsMurmur(...values: number[]): number {
   let h = 0x9e3779b9;
   for (const v of values) {
     const lo = v >>> 0;

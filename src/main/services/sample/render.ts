@@ -1,11 +1,12 @@
-import { type SampleClass, type Shape, signedDistance } from './shapes';
+import { type Shape, signedDistance } from './shapes';
 
 /** An RGB colour, 0..255 per channel. */
 export type Rgb = readonly [number, number, number];
 
 /** One object to draw; later objects in a scene are drawn on top of earlier ones. */
 export interface SceneObject {
-  label: SampleClass;
+  /** The class name its box gets. */
+  label: string;
   shape: Shape;
   color: Rgb;
   /** Linear shading: the colour is multiplied by 1 + gx * (x - cx) + gy * (y - cy) around the shape centre. */
@@ -31,7 +32,7 @@ export interface Lighting {
 
 /** A labelled box: pixel bounds of an object's visible pixels, x/y inclusive, w/h in pixels. */
 export interface SampleBox {
-  label: SampleClass;
+  label: string;
   x: number;
   y: number;
   w: number;

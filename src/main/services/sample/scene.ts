@@ -1,8 +1,9 @@
-import { hsv, makeBackground } from './background';
+import { makeBackground } from './background';
+import { candidateColour, sampleClassSpecs, type SampleClassSpec } from './classes';
 import { pickShared } from './imbalance';
-import { Rng, hashInts } from './prng';
+import { Rng, hashIntsMurmur } from './prng';
 import { type Lighting, type RenderedScene, type Rgb, type SceneObject, renderScene } from './render';
-import { SAMPLE_CLASSES, type Shape, makeShape, randomShapeParams, signedDistance } from './shapes';
+import { type Shape, makeShape, randomShapeParams, signedDistance } from './shapes';
 
 /** Object size range: the larger box side is this fraction of the matching image side. */
 export const OBJECT_SIZE_RANGE: readonly [number, number] = [0.08, 0.38];
@@ -13,6 +14,11 @@ export const NEGATIVE_RATE = 0.05;
 /** When placing, an already placed object must keep this much of its area visible. */
 const KEEP_VISIBLE = 0.62;
 const PLACEMENT_TRIES = 30;
+/**
+ * Tries for an object over half the image side: each try rasterizes most of the image, and a second such object
+ * rarely fits without hiding the first, so a few tries are all that is worth paying for.
+ */
+const LARGE_PLACEMENT_TRIES = 2;
 const COLOUR_TRIES = 12;
 /** Minimum RGB distance between an object and what lies beneath it, so shapes stay readable. */
 const MIN_CONTRAST = 80;
@@ -33,12 +39,12 @@ function distance(a: Rgb, b: Rgb): number {
   return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]);
 }
 
-/** A random colour that stands out from `under` (best of a few tries; any hue, saturation and value). */
-function pickColour(rng: Rng, under: Rgb): Rgb {
+/** A random colour of the class that stands out from `under` (best of a few tries). */
+function pickColour(rng: Rng, under: Rgb, spec: SampleClassSpec): Rgb {
   let best: Rgb = [0, 0, 0];
   let bestD = -1;
   for (let i = 0; i < COLOUR_TRIES; i++) {
-    const c = hsv(rng.range(0, 360), rng.float() ** 0.7, rng.range(0.08, 1));
+    const c = candidateColour(rng, spec);
     const d = distance(c, under);
     if (d > bestD) [best, bestD] = [c, d];
     if (d >= MIN_CONTRAST) break;
@@ -74,32 +80,74 @@ export interface SampleScene {
   lighting: Lighting;
 }
 
+/** What varies a scene beyond its random stream: classes, negatives, object count and size. */
+export interface SceneOptions {
+  /** The classes objects are drawn from (sampleClassSpecs). */
+  classes: readonly SampleClassSpec[];
+  /** Share of images with no objects. */
+  negativeRate: number;
+  /** Most objects in one image; above MAX_OBJECTS an image gets between half of it and all of it. */
+  maxObjects: number;
+  /** Larger box side as a fraction of the matching image side, [lo, hi]. */
+  sizeRange: readonly [number, number];
+  /** Class shares of the objects, one per entry of `classes` (imbalance.ts); absent: uniform. */
+  classShares?: readonly number[];
+}
+
+/** The default sample's scenes: 6 shape classes, 5% negatives, 1-6 objects of 8-38% of the image side. */
+export const DEFAULT_SCENE: SceneOptions = {
+  classes: sampleClassSpecs(6),
+  negativeRate: NEGATIVE_RATE,
+  maxObjects: MAX_OBJECTS,
+  sizeRange: OBJECT_SIZE_RANGE,
+};
+
 /**
- * Build the scene of one image from its own random stream: background, 0-6 objects of random class, size,
- * rotation and colour, placed inside the image so that no object already placed loses more than ~40% of
- * its area to a later one (partial occlusion, never a hidden object), and the lighting.
+ * The object size range for up to `maxObjects` objects: the default range while they fit (6 or fewer), else
+ * shrunk so that that many objects cover about 60% of the image at most (300 objects: 1.8-4.5% of the side).
+ */
+export function sizeRangeFor(maxObjects: number): readonly [number, number] {
+  if (maxObjects <= MAX_OBJECTS) return OBJECT_SIZE_RANGE;
+  const hi = Math.min(OBJECT_SIZE_RANGE[1], Math.sqrt(0.6 / maxObjects));
+  return [hi / 2.5, hi];
+}
+
+/** How many objects a scene tries to place: 1-6 as always, or half to all of a larger maximum. */
+function objectCount(rng: Rng, o: SceneOptions): number {
+  if (rng.chance(o.negativeRate)) return 0;
+  return o.maxObjects <= MAX_OBJECTS
+    ? rng.int(1, o.maxObjects)
+    : rng.int(Math.ceil(o.maxObjects / 2), o.maxObjects);
+}
+
+/**
+ * Build the scene of one image from its own random stream: background, objects of random class, size,
+ * rotation and colour (0-6 by default), placed inside the image so that no object already placed loses more
+ * than ~40% of its area to a later one (partial occlusion, never a hidden object), and the lighting.
  */
 export function buildScene(
   rng: Rng,
   width: number,
   height: number,
-  classShares?: readonly number[],
+  o: SceneOptions = DEFAULT_SCENE,
 ): SampleScene {
   const background = makeBackground(rng, width, height);
   const owner = new Int16Array(width * height).fill(-1);
   const area: number[] = [];
   const visible: number[] = [];
   const objects: SceneObject[] = [];
-  const count = rng.chance(NEGATIVE_RATE) ? 0 : rng.int(1, MAX_OBJECTS);
-  const [lo, hi] = OBJECT_SIZE_RANGE;
+  const count = objectCount(rng, o);
+  const [lo, hi] = o.sizeRange;
   for (let n = 0; n < count; n++) {
-    const label = pickShared(rng, SAMPLE_CLASSES.slice(0, classShares?.length), classShares);
+    const spec = pickShared(rng, o.classes, o.classShares);
+    const label = spec.shape;
     const params = randomShapeParams(rng);
     const frac = Math.exp(rng.range(Math.log(lo), Math.log(hi)));
     const probe = makeShape(label, 0, 0, frac * width, frac * height, params);
     const bw = probe.bounds.maxX - probe.bounds.minX;
     const bh = probe.bounds.maxY - probe.bounds.minY;
-    for (let t = 0; t < PLACEMENT_TRIES; t++) {
+    const tries = frac > 0.5 ? LARGE_PLACEMENT_TRIES : PLACEMENT_TRIES;
+    for (let t = 0; t < tries; t++) {
       const cx = rng.range(bw / 2 + 1, width - bw / 2 - 1);
       const cy = rng.range(bh / 2 + 1, height - bh / 2 - 1);
       const shape = makeShape(label, cx, cy, frac * width, frac * height, params);
@@ -108,12 +156,12 @@ export function buildScene(
       const lost = new Array<number>(objects.length).fill(0);
       for (const p of pixels) if (owner[p]! >= 0) lost[owner[p]!]!++;
       if (lost.some((l, k) => visible[k]! - l < KEEP_VISIBLE * area[k]!)) continue;
-      const color = pickColour(rng, meanUnder(pixels, owner, objects, background));
+      const color = pickColour(rng, meanUnder(pixels, owner, objects, background), spec);
       const size = Math.max(bw, bh);
       const shadeAng = rng.range(0, Math.PI * 2);
       const shadeAmp = rng.range(0, 0.5) / size;
       const object: SceneObject = {
-        label,
+        label: spec.name,
         shape,
         color,
         shade: { gx: Math.cos(shadeAng) * shadeAmp, gy: Math.sin(shadeAng) * shadeAmp },
@@ -143,18 +191,15 @@ export function buildScene(
 /** Stream tags, so the scene and any future per-image streams never share random numbers. */
 const SCENE_STREAM = 1;
 
-/**
- * Render image `index` of the sample for `seed`: raw RGB pixels and its boxes. Pure: same inputs, same bytes.
- * With `classShares`, objects are of the first classShares.length classes, drawn with those shares.
- */
+/** Render image `index` of the sample for `seed`: raw RGB pixels and its boxes. Pure: same inputs, same bytes. */
 export function renderSampleImage(
   seed: number,
   index: number,
   width: number,
   height: number,
-  classShares?: readonly number[],
+  options: SceneOptions = DEFAULT_SCENE,
 ): RenderedScene {
-  const rng = new Rng(hashInts(seed, index, SCENE_STREAM));
-  const scene = buildScene(rng, width, height, classShares);
+  const rng = new Rng(hashIntsMurmur(seed, index, SCENE_STREAM));
+  const scene = buildScene(rng, width, height, options);
   return renderScene(width, height, scene.background, scene.objects, scene.lighting);
 }

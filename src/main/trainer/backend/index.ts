@@ -6,13 +6,24 @@
 // 'tensorflow' (tfjs-node AND tfjs-node-gpu: whichever loads first owns it, so the other one cannot also be
 // measured in this process), 'webgpu' and 'cpu' (pure JS, part of @tensorflow/tfjs and of tfjs-node).
 // Switching between them is tf.setBackend; tensors made on one backend are moved on first use elsewhere.
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName, BackendReason, BackendRequest } from '../../../shared/domain/runs';
-import { installNativeKernelFixes, NATIVE_KERNEL_REPLACEMENTS } from './native-kernels';
+import type { BackendName, BackendReason, BackendRequest, KernelChoice } from '../../../shared/domain/runs';
+import { backendCacheKey, cpuDevice, readCacheFile, writeCacheEntry } from './cache';
+import { cudaRequirementLine } from './cuda-libs';
+import { chooseNativeKernels, kernelTimingShape } from './kernel-choice';
+import { captureNativeKernels } from './native-kernels';
+import { installWebgpuKernelFixes } from './webgpu-kernels';
+import {
+  describeAdapter,
+  softwareAdapterReason,
+  SoftwareAdapterRefused,
+  type AdapterInfoLike,
+} from './webgpu-adapter';
+
+/** The cache helpers, where callers have always imported them. */
+export { backendCacheDir, backendCacheKey, cpuDevice } from './cache';
+/** The kernel choice, for predict and the benchmark. */
+export { chooseNativeKernels, kernelTimingShape } from './kernel-choice';
 
 /** Candidates in the order `auto` tries them. */
 export const BACKEND_CANDIDATES: readonly BackendName[] = ['tfjs-node-gpu', 'webgpu', 'tfjs-node', 'cpu'];
@@ -28,6 +39,7 @@ export const TFJS_BACKEND_NAME: Record<BackendName, string> = {
 /** What selection decided, as the 'backend' event and the run record carry it. */
 export interface BackendChoice {
   backend: BackendName;
+  /** Every candidate's reason; the chosen one's carries `kernels` when it is native TensorFlow. */
   reasons: BackendReason[];
   device: string;
 }
@@ -35,6 +47,8 @@ export interface BackendChoice {
 /** Which native package owns the 'tensorflow' backend in this process (null until one loads). */
 let nativeOwner: 'tfjs-node' | 'tfjs-node-gpu' | null = null;
 let webgpuDevice: string | null = null;
+/** Why the loaded WebGPU adapter is a software one (SwiftShader...), or null for a real GPU. */
+let webgpuSoftware: string | null = null;
 /** Load failures of this process: a package that failed to load fails the same way again (and keeps its real reason). */
 const loadFailures = new Map<BackendName, Error>();
 
@@ -43,13 +57,7 @@ function errorText(e: unknown): string {
   return text.split('\n')[0]!.trim() || 'unknown error';
 }
 
-/** The CPU as people know it, e.g. "AMD EPYC 7B13 (2 cores)". */
-export function cpuDevice(): string {
-  const cpus = os.cpus();
-  return `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
-}
-
-async function loadWebgpu(): Promise<void> {
+async function loadWebgpu(allowSoftwareAdapter: boolean): Promise<void> {
   const webgpu = (await import('webgpu')) as unknown as {
     create: (flags: string[]) => GpuLike;
     globals: object;
@@ -61,25 +69,35 @@ async function loadWebgpu(): Promise<void> {
     throw new Error(
       'no WebGPU adapter: Dawn found no usable GPU (no Vulkan/Metal/D3D12 device on this machine)',
     );
+  const software = softwareAdapterReason(adapter.info, adapter.isFallbackAdapter);
+  if (software && !allowSoftwareAdapter)
+    throw new SoftwareAdapterRefused(
+      `not used by auto: the only WebGPU adapter, ${software}; --backend webgpu uses it anyway`,
+    );
   const g = globalThis as { navigator?: { gpu?: unknown } };
   if (!g.navigator)
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   else if (!g.navigator.gpu) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
   await import('@tensorflow/tfjs-backend-webgpu');
-  webgpuDevice = adapter.info
-    ? `${adapter.info.vendor} ${adapter.info.architecture} ${adapter.info.device}`.trim()
-    : 'WebGPU adapter';
+  installWebgpuKernelFixes();
+  webgpuSoftware = software;
+  webgpuDevice = describeAdapter(adapter.info) + (software ? ', software' : '');
 }
 
 interface GpuLike {
-  requestAdapter(): Promise<{ info?: { vendor: string; architecture: string; device: string } } | null>;
+  requestAdapter(): Promise<{ info?: AdapterInfoLike; isFallbackAdapter?: boolean } | null>;
 }
 
 /**
  * Loads one backend for real and makes it the active one; throws an Error whose message is the reason it
- * cannot run here. Never falls back to another backend.
+ * cannot run here. Never falls back to another backend. `allowSoftwareAdapter` false (what `auto` passes)
+ * refuses a WebGPU adapter that is a CPU stand-in (SwiftShader...) with SoftwareAdapterRefused.
  */
-export async function loadBackend(name: BackendName, quiet = false): Promise<void> {
+export async function loadBackend(
+  name: BackendName,
+  quiet = false,
+  allowSoftwareAdapter = true,
+): Promise<void> {
   const failed = loadFailures.get(name);
   if (failed) throw failed;
   try {
@@ -91,15 +109,17 @@ export async function loadBackend(name: BackendName, quiet = false): Promise<voi
       if (name === 'tfjs-node-gpu') await import('@tensorflow/tfjs-node-gpu');
       else await import('@tensorflow/tfjs-node');
       nativeOwner = name;
-      installNativeKernelFixes();
+      captureNativeKernels();
     } else if (name === 'webgpu') {
-      await loadWebgpu();
+      await loadWebgpu(allowSoftwareAdapter);
     }
     const ok = await tf.setBackend(TFJS_BACKEND_NAME[name]);
     if (!ok || tf.getBackend() !== TFJS_BACKEND_NAME[name])
       throw new Error(`tf.setBackend('${TFJS_BACKEND_NAME[name]}') failed`);
   } catch (e) {
-    const err = new Error(`${name} cannot run: ${errorText(e)}`);
+    if (e instanceof SoftwareAdapterRefused) throw e; // it can run; auto just does not choose it (not cached)
+    const why = name === 'tfjs-node-gpu' ? `${errorText(e)}; ${cudaRequirementLine()}` : errorText(e);
+    const err = new Error(`${name} cannot run: ${why}`);
     if (name !== 'cpu') loadFailures.set(name, err);
     throw err;
   }
@@ -109,57 +129,18 @@ export async function loadBackend(name: BackendName, quiet = false): Promise<voi
     );
 }
 
+/** The candidate running now: the native package that owns 'tensorflow', webgpu or the pure-JS cpu. */
+export function activeBackend(): BackendName {
+  const active = tf.getBackend();
+  if (active === 'tensorflow') return nativeOwner ?? 'tfjs-node';
+  return active === 'webgpu' ? 'webgpu' : 'cpu';
+}
+
 /** The device string of a loaded backend. */
 export function deviceOf(name: BackendName): string {
   if (name === 'webgpu') return webgpuDevice ?? 'WebGPU adapter';
   if (name === 'tfjs-node-gpu') return `CUDA GPU via TensorFlow (host ${cpuDevice()})`;
   return cpuDevice();
-}
-
-function packageVersion(pkg: string): string {
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(`${pkg}/package.json`) as { version: string }).version;
-  } catch {
-    return 'absent';
-  }
-}
-
-/** The directory of the per-machine choice cache (RIDGE_CACHE_DIR overrides ~/.cache/ridge-studio). */
-export function backendCacheDir(): string {
-  return process.env.RIDGE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'ridge-studio');
-}
-
-/**
- * Cache key: hostname, CPU, package versions, the native kernels we replace (a timing made before a kernel was
- * replaced is not a timing of what runs now) and the model shape the timing was made with.
- */
-export function backendCacheKey(modelKey: string): string {
-  const parts = [
-    os.hostname(),
-    cpuDevice(),
-    process.version,
-    ...[
-      '@tensorflow/tfjs',
-      '@tensorflow/tfjs-node',
-      '@tensorflow/tfjs-node-gpu',
-      '@tensorflow/tfjs-backend-webgpu',
-      'webgpu',
-    ].map((p) => `${p}@${packageVersion(p)}`),
-    `replaced:${NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName).join(',')}`,
-    modelKey,
-  ];
-  return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24);
-}
-
-type CacheFile = Record<string, BackendChoice & { measuredAt: string }>;
-
-async function readCache(file: string): Promise<CacheFile> {
-  try {
-    return JSON.parse(await readFile(file, 'utf8')) as CacheFile;
-  } catch {
-    return {};
-  }
 }
 
 /** Options of selectBackend. */
@@ -168,63 +149,143 @@ export interface SelectOptions {
   measure: (name: BackendName) => Promise<number | { imagesPerSecond: number; how: string }>;
   /** Identifies the model shape the timing is valid for (part of the cache key). */
   modelKey: string;
+  /**
+   * The tensor shape native kernels are timed on (kernelTimingShape of the input size; default that of 224 px).
+   * Native TensorFlow runs whichever of its own kernel and the replacement was faster on it.
+   */
+  kernelShape?: number[];
   /** Use and update the per-machine cache (default true). */
   useCache?: boolean;
+  /**
+   * Readies a loaded backend's kernels for this model before it is timed or used (webgpu: times our kernels
+   * against tfjs's, see webgpu-kernels/choose.ts); returns a note for the backend's reason, if any.
+   */
+  prepare?: (name: BackendName) => Promise<string | undefined>;
+}
+
+async function prepared(opts: SelectOptions, name: BackendName, reason: string): Promise<string> {
+  const note = await opts.prepare?.(name);
+  return note ? `${reason}; ${note}` : reason;
+}
+
+/**
+ * Thrown when every backend that loads fails on the model itself: the fault is in the model, its settings or its
+ * data, not in the backends, and the message says so (with the op's own error) instead of "no backend can run".
+ */
+export class ModelFailedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModelFailedError';
+  }
+}
+
+const CHOICE_FILE = 'backend-choice.json';
+
+/** The message when backends load but the model fails on each: one line per distinct error. */
+function modelFailure(failed: { backend: BackendName; error: string }[]): ModelFailedError {
+  const byError = new Map<string, BackendName[]>();
+  for (const f of failed) byError.set(f.error, [...(byError.get(f.error) ?? []), f.backend]);
+  const detail = [...byError].map(([error, names]) => `on ${names.join(' and ')}: ${error}`).join('; ');
+  return new ModelFailedError(
+    `the model failed while a training step was timed, on every backend that loads (${failed
+      .map((f) => f.backend)
+      .join(', ')}): the fault is in the model or its settings, not the backends. ${detail}`,
+  );
+}
+
+/** Puts the kernel choice on the reason of the backend that runs (how the run record carries it). */
+function withKernels(
+  reasons: BackendReason[],
+  backend: BackendName,
+  kernels: KernelChoice[],
+): BackendReason[] {
+  if (kernels.length === 0) return reasons;
+  return reasons.map((r) => (r.backend === backend ? { ...r, kernels } : r));
 }
 
 /**
  * Resolves a backend request. A named backend is loaded or the call throws with its reason. `auto` loads
- * every candidate, times those that load, activates the fastest and returns all reasons.
+ * every candidate, times those that load, activates the fastest and returns all reasons. On native
+ * TensorFlow, each replaceable kernel is the faster of tfjs-node's own and the replacement (kernel-choice.ts).
+ * When backends load but the model fails on every one, a ModelFailedError says so.
  */
 export async function selectBackend(request: BackendRequest, opts: SelectOptions): Promise<BackendChoice> {
+  const useCache = opts.useCache ?? true;
+  const kernelOpts = { modelKey: opts.modelKey, shape: opts.kernelShape ?? kernelTimingShape(224), useCache };
   if (request !== 'auto') {
     await loadBackend(request);
+    const kernels = await chooseNativeKernels(request, kernelOpts);
+    const software = request === 'webgpu' ? webgpuSoftware : null;
+    const reason = await prepared(
+      opts,
+      request,
+      software ? `requested; ${software} (auto never picks it)` : 'requested',
+    );
     return {
       backend: request,
-      reasons: [{ backend: request, ok: true, reason: 'requested' }],
+      reasons: withKernels([{ backend: request, ok: true, reason }], request, kernels),
       device: deviceOf(request),
     };
   }
-  const useCache = opts.useCache ?? true;
-  const cacheFile = path.join(backendCacheDir(), 'backend-choice.json');
   const key = backendCacheKey(opts.modelKey);
   if (useCache) {
-    const hit = (await readCache(cacheFile))[key];
-    if (hit) {
-      await loadBackend(hit.backend);
+    const hit = (await readCacheFile<BackendChoice & { measuredAt: string }>(CHOICE_FILE))[key];
+    // A cached webgpu choice whose GPU is now a software stand-in (driver gone) is measured anew.
+    const usable =
+      hit &&
+      (await loadBackend(hit.backend, false, false).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof SoftwareAdapterRefused) return false;
+          throw e;
+        },
+      ));
+    if (hit && usable) {
+      const kernels = await chooseNativeKernels(hit.backend, kernelOpts);
+      // WebGPU kernel choices are made anew (not cached): they are cheap to time next to a training run.
+      const note = await opts.prepare?.(hit.backend);
       return {
         backend: hit.backend,
         device: hit.device,
         // Every reason is as found at measuredAt (load errors may name the checkout that measured them).
-        reasons: hit.reasons.map((r) => ({
-          ...r,
-          reason:
-            r.backend === hit.backend
-              ? `${r.reason} (cached choice of ${hit.measuredAt})`
-              : `${r.reason} (as found at ${hit.measuredAt})`,
-        })),
+        reasons: withKernels(
+          hit.reasons.map(({ kernels: _k, ...r }) => ({
+            ...r,
+            reason:
+              r.backend === hit.backend
+                ? `${r.reason} (cached choice of ${hit.measuredAt})${note ? `; ${note}` : ''}`
+                : `${r.reason} (as found at ${hit.measuredAt})`,
+          })),
+          hit.backend,
+          kernels,
+        ),
       };
     }
   }
   const reasons: BackendReason[] = [];
+  const modelFailed: { backend: BackendName; error: string }[] = [];
+  const kernelsOf = new Map<BackendName, KernelChoice[]>();
   for (const name of BACKEND_CANDIDATES) {
     try {
-      await loadBackend(name, true);
+      await loadBackend(name, true, false);
     } catch (e) {
       reasons.push({ backend: name, ok: false, reason: errorText(e) });
       continue;
     }
     try {
+      kernelsOf.set(name, await chooseNativeKernels(name, kernelOpts));
+      const note = await opts.prepare?.(name);
       const m = await opts.measure(name);
       const ips = typeof m === 'number' ? m : m.imagesPerSecond;
       const how = typeof m === 'number' ? '' : ` (${m.how})`;
       reasons.push({
         backend: name,
         ok: true,
-        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s${how}`,
+        reason: `measured ${ips >= 10 ? ips.toFixed(0) : ips.toPrecision(2)} img/s${how}${note ? `; ${note}` : ''}`,
         imagesPerSecond: ips,
       });
     } catch (e) {
+      modelFailed.push({ backend: name, error: errorText(e) });
       reasons.push({
         backend: name,
         ok: false,
@@ -233,20 +294,21 @@ export async function selectBackend(request: BackendRequest, opts: SelectOptions
     }
   }
   const ok = reasons.filter((r) => r.ok && r.imagesPerSecond !== undefined);
-  if (ok.length === 0)
+  if (ok.length === 0) {
+    if (modelFailed.length > 0) throw modelFailure(modelFailed);
     throw new Error(`no backend can run: ${reasons.map((r) => `${r.backend}: ${r.reason}`).join('; ')}`);
+  }
   const best = ok.reduce((a, b) => (b.imagesPerSecond! > a.imagesPerSecond! ? b : a));
   for (const r of ok) if (r !== best) r.reason += ` (slower than ${best.backend})`;
   best.reason += ' (fastest)';
   await loadBackend(best.backend);
-  const choice: BackendChoice = { backend: best.backend, reasons, device: deviceOf(best.backend) };
-  if (useCache) {
-    const cache = await readCache(cacheFile);
-    cache[key] = { ...choice, measuredAt: new Date().toISOString() };
-    await mkdir(path.dirname(cacheFile), { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
-    await writeFile(tmp, JSON.stringify(cache, null, 2));
-    await rename(tmp, cacheFile);
-  }
+  // The native backend's kernels were chosen when it was timed; switching back to it keeps them.
+  const kernels = kernelsOf.get(best.backend) ?? [];
+  const choice: BackendChoice = {
+    backend: best.backend,
+    reasons: withKernels(reasons, best.backend, kernels),
+    device: deviceOf(best.backend),
+  };
+  if (useCache) await writeCacheEntry(CHOICE_FILE, key, { ...choice, measuredAt: new Date().toISOString() });
   return choice;
 }

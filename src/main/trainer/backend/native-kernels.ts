@@ -1,12 +1,13 @@
-// Replacements for tfjs-node kernels that are much slower than the same arithmetic spelled as plain ops.
-// TensorFlow's CPU FusedBatchNorm (inference form, which tfjs-node calls for every tf.batchNorm, so for every
-// BatchNormalization layer in training and in eval) ran at under 1 GB/s on these machines: 188 ms on an
-// [8,160,160,96] tensor, against 3-4 ms for one elementwise op on the same tensor, and MobileNetV2 has 52 of
-// them. Three broadcast elementwise ops compute the same thing in 13.6 ms. Gradients are unaffected: tfjs
-// defines FusedBatchNorm's gradient from its inputs in JavaScript, not from the kernel.
-// Likewise tfjs-node's Step (the ReLU gradient's mask, once per ReLU per training step) builds two full-size
-// constant tensors and selects between them: 336 ms on the same tensor, against 16.5 ms for compare, cast and
-// a NaN-preserving select. (Figures: `npx tsx test/bench/train.bench.ts`, which times both versions.)
+// Replacements for tfjs-node kernels that can be much slower than the same arithmetic spelled as plain ops, and
+// the switch between the two. TensorFlow's CPU FusedBatchNorm (inference form, which tfjs-node calls for every
+// tf.batchNorm, so for every BatchNormalization layer in training and in eval) was measured at 188 ms on an
+// [8,160,160,96] tensor on one machine against 13.6 ms for three broadcast elementwise ops; on another it took
+// 4.8 ms against the ops' 17.9 ms. tfjs-node's Step (the ReLU gradient's mask, once per ReLU per training step)
+// builds two full-size constant tensors and selects between them: 98-336 ms on that tensor, against 15.6 ms for
+// compare, cast and a NaN-preserving select. Since which is faster depends on the machine (and the tensor),
+// neither is installed by a constant: kernel-choice.ts times both at backend selection and installs the faster
+// one per kernel. Gradients are unaffected: tfjs defines FusedBatchNorm's gradient from its inputs in
+// JavaScript, not from the kernel. (Figures: `npm run bench -- train`, which times both versions.)
 import * as tf from '@tensorflow/tfjs';
 
 /** The backend name tfjs-node and tfjs-node-gpu register under. */
@@ -35,29 +36,49 @@ const stepAsOps: tf.KernelFunc = (args) => {
   });
 };
 
-/** The kernels this module replaces on the native backend, and their replacements. */
+/** The kernels this module can replace on the native backend, and their replacements. */
 export const NATIVE_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   { kernelName: tf.FusedBatchNorm, backendName: NATIVE, kernelFunc: batchNormAsOps },
   { kernelName: tf.Step, backendName: NATIVE, kernelFunc: stepAsOps },
 ];
 
-/** tfjs-node's own kernels, kept once replaced so the benchmark can time them against ours. */
+/** Which implementation of a replaceable kernel the native backend runs. */
+export type KernelImpl = 'native' | 'replacement';
+
+/** tfjs-node's own kernels, captured when the native backend first loads. */
 const originals = new Map<string, tf.KernelConfig>();
 
-/** tfjs-node's own kernel for `name` after installNativeKernelFixes replaced it (undefined before). */
+/** tfjs-node's own kernel for `name` (undefined before the native backend has loaded). */
 export function originalNativeKernel(name: string): tf.KernelConfig | undefined {
   return originals.get(name);
 }
 
-/** Swaps in the faster kernels on the native backend; call once after tfjs-node(-gpu) has registered it. */
-export function installNativeKernelFixes(): void {
+/** Remembers tfjs-node's own kernels; call once after tfjs-node(-gpu) has registered the native backend. */
+export function captureNativeKernels(): void {
   for (const k of NATIVE_KERNEL_REPLACEMENTS) {
+    if (originals.has(k.kernelName)) continue;
     const current = tf.getKernel(k.kernelName, NATIVE);
-    if (current?.kernelFunc === k.kernelFunc) continue;
-    if (current) {
-      originals.set(k.kernelName, current);
-      tf.unregisterKernel(k.kernelName, NATIVE);
-    }
-    tf.registerKernel(k);
+    if (current && current.kernelFunc !== k.kernelFunc) originals.set(k.kernelName, current);
   }
+}
+
+/** Registers `impl` for `kernelName` on the native backend (a kernel without a tfjs-node original stays ours). */
+export function useNativeKernel(kernelName: string, impl: KernelImpl): void {
+  const replacement = NATIVE_KERNEL_REPLACEMENTS.find((k) => k.kernelName === kernelName);
+  if (!replacement) throw new Error(`no replacement for kernel ${kernelName}`);
+  const original = originals.get(kernelName);
+  const wanted = impl === 'replacement' || !original ? replacement : original;
+  const current = tf.getKernel(kernelName, NATIVE);
+  if (current?.kernelFunc === wanted.kernelFunc) return;
+  if (current) tf.unregisterKernel(kernelName, NATIVE);
+  tf.registerKernel(wanted);
+}
+
+/** The implementation the native backend runs now for each replaceable kernel. */
+export function activeNativeKernels(): Record<string, KernelImpl> {
+  const out: Record<string, KernelImpl> = {};
+  for (const k of NATIVE_KERNEL_REPLACEMENTS)
+    out[k.kernelName] =
+      tf.getKernel(k.kernelName, NATIVE)?.kernelFunc === k.kernelFunc ? 'replacement' : 'native';
+  return out;
 }

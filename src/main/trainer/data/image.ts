@@ -1,7 +1,7 @@
 // Decoding (sharp, EXIF-rotated), letterboxing and augmentation of one image, with the matching box
 // transforms. Geometry runs in sharp (libvips threads, off the main thread); flip and colour jitter are
 // applied while converting to float, which is one pass over the pixels anyway.
-import sharp from 'sharp';
+import sharp, { type OutputInfo } from 'sharp';
 import type { InputBox } from '../model/targets';
 import type { SeededRng } from './prng';
 
@@ -36,14 +36,25 @@ export interface ColourJitter {
 /** Grey used for padding (YOLO's 114). */
 export const PAD_VALUE = 114;
 
-/** Decodes a file to RGB, applying its EXIF orientation. */
+/**
+ * Decodes a file to 8-bit sRGB in the frame people see (EXIF orientation applied, as the probe's sizes and so the
+ * stored boxes are): grey, palette, 16-bit and CMYK files are converted; transparency is composited over the
+ * letterbox grey, so a transparent area looks like padding, not like whatever colour hides under alpha 0.
+ * A file that cannot be decoded is named in the error.
+ */
 export async function decodeRgb(file: string): Promise<RawImage> {
-  const { data, info } = await sharp(file)
-    .rotate()
-    .removeAlpha()
-    .toColourspace('srgb')
-    .raw()
-    .toBuffer({ resolveWithObject: true });
+  let decoded: { data: Buffer; info: OutputInfo };
+  try {
+    decoded = await sharp(file)
+      .rotate()
+      .flatten({ background: { r: PAD_VALUE, g: PAD_VALUE, b: PAD_VALUE } })
+      .toColourspace('srgb')
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+  } catch (e) {
+    throw new Error(`cannot decode image ${file}: ${e instanceof Error ? e.message.trim() : String(e)}`);
+  }
+  const { data, info } = decoded;
   if (info.channels !== 3)
     throw new Error(`${file}: expected 3 channels after decoding, got ${info.channels}`);
   return {

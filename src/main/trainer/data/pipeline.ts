@@ -14,7 +14,7 @@ import {
   type RawImage,
 } from './image';
 import { mirrorBoxes, mosaicBoxes, mosaicLayout, renderMosaic } from './mosaic';
-import { SeededRng, hashInts } from './prng';
+import { SeededRng, hashIntsFnv } from './prng';
 import { cachedSide, decodeAtScale } from './scale-cache';
 
 /** One batch ready for tensors: pixels [B,S,S,3] in 0..1 and the flat targets. */
@@ -126,7 +126,7 @@ export class BatchSource {
           const placement = letterboxPlacement(raw.width, raw.height, S);
           return { raw, img, placement, colour: null, canvas: await this.evalCanvas(img, raw, placement) };
         }
-        const rng = new SeededRng(hashInts(augment.seed, augment.epoch, img.id, 0xa06));
+        const rng = new SeededRng(hashIntsFnv(augment.seed, augment.epoch, img.id, 0xa06));
         const { placement, colour } = augmentPlacement(raw.width, raw.height, S, rng);
         const m = augment.mosaic;
         if (m && m.pool.length > 1 && rng.next() < m.probability) {
@@ -177,7 +177,7 @@ function writeLocationWeights(
 
 /** The training order of an epoch: a seeded shuffle of the train images. */
 export function epochOrder(images: readonly ManifestImage[], seed: number, epoch: number): ManifestImage[] {
-  return new SeededRng(hashInts(seed, epoch, 0x5eed)).shuffle(images);
+  return new SeededRng(hashIntsFnv(seed, epoch, 0x5eed)).shuffle(images);
 }
 
 /** Splits into batches; a last batch of one image is dropped (batch-norm statistics of one image are noise). */

@@ -1,8 +1,13 @@
 // Seeded randomness for the trainer: every random choice (shuffle, augmentation, dropout masks) is derived
 // from (seed, epoch, index) so a resumed run draws exactly what an uninterrupted one would have drawn.
+import { Mulberry32 } from '../../../shared/random';
 
-/** A 32-bit integer hash of several integers, so derived streams are independent of prefetch order. */
-export function hashInts(...values: number[]): number {
+/**
+ * The trainer's 32-bit hash of several integers (FNV-1a over 16-bit halves, with an xorshift), so derived
+ * streams are independent of prefetch order. Not the sample generator's hashIntsMurmur: a different algorithm,
+ * and changing either would change every data order and checkpoint (or every generated sample).
+ */
+export function hashIntsFnv(...values: number[]): number {
   let h = 0x811c9dc5;
   for (const v of values) {
     h = Math.imul(h ^ (v & 0xffff), 0x01000193);
@@ -12,20 +17,8 @@ export function hashInts(...values: number[]): number {
   return h >>> 0;
 }
 
-/** mulberry32 with explicit state, so it can be saved in a checkpoint and restored. */
-export class SeededRng {
-  state: number;
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
+/** The shared mulberry32 (explicit state, saved in checkpoints) with the draws the trainer needs. */
+export class SeededRng extends Mulberry32 {
   /** Uniform in [lo, hi). */
   uniform(lo: number, hi: number): number {
     return lo + (hi - lo) * this.next();

@@ -19,7 +19,14 @@ export function cachedSide(imgSize: number): number {
  * `maxSide` (aspect ratio kept; images already that small are returned as decoded).
  */
 export async function decodeAtScale(file: string, maxSide: number): Promise<RawImage> {
-  const raw = await decodeRgb(file);
+  return shrinkToSide(await decodeRgb(file), maxSide);
+}
+
+/**
+ * A decoded image shrunk so its longest side is at most `maxSide` (itself when already that small): the one
+ * resize both training's cache and `ridge predict` apply, so predictions see the pixels evaluation saw.
+ */
+export async function shrinkToSide(raw: RawImage, maxSide: number): Promise<RawImage> {
   const longest = Math.max(raw.width, raw.height);
   if (longest <= maxSide) return raw;
   const s = maxSide / longest;

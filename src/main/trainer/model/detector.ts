@@ -9,7 +9,7 @@
 // (8 and 16) and per-class NMS the decoding stays simple.. The class map is still a "heatmap", so decoding
 // is the same top-k + NMS either way.
 import * as tf from '@tensorflow/tfjs';
-import { SeededRng, hashInts } from '../data/prng';
+import { SeededRng, hashIntsFnv } from '../data/prng';
 import { mobileNetV2Trunk, type BackboneName } from './pretrained';
 
 /** The strides of the two prediction levels (stride 8 for small objects, 16 for large ones). */
@@ -260,7 +260,7 @@ export function initWeights(model: tf.LayersModel, cfg: DetectorConfig): void {
     const pred = layer.name.endsWith('_pred');
     const classes = layer.name === 'cls_pred';
     const std = pred ? 0.01 : Math.sqrt(2 / (kh! * kw! * cin!));
-    const rng = new SeededRng(hashInts(cfg.seed, li, 0x1a17));
+    const rng = new SeededRng(hashIntsFnv(cfg.seed, li, 0x1a17));
     const values = new Float32Array(k!.size);
     for (let i = 0; i < values.length; i++) {
       let z: number;

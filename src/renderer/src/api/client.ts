@@ -1,9 +1,9 @@
 import type { EventMap, StudioApi } from '../../../shared/api/contract';
 import type { CallResult } from '../../../shared/api/methods';
-import { ApiError, typedApi } from './typed';
-import { WsTransport } from './ws-transport';
-
-export { ApiError, typedApi };
+import { ApiError } from '../../../shared/api/errors';
+import { typedApi } from './typed';
+import { SESSION_PARAM } from '../../../shared/api/wire';
+import { type SocketLike, WsTransport } from './ws-transport';
 
 /** Pushed-event subscription; returns the unsubscribe function. */
 export type OnEvent = <E extends keyof EventMap>(event: E, cb: (payload: EventMap[E]) => void) => () => void;
@@ -50,17 +50,24 @@ export function pageToken(): string | null {
 }
 
 function webConnection(token: string): Connection {
-  const q = `token=${encodeURIComponent(token)}`;
-  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?${q}`;
-  const transport = new WsTransport(wsUrl);
+  const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/ws?token=${encodeURIComponent(token)}`;
+  const transport = new WsTransport(wsUrl, {
+    connect: (u) => new WebSocket(u) as unknown as SocketLike,
+    store: sessionStorage,
+  });
+  // HTTP requests name this tab's session, so bytes come from the project this tab has open.
+  const qs = () => {
+    const s = transport.sessionId;
+    return `token=${encodeURIComponent(token)}${s ? `&${SESSION_PARAM}=${encodeURIComponent(s)}` : ''}`;
+  };
   return {
     kind: 'web',
     api: typedApi((m, a) => transport.call(m, a)),
     on: (event, cb) => transport.on(event, cb as (p: unknown) => void),
-    imageUrl: (id) => `/api/images/${id}/file?${q}`,
-    thumbUrl: (id, size = 128) => `/api/images/${id}/thumb?size=${size}&${q}`,
-    exportUrl: (format) => `/api/export?format=${encodeURIComponent(format)}&${q}`,
-    modelUrl: (runId) => `/api/runs/${encodeURIComponent(runId)}/model?${q}`,
+    imageUrl: (id) => `/api/images/${id}/file?${qs()}`,
+    thumbUrl: (id, size = 128) => `/api/images/${id}/thumb?size=${size}&${qs()}`,
+    exportUrl: (format) => `/api/export?format=${encodeURIComponent(format)}&${qs()}`,
+    modelUrl: (runId) => `/api/runs/${encodeURIComponent(runId)}/model?${qs()}`,
     upload: async (files, onProgress) => {
       const batch = Math.random().toString(36).slice(2, 12);
       let dir = '';
@@ -68,7 +75,7 @@ function webConnection(token: string): Connection {
       const queue = [...files];
       const worker = async () => {
         for (let f = queue.shift(); f; f = queue.shift()) {
-          const url = `/api/upload?batch=${batch}&path=${encodeURIComponent(f.path)}&${q}`;
+          const url = `/api/upload?batch=${batch}&path=${encodeURIComponent(f.path)}&${qs()}`;
           const r = await fetch(url, { method: 'POST', body: f.blob });
           const body = (await r.json()) as { dir?: string; message?: string };
           if (!r.ok) throw new ApiError('user', `upload of ${f.path} failed: ${body.message ?? r.status}`);
@@ -77,7 +84,8 @@ function webConnection(token: string): Connection {
         }
       };
       await Promise.all([worker(), worker(), worker()]);
-      const discard = async () => void (await fetch(`/api/upload?batch=${batch}&${q}`, { method: 'DELETE' }));
+      const discard = async () =>
+        void (await fetch(`/api/upload?batch=${batch}&${qs()}`, { method: 'DELETE' }));
       return { dir, discard };
     },
   };

@@ -1,6 +1,13 @@
 import type { Split } from '../../../../shared/domain/types';
 import { SPLITS } from '../../../../shared/domain/types';
-import { checkDuplicate, ImageLocator, type ImagesOption, mergeParsed, readTextOrReport } from './common';
+import {
+  checkDuplicate,
+  dropNonFiniteBox,
+  ImageLocator,
+  type ImagesOption,
+  mergeParsed,
+  readTextOrReport,
+} from './common';
 import { isFiniteNumber, isRecord, jsonType, parseJson } from './json';
 import { baseOf, dirOf, isAbsolutePath, joinRel, splitFromFileName, splitFromPath, stemOf } from './paths';
 import { startParse } from './start';
@@ -173,13 +180,16 @@ export function parseCoco(
       if (label === undefined)
         return problems.error(file, `unknown category_id ${String(a.category_id)}`, at('.category_id'));
       const bb: unknown = a.bbox;
-      // A number that overflows (1e999) is a box-level problem: passed on, and dropped with a warning on import.
+      // A number that overflows (1e999), or Python's NaN, is a box-level problem: the box is dropped with a warning.
       if (!Array.isArray(bb) || bb.length !== 4 || !bb.every((v) => typeof v === 'number'))
         return problems.error(file, 'bbox must be [x, y, width, height] of numbers', at('.bbox'));
       const [x, y, w, h] = bb as [number, number, number, number];
       if (a.iscrowd === 1 || a.iscrowd === true)
         return problems.warn(file, 'crowd region (iscrowd) skipped', at('.iscrowd'));
       if (!img) return; // its image is already reported
+      const bad = bb.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0)
+        return dropNonFiniteBox(problems, file, `bbox[${bad}]`, String(bb[bad]), at(`.bbox[${bad}]`));
       const box: DatasetBox = { label, x, y, w, h, origin: `${file}#${field}` };
       const attrs = isRecord(a.attributes) ? a.attributes : {};
       if (typeof attrs.difficult === 'boolean') box.difficult = attrs.difficult;

@@ -46,6 +46,33 @@ export function parseNumber(s: string | undefined): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NON_FINITE_TEXT = /^[+-]?(nan|inf|infinity)$/i;
+
+/**
+ * A box coordinate as text states it: a number, NaN or an infinity for what is numeric but not finite ('nan',
+ * 'inf', '1e999', which overflows), or null for text that is no number at all ('12px'). A non-finite coordinate
+ * drops its box with a warning (dropNonFiniteBox); text that is no number is an error.
+ */
+export function parseCoordinate(s: string | undefined): number | null {
+  if (s === undefined) return null;
+  const t = s.trim();
+  if (NUMBER_TEXT.test(t)) return Number(t);
+  if (NON_FINITE_TEXT.test(t)) return /nan/i.test(t) ? NaN : t.startsWith('-') ? -Infinity : Infinity;
+  return null;
+}
+
+/** The one warning every format gives when it drops a box for a non-finite coordinate. */
+export function dropNonFiniteBox(
+  problems: Problems,
+  file: string,
+  field: string,
+  stated: string,
+  at: ProblemAt,
+): void {
+  problems.warn(file, `dropped box: ${field} "${stated}" is not finite`, at);
+}
+
 /** Classes for formats that carry no class list: a stated order first (classes.txt), then the rest sorted. */
 export function orderClasses(stated: readonly string[], used: Iterable<string>): string[] {
   const out = [...stated];

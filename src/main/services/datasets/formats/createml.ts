@@ -1,5 +1,12 @@
 import { SPLITS } from '../../../../shared/domain/types';
-import { checkDuplicate, type FolderOptions, ImageLocator, orderClasses, readTextOrReport } from './common';
+import {
+  checkDuplicate,
+  dropNonFiniteBox,
+  type FolderOptions,
+  ImageLocator,
+  orderClasses,
+  readTextOrReport,
+} from './common';
 import { isFiniteNumber, isRecord, jsonType, parseJson } from './json';
 import { dirOf, isAbsolutePath, joinRel, splitFromFileName, splitFromPath, splitFromWord } from './paths';
 import { readStatedClasses, startFolderParse } from './start';
@@ -99,9 +106,15 @@ export function parseCreateml(source: DatasetSource, options: CreatemlOptions = 
           });
         const c = a.coordinates;
         const keys = ['x', 'y', 'width', 'height'] as const;
-        if (!isRecord(c) || !keys.every((k) => isFiniteNumber(c[k])))
+        if (!isRecord(c) || !keys.every((k) => typeof c[k] === 'number'))
           return problems.error(file, 'coordinates must be {x, y, width, height} numbers', {
             field: `${f}.coordinates`,
+            image: found,
+          });
+        const bad = keys.find((k) => !isFiniteNumber(c[k]));
+        if (bad !== undefined)
+          return dropNonFiniteBox(problems, file, bad, String(c[bad]), {
+            field: `${f}.coordinates.${bad}`,
             image: found,
           });
         const [cx, cy, w, h] = keys.map((k) => c[k] as number) as [number, number, number, number];

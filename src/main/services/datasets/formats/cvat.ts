@@ -1,8 +1,10 @@
 import {
   checkDuplicate,
+  dropNonFiniteBox,
   type FolderOptions,
   ImageLocator,
   orderClasses,
+  parseCoordinate,
   parseNumber,
   readTextOrReport,
 } from './common';
@@ -117,8 +119,9 @@ export function parseCvat(source: DatasetSource, options: CvatOptions = {}): Par
       const v: number[] = [];
       for (const k of ['xtl', 'ytl', 'xbr', 'ybr']) {
         const t = xmlText(box[`@_${k}`]);
-        const n = parseNumber(t);
+        const n = parseCoordinate(t);
         if (n === null) return problems.error(file, `${k} "${t ?? ''}" is not a number`, at(`@${k}`));
+        if (!Number.isFinite(n)) return dropNonFiniteBox(problems, file, k, t ?? '', at(`@${k}`));
         v.push(n);
       }
       const [xtl, ytl, xbr, ybr] = v as [number, number, number, number];

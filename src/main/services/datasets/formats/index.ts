@@ -1,3 +1,4 @@
+import type { ExportFormat, ImportFormat } from '../../../../shared/domain/formats';
 import type { ImagesOption } from './common';
 import { parseCoco, parseCocoFolder, writeCoco } from './coco';
 import { parseCreateml, writeCreateml } from './createml';
@@ -6,14 +7,7 @@ import { parseImagesFolder } from './images-folder';
 import { parseLabelme } from './labelme';
 import { isImageFile, joinRel, normalizeRel, splitFromWord } from './paths';
 import { walkFiles } from './source';
-import type {
-  DatasetSource,
-  ExportDataset,
-  ExportFormat,
-  ExportPlan,
-  ImportFormat,
-  ParsedDataset,
-} from './types';
+import type { DatasetSource, ExportDataset, ExportPlan, ParsedDataset } from './types';
 import { parseVoc, writeVoc } from './voc';
 import { parseYolo, writeYolo } from './yolo';
 

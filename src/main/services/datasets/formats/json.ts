@@ -95,11 +95,66 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-/** Parse JSON text; on a syntax error report it (with line and column) and return undefined. */
+const NON_FINITE_MARK = '\u0000non-finite:';
+const NON_FINITE_WORDS: [string, number][] = [
+  ['-Infinity', -Infinity],
+  ['Infinity', Infinity],
+  ['NaN', NaN],
+];
+
+/**
+ * The text with each bare NaN, Infinity or -Infinity (as Python's json module writes them) in a value position
+ * turned into a marked string, or null when there is none. Strings are skipped, so "NaN" as a label stays a label.
+ */
+export function markNonFiniteLiterals(text: string): string | null {
+  let out = '';
+  let from = 0;
+  let prev = '';
+  let found = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      prev = '"';
+      continue;
+    }
+    if (' \t\r\n'.includes(c)) continue;
+    const word = '[:,'.includes(prev) ? NON_FINITE_WORDS.find(([w]) => text.startsWith(w, i)) : undefined;
+    if (word && !/[A-Za-z0-9_]/.test(text[i + word[0].length] ?? '')) {
+      out += `${text.slice(from, i)}"\\u0000non-finite:${word[0]}"`; // JSON's escape for NON_FINITE_MARK
+      i += word[0].length - 1;
+      from = i + 1;
+      prev = '"';
+      found = true;
+      continue;
+    }
+    prev = c;
+  }
+  return found ? out + text.slice(from) : null;
+}
+
+function reviveNonFinite(_key: string, value: unknown): unknown {
+  if (typeof value !== 'string' || !value.startsWith(NON_FINITE_MARK)) return value;
+  const word = value.slice(NON_FINITE_MARK.length);
+  return NON_FINITE_WORDS.find(([w]) => w === word)?.[1] ?? value;
+}
+
+/**
+ * Parse JSON text; on a syntax error report it (with line and column) and return undefined. Python's bare NaN and
+ * Infinity are read as those numbers (so a box holding one is dropped with a warning, as in every other format).
+ */
 export function parseJson(text: string, file: string, problems: Problems): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch (e) {
+    const marked = markNonFiniteLiterals(text);
+    if (marked !== null) {
+      try {
+        return JSON.parse(marked, reviveNonFinite) as unknown;
+      } catch {
+        // not only that: report the original error below
+      }
+    }
     const off = jsonErrorOffset(text);
     const where = off >= 0 ? lineColAt(text, off) : undefined;
     const why = e instanceof Error ? e.message.split('\n')[0] : String(e);

@@ -1,4 +1,11 @@
-import { checkDuplicate, type FolderOptions, ImageLocator, orderClasses, readTextOrReport } from './common';
+import {
+  checkDuplicate,
+  dropNonFiniteBox,
+  type FolderOptions,
+  ImageLocator,
+  orderClasses,
+  readTextOrReport,
+} from './common';
 import { isFiniteNumber, isRecord, jsonType, parseJson } from './json';
 import { dirOf, isAbsolutePath, joinRel, splitFromPath } from './paths';
 import { walkFiles } from './source';
@@ -90,12 +97,20 @@ export function parseLabelme(source: DatasetSource, options: FolderOptions = {})
       const ok =
         Array.isArray(pts) &&
         pts.length === 2 &&
-        pts.every((p: unknown) => Array.isArray(p) && p.length === 2 && p.every(isFiniteNumber));
+        pts.every(
+          (p: unknown) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number'),
+        );
       if (!ok)
         return problems.error(file, 'a rectangle needs two [x, y] points', {
           field: `${field}.points`,
           image: found,
         });
+      const flat = (pts as number[][]).flat();
+      const bad = flat.findIndex((v) => !isFiniteNumber(v));
+      if (bad >= 0) {
+        const at = `${field}.points[${bad >> 1}][${bad & 1}]`;
+        return dropNonFiniteBox(problems, file, at, String(flat[bad]), { field: at, image: found });
+      }
       const [[x1, y1], [x2, y2]] = pts as [[number, number], [number, number]];
       const box = {
         label: s.label,

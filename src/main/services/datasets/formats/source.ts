@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { normalizeRel } from './paths';
-import type { DatasetSource } from './types';
+import type { DatasetSource, Problem } from './types';
 
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -45,9 +45,47 @@ export function memorySource(files: Record<string, string>, root = 'memory'): Da
   };
 }
 
-/** A dataset folder on disk; relative paths that would leave `rootDir` are treated as missing. */
-export function fsSource(rootDir: string): DatasetSource {
+/** The real (symlink-free) form of a path; the path itself when it does not exist. */
+export function realOrSelf(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Whether a real path lies inside (or is) a real root folder. */
+export function isInside(real: string, realRoot: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+}
+
+/** The words for a symlink leading out of a dataset, shared by the walk, file reads and the importer. */
+export function leadsOutMessage(real: string): string {
+  return `a symbolic link that leads out of the dataset folder (to ${real}); refused`;
+}
+
+/** Options for a dataset folder on disk. */
+export interface FsSourceOptions {
+  /** Told of each folder link it will not follow: out of the folder (an error, per image), or a loop (a warning). */
+  onProblem?: (p: Problem) => void;
+}
+
+/**
+ * A dataset folder on disk; relative paths that would leave `rootDir` are treated as missing. Symbolic links are
+ * followed while they stay inside the folder: listing a folder reached through a link that leads out is refused
+ * (an error naming it), a folder link back to one of its own ancestors (`ln -s . loop`) is not followed (a
+ * warning), and reading a file whose real place is outside throws. Image files are checked by the importer.
+ */
+export function fsSource(rootDir: string, options: FsSourceOptions = {}): DatasetSource {
   const root = path.resolve(rootDir);
+  const realRoot = realOrSelf(root);
+  const told = new Set<string>();
+  const tell = (p: Problem) => {
+    const key = `${p.file}\0${p.message}`;
+    if (told.has(key)) return;
+    told.add(key);
+    options.onProblem?.(p);
+  };
   const abs = (rel: string): string | null => {
     const r = normalizeRel(rel);
     return r === null ? null : path.join(root, ...r.split('/').filter(Boolean));
@@ -55,6 +93,12 @@ export function fsSource(rootDir: string): DatasetSource {
   const entries = (dir: string, wantDirs: boolean): string[] => {
     const d = abs(dir);
     if (d === null) return [];
+    const real = realOrSelf(d);
+    const rel = normalizeRel(dir) ?? dir;
+    if (!isInside(real, realRoot)) {
+      tell({ severity: 'error', file: rel, image: rel, message: leadsOutMessage(real) });
+      return [];
+    }
     let names: string[];
     try {
       names = readdirSync(d);
@@ -64,10 +108,25 @@ export function fsSource(rootDir: string): DatasetSource {
     const out: string[] = [];
     for (const name of names) {
       try {
-        const st = statSync(path.join(d, name)); // follows symlinks
-        if (wantDirs ? st.isDirectory() : st.isFile()) out.push(name);
+        const full = path.join(d, name);
+        const st = statSync(full); // follows symlinks
+        if (!(wantDirs ? st.isDirectory() : st.isFile())) continue;
+        if (wantDirs) {
+          const sub = realOrSelf(full);
+          if (isInside(real, sub)) {
+            const back = path.relative(realRoot, sub) || '.';
+            const file = rel === '' ? name : `${rel}/${name}`;
+            tell({
+              severity: 'warning',
+              file,
+              message: `a symbolic link back to ${back} (a loop); not followed`,
+            });
+            continue;
+          }
+        }
+        out.push(name);
       } catch {
-        // a dangling link or a file removed meanwhile: not listed
+        // a dangling link, a loop the system refuses to resolve, or a file removed meanwhile: not listed
       }
     }
     return out.sort();
@@ -88,6 +147,8 @@ export function fsSource(rootDir: string): DatasetSource {
     readText: (rel) => {
       const a = abs(rel);
       if (a === null) throw new Error(`path leaves the dataset folder: ${rel}`);
+      const real = realOrSelf(a);
+      if (!isInside(real, realRoot)) throw new Error(leadsOutMessage(real));
       return stripBom(readFileSync(a, 'utf8'));
     },
   };

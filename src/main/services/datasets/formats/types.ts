@@ -1,10 +1,5 @@
 import type { Box, Split } from '../../../../shared/domain/types';
 
-/** Dataset formats Ridge Studio reads; `images` is a plain folder with no labels. */
-export type ImportFormat = 'coco' | 'yolo' | 'voc' | 'createml' | 'labelme' | 'cvat' | 'images';
-/** Dataset formats Ridge Studio writes. */
-export type ExportFormat = 'coco' | 'yolo' | 'voc' | 'createml';
-
 /** A problem found in input; errors abort an import (or skip the image with --skip-bad), warnings do not. */
 export interface Problem {
   severity: 'error' | 'warning';

@@ -2,9 +2,11 @@ import type { Split } from '../../../../shared/domain/types';
 import { SPLITS } from '../../../../shared/domain/types';
 import {
   checkDuplicate,
+  dropNonFiniteBox,
   type FolderOptions,
   ImageLocator,
   orderClasses,
+  parseCoordinate,
   parseNumber,
   Problems,
   readTextOrReport,
@@ -37,8 +39,8 @@ function readSplits(source: DatasetSource, dir: string, problems: Problems): Map
       const id = raw.trim().split(/\s+/)[0];
       if (!id) return;
       const had = out.get(id);
-      if (had && had !== split)
-        problems.warn(file, `${id} is already in ${had}; kept there`, { line: i + 1 });
+      if (had === split) problems.warn(file, `${id} is listed twice; kept the first`, { line: i + 1 });
+      else if (had) problems.warn(file, `${id} is already in ${had}; kept there`, { line: i + 1 });
       else out.set(id, split);
     });
   }
@@ -144,9 +146,10 @@ export function parseVoc(source: DatasetSource, options: FolderOptions = {}): Pa
       const v: number[] = [];
       for (const k of ['xmin', 'ymin', 'xmax', 'ymax']) {
         const t = xmlText(bnd[k]);
-        const n = parseNumber(t);
+        const n = parseCoordinate(t);
         if (t === undefined) return problems.error(file, `<${k}> is missing`, at(`.bndbox.${k}`));
         if (n === null) return problems.error(file, `${k} "${t}" is not a number`, at(`.bndbox.${k}`));
+        if (!Number.isFinite(n)) return dropNonFiniteBox(problems, file, k, t, at(`.bndbox.${k}`));
         v.push(n);
       }
       const [xmin, ymin, xmax, ymax] = v as [number, number, number, number];

@@ -1,5 +1,5 @@
 import type { Problems } from './common';
-import { parseNumber } from './common';
+import { dropNonFiniteBox, parseCoordinate, parseNumber } from './common';
 import { withExt } from './paths';
 import type { DatasetBox } from './types';
 
@@ -34,16 +34,13 @@ export function parseYoloLabelText(
     const nums: number[] = [];
     for (let k = 0; k < 5; k++) {
       const tok = fields[k] as string;
-      const n = parseNumber(tok);
+      const n = k === 0 ? parseNumber(tok) : parseCoordinate(tok);
       if (n === null) {
-        const numeric = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(tok); // numeric, yet 1e999 overflows
-        const nonFinite = /^[+-]?(inf|infinity|nan)$/i.test(tok) || numeric;
-        // A non-finite coordinate is a box-level repair (the box is dropped, with a warning); garbage is an error.
-        if (nonFinite && k > 0)
-          return problems.warn(labelFile, `dropped box: ${FIELD_NAMES[k]} "${tok}" is not finite`, at);
-        const what = nonFinite ? 'is not finite' : 'is not a number';
+        const what = k === 0 && parseCoordinate(tok) !== null ? 'is not finite' : 'is not a number';
         return problems.error(labelFile, `${FIELD_NAMES[k]} "${tok}" ${what}`, at);
       }
+      // A non-finite coordinate is a box-level repair (the box is dropped, with a warning); garbage is an error.
+      if (!Number.isFinite(n)) return dropNonFiniteBox(problems, labelFile, FIELD_NAMES[k]!, tok, at);
       nums.push(n);
     }
     const [cls, cx, cy, w, h] = nums as [number, number, number, number, number];

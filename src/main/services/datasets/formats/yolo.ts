@@ -89,9 +89,11 @@ export function parseYoloUltralytics(
   const usedLabels = new Set<string>();
 
   const seen = new Map<string, Split>();
-  const addImage = (file: string, split: Split, label: string): void => {
+  const addImage = (file: string, split: Split, label: string, where = yamlFile): void => {
     const had = seen.get(file);
     // coco128-style yamls point val at the train folder: keep the first split, say so once per image
+    if (had === split)
+      return problems.warn(where, `image ${file} is listed twice; kept the first`, { image: file });
     if (had)
       return problems.warn(yamlFile, `image ${file} is in ${had} and ${split}; kept in ${had}`, {
         image: file,
@@ -143,7 +145,7 @@ export function parseYoloUltralytics(
           }
           const label = locator.separate ? yoloLabelPath(cands[0] ?? found) : yoloLabelPath(found);
           labelDirs.add(dirOf(label));
-          addImage(found, split, label);
+          addImage(found, split, label, list);
         });
         continue;
       }

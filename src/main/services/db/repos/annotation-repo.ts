@@ -39,9 +39,16 @@ export class AnnotationRepo {
            truncated = @truncated, state = @state, updated_at = @now WHERE id = @id`,
       ),
       remove: db.prepare('DELETE FROM annotation WHERE id = ?'),
-      countAccepted: db.prepare("SELECT count(*) AS n FROM annotation WHERE state = 'accepted'"),
+      countAccepted: db.prepare(
+        "SELECT count(*) AS n FROM annotation a JOIN image i ON i.id = a.image_id WHERE a.state = 'accepted' AND i.removed_at IS NULL",
+      ),
       countByClass: db.prepare(
-        "SELECT class_id, count(*) AS n FROM annotation WHERE state = 'accepted' GROUP BY class_id",
+        "SELECT a.class_id, count(*) AS n FROM annotation a JOIN image i ON i.id = a.image_id WHERE a.state = 'accepted' " +
+          'AND i.removed_at IS NULL GROUP BY a.class_id',
+      ),
+      countPending: db.prepare(
+        "SELECT count(*) AS n FROM annotation a JOIN image i ON i.id = a.image_id WHERE a.state = 'pending' " +
+          'AND i.removed_at IS NULL',
       ),
       countForClass: db.prepare('SELECT count(*) AS n FROM annotation WHERE class_id = ?'),
       moveClass: db.prepare('UPDATE annotation SET class_id = ?, updated_at = ? WHERE class_id = ?'),
@@ -133,6 +140,11 @@ export class AnnotationRepo {
   countByClass(): Map<number, number> {
     const rows = this.q.countByClass.all() as { class_id: number; n: number }[];
     return new Map(rows.map((r) => [r.class_id, r.n]));
+  }
+
+  /** Pending predictions on the project's images (removed ones left out). */
+  countPending(): number {
+    return (this.q.countPending.get() as { n: number }).n;
   }
 
   /** All boxes (any state) of one class: shown before a delete or merge. */

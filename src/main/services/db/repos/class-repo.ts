@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { LabelClass } from '../../../../shared/domain/types';
+import { assertValidName } from '../valid-name';
 import { type ClassRow, toLabelClass } from './rows';
 
 /** A distinct, readable palette; classes cycle through it in creation order. */
@@ -59,6 +60,7 @@ export class ClassRepo {
 
   /** Add a class at the end; colour from the palette and the first free hotkey 1-9 unless given. */
   create(name: string, opts: { color?: string; hotkey?: string | null } = {}): LabelClass {
+    assertValidName('class', name);
     const { m, n } = this.q.maxOrder.get() as { m: number; n: number };
     const color = opts.color ?? CLASS_PALETTE[n % CLASS_PALETTE.length]!;
     const hotkey = opts.hotkey === undefined ? this.freeHotkey() : opts.hotkey;
@@ -75,6 +77,7 @@ export class ClassRepo {
   update(id: number, patch: Partial<Pick<LabelClass, 'name' | 'color' | 'hotkey' | 'order'>>): LabelClass {
     const cur = this.byId(id);
     if (!cur) throw new Error(`no class ${id}`);
+    if (patch.name !== undefined) assertValidName('class', patch.name);
     const next = { ...cur, ...patch };
     this.q.update.run(next.name, next.color, next.hotkey, next.order, id);
     return this.byId(id)!;

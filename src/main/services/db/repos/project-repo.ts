@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { assertValidName } from '../valid-name';
 import { nowIso } from './rows';
 
 /** The single project row. */
@@ -20,6 +21,7 @@ export class ProjectRepo {
 
   /** Create the row once (INSERT OR IGNORE makes two racing `init`s safe). */
   create(uuid: string, name: string): void {
+    assertValidName('project', name);
     this.db
       .prepare('INSERT OR IGNORE INTO project (id, uuid, name, created_at) VALUES (1, ?, ?, ?)')
       .run(uuid, name, nowIso());
@@ -27,6 +29,7 @@ export class ProjectRepo {
 
   /** Rename the project. */
   rename(name: string): void {
+    assertValidName('project', name);
     this.db.prepare('UPDATE project SET name = ? WHERE id = 1').run(name);
   }
 }

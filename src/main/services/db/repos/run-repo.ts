@@ -29,14 +29,23 @@ interface EpochRow {
   run_id: string;
   epoch: number;
   train_data_loss: number;
-  train_reg_loss: number;
+  reg_loss: number;
   val_data_loss: number;
-  val_reg_loss: number;
   map50: number;
   map50_95: number;
   weight_norm: number;
   learning_rate: number;
   seconds: number;
+}
+
+/** Who holds a queued or running run right now, as stored: the owner (JSON, see runs/lease.ts) and its heartbeat. */
+export interface StoredLease {
+  id: string;
+  status: 'queued' | 'running';
+  /** The owner's identity as its JSON text, or null for a queued run no process holds. */
+  owner: string | null;
+  /** Milliseconds since the epoch of the owner's last heartbeat, or null. */
+  heartbeatAt: number | null;
 }
 
 function toRun(r: RunRow): RunRecord {
@@ -62,9 +71,8 @@ function toEpoch(r: EpochRow): EpochMetrics {
     runId: r.run_id,
     epoch: r.epoch,
     trainDataLoss: r.train_data_loss,
-    trainRegLoss: r.train_reg_loss,
+    regLoss: r.reg_loss,
     valDataLoss: r.val_data_loss,
-    valRegLoss: r.val_reg_loss,
     mAP50: r.map50,
     mAP50_95: r.map50_95,
     weightNorm: r.weight_norm,
@@ -73,14 +81,15 @@ function toEpoch(r: EpochRow): EpochMetrics {
   };
 }
 
-/** All SQL on training runs and their per-epoch metrics (written by main from trainer events). */
+/** All SQL on training runs, their owner leases and their per-epoch metrics (written by main from trainer events). */
 export class RunRepo {
   private readonly q;
   constructor(private readonly db: Database.Database) {
     this.q = {
       insert: db.prepare(
-        `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at)
-         VALUES (@id, 'queued', @config, @arm, @reg, @lambda, @seed, @manifestHash, @now)`,
+        `INSERT INTO run (id, status, config_json, arm, reg, lambda, seed, manifest_hash, created_at, owner_json,
+           heartbeat_at)
+         VALUES (@id, 'queued', @config, @arm, @reg, @lambda, @seed, @manifestHash, @now, @owner, @heartbeat)`,
       ),
       byId: db.prepare('SELECT * FROM run WHERE id = ?'),
       list: db.prepare('SELECT * FROM run ORDER BY created_at, rowid'),
@@ -90,24 +99,50 @@ export class RunRepo {
       ),
       finish: db.prepare(
         `UPDATE run SET status = @status, ended_at = @now, fail_reason = @failReason,
-           best_epoch = coalesce(@bestEpoch, best_epoch), test_metrics_json = coalesce(@testMetrics, test_metrics_json)
+           best_epoch = coalesce(@bestEpoch, best_epoch), test_metrics_json = coalesce(@testMetrics, test_metrics_json),
+           owner_json = NULL, heartbeat_at = NULL
          WHERE id = @id`,
       ),
+      leases: db.prepare(
+        `SELECT id, status, owner_json AS owner, heartbeat_at AS heartbeatAt FROM run
+         WHERE status IN ('queued', 'running') ORDER BY created_at, rowid`,
+      ),
+      claimQueued: db.prepare(
+        `UPDATE run SET owner_json = @owner, heartbeat_at = @now
+         WHERE id = @id AND status = 'queued' AND (owner_json IS NULL OR owner_json = @owner)`,
+      ),
+      requeue: db.prepare(
+        `UPDATE run SET status = 'queued', owner_json = @owner, heartbeat_at = @now, ended_at = NULL
+         WHERE id = @id AND status IN ('failed', 'cancelled', 'interrupted')`,
+      ),
+      heartbeat: db.prepare(
+        `UPDATE run SET heartbeat_at = @now WHERE owner_json = @owner AND status IN ('queued', 'running')`,
+      ),
+      release: db.prepare(
+        `UPDATE run SET owner_json = NULL, heartbeat_at = NULL
+         WHERE id = @id AND status = 'queued' AND owner_json IS @owner`,
+      ),
+      interrupt: db.prepare(
+        `UPDATE run SET status = 'interrupted', ended_at = @now, fail_reason = @reason, owner_json = NULL,
+           heartbeat_at = NULL
+         WHERE id = @id AND status = 'running' AND owner_json IS @owner`,
+      ),
       epoch: db.prepare(
-        `INSERT OR REPLACE INTO epoch_metric (run_id, epoch, train_data_loss, train_reg_loss, val_data_loss,
-           val_reg_loss, map50, map50_95, weight_norm, learning_rate, seconds)
-         VALUES (@runId, @epoch, @trainDataLoss, @trainRegLoss, @valDataLoss, @valRegLoss, @mAP50, @mAP50_95,
-           @weightNorm, @learningRate, @seconds)`,
+        `INSERT OR REPLACE INTO epoch_metric (run_id, epoch, train_data_loss, reg_loss, val_data_loss, map50,
+           map50_95, weight_norm, learning_rate, seconds)
+         VALUES (@runId, @epoch, @trainDataLoss, @regLoss, @valDataLoss, @mAP50, @mAP50_95, @weightNorm,
+           @learningRate, @seconds)`,
       ),
       epochs: db.prepare('SELECT * FROM epoch_metric WHERE run_id = ? ORDER BY epoch'),
+      epochCount: db.prepare('SELECT count(*) AS n FROM epoch_metric WHERE run_id = ?'),
       remove: db.prepare('DELETE FROM run WHERE id = ?'),
       name: db.prepare('SELECT name FROM run WHERE id = ?'),
       rename: db.prepare('UPDATE run SET name = ? WHERE id = ?'),
     };
   }
 
-  /** Queue a run with its whole config and the hash of its frozen manifest. */
-  insert(id: string, config: RunConfig, manifestHash: string): RunRecord {
+  /** Queue a run with its whole config and the hash of its frozen manifest, held by `owner` when given. */
+  insert(id: string, config: RunConfig, manifestHash: string, owner: string | null = null): RunRecord {
     this.q.insert.run({
       id,
       config: JSON.stringify(config),
@@ -117,6 +152,8 @@ export class RunRepo {
       seed: config.seed,
       manifestHash,
       now: nowIso(),
+      owner,
+      heartbeat: owner === null ? null : Date.now(),
     });
     return this.byId(id)!;
   }
@@ -137,7 +174,7 @@ export class RunRepo {
     this.q.start.run({ id, backend, reasons: JSON.stringify(reasons), device, now: nowIso() });
   }
 
-  /** End a run: done, failed (with reason) or cancelled. */
+  /** End a run: done, failed (with reason) or cancelled; its owner lease ends with it. */
   markEnded(
     id: string,
     status: Extract<RunStatus, 'done' | 'failed' | 'cancelled'>,
@@ -153,6 +190,36 @@ export class RunRepo {
     });
   }
 
+  /** Every queued or running run with who holds it, oldest first. */
+  leases(): StoredLease[] {
+    return this.q.leases.all() as StoredLease[];
+  }
+
+  /** Take a queued run no process holds (or that `owner` holds already); false when another holds it. */
+  claimQueued(id: string, owner: string): boolean {
+    return this.q.claimQueued.run({ id, owner, now: Date.now() }).changes === 1;
+  }
+
+  /** Queue an ended run again (resume), held by `owner`; false when it is not failed, cancelled or interrupted. */
+  requeue(id: string, owner: string): boolean {
+    return this.q.requeue.run({ id, owner, now: Date.now() }).changes === 1;
+  }
+
+  /** Renew the heartbeat of every queued or running run `owner` holds; returns how many it still holds. */
+  heartbeat(owner: string): number {
+    return this.q.heartbeat.run({ owner, now: Date.now() }).changes;
+  }
+
+  /** A queued run's owner is gone: the run waits for any process to take it (only if `owner` still holds it). */
+  release(id: string, owner: string | null): boolean {
+    return this.q.release.run({ id, owner }).changes === 1;
+  }
+
+  /** A running run's owner is gone: interrupted, resumable (only if `owner` still holds it). */
+  markInterrupted(id: string, owner: string | null, reason: string): boolean {
+    return this.q.interrupt.run({ id, owner, reason, now: nowIso() }).changes === 1;
+  }
+
   /** Store one epoch's metrics (idempotent per run and epoch, so a resumed run can rewrite an epoch). */
   addEpoch(m: EpochMetrics): void {
     this.q.epoch.run(m);
@@ -161,6 +228,11 @@ export class RunRepo {
   /** A run's epochs in order. */
   epochs(runId: string): EpochMetrics[] {
     return (this.q.epochs.all(runId) as EpochRow[]).map(toEpoch);
+  }
+
+  /** How many epochs a run has stored (cheap: watching another process's run). */
+  epochCount(runId: string): number {
+    return (this.q.epochCount.get(runId) as { n: number }).n;
   }
 
   /** The display name a person gave a run, or null. */

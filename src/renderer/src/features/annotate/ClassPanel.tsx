@@ -1,10 +1,14 @@
 import { useState } from 'react';
 import type { LabelClass } from '../../../../shared/domain/types';
 import { ConfirmDialog } from '../../ui/ConfirmDialog';
-import { deleteClass, mergeClasses, updateClasses } from './core/class-commands';
+import { renumberPlan } from './core/class-keys';
+import { deleteClass, mergeClasses, renumberClasses, updateClasses } from './core/class-commands';
 import type { Editor } from './core/editor';
 
-/** Classes: pick (1-9), create, rename, recolor, reorder, merge and delete (with a count and a confirm). */
+/**
+ * Classes: pick (by their key 1-9), create, rename, recolor, reorder, merge and delete (with a count and a
+ * confirm). A class keeps its key when others change; "Renumber" gives keys in list order again.
+ */
 export function ClassPanel(props: {
   editor: Editor;
   activeId: number | null;
@@ -38,14 +42,16 @@ export function ClassPanel(props: {
   return (
     <div className="section" data-testid="classes">
       <h3>Classes</h3>
-      {classes.map((c, i) => (
+      {classes.map((c) => (
         <div
           key={c.id}
           className={`cls ${c.id === props.activeId ? 'on' : ''}`}
           onClick={() => props.onPick(c.id)}
           data-testid="class-row"
         >
-          <span className="key">{i < 9 ? i + 1 : ''}</span>
+          <span className="key" title={c.hotkey ? `press ${c.hotkey}` : 'no key'}>
+            {c.hotkey ?? ''}
+          </span>
           <input
             type="color"
             value={c.color}
@@ -106,6 +112,16 @@ export function ClassPanel(props: {
           </span>
         </div>
       ))}
+      {renumberPlan(classes).length > 0 && (
+        <button
+          className="link"
+          data-testid="renumber-classes"
+          title="Give the keys 1-9 to the classes in list order"
+          onClick={() => void run(renumberClasses(editor))}
+        >
+          Renumber keys 1–9 in list order
+        </button>
+      )}
       <form
         className="row-form"
         onSubmit={(e) => {

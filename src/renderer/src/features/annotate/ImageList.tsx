@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { LabelClass } from '../../../../shared/domain/types';
 import type { Connection } from '../../api/client';
 import type { Editor } from './core/editor';
+import { plural } from '../../ui/plural';
 import type { ImageListStore, ListFilter } from './image-list';
 
 const ROW = 52;
@@ -19,10 +20,26 @@ function Filters({ list, classes }: { list: ImageListStore; classes: LabelClass[
       on: f.kind === 'status' && f.status === s,
     })),
     { label: 'Predictions', filter: { kind: 'pending' }, n: c?.pending, on: f.kind === 'pending' },
+    ...(c?.removed || f.kind === 'removed'
+      ? [
+          {
+            label: 'Removed',
+            filter: { kind: 'removed' } as ListFilter,
+            n: c?.removed,
+            on: f.kind === 'removed',
+          },
+        ]
+      : []),
   ];
   return (
     <div className="section">
       <h3>Images</h3>
+      <SearchBox list={list} />
+      {list.search.trim() && (
+        <p className="hint search-count" data-testid="search-count">
+          {plural(list.total, 'image')} match “{list.search.trim()}”
+        </p>
+      )}
       <div className="filters" data-testid="filters">
         {chips.map((ch) => (
           <button
@@ -55,6 +72,30 @@ function Filters({ list, classes }: { list: ImageListStore; classes: LabelClass[
   );
 }
 
+/** Search by file name: the list narrows as the person types (debounced). */
+function SearchBox({ list }: { list: ImageListStore }) {
+  const [text, setText] = useState(list.search);
+  useEffect(() => {
+    if (text === list.search) return;
+    const t = setTimeout(() => void list.setSearch(text), 150);
+    return () => clearTimeout(t);
+  }, [text, list]);
+  return (
+    <input
+      type="search"
+      className="search"
+      placeholder="Search file names"
+      aria-label="search file names"
+      value={text}
+      onChange={(e) => setText(e.target.value)}
+      onKeyDown={(e) => {
+        e.stopPropagation();
+        if (e.key === 'Escape') setText('');
+      }}
+    />
+  );
+}
+
 /** The virtualized image list: only visible rows exist in the DOM, pages load as the person scrolls. */
 export function ImageList(props: {
   conn: Connection;
@@ -75,8 +116,8 @@ export function ImageList(props: {
   const first = Math.max(0, Math.floor(scroll.top / ROW) - 5);
   const last = Math.min(list.total, Math.ceil((scroll.top + scroll.height) / ROW) + 5);
   useEffect(() => {
-    if (last > list.items.length) void list.ensure(last);
-  }, [last, list, list.items.length]);
+    void list.ensureRange(first, last);
+  }, [first, last, list, list.version]);
   // Keep the current row in view when it changes from the keyboard.
   useEffect(() => {
     const i = currentId === null ? -1 : list.indexOf(currentId);
@@ -86,10 +127,15 @@ export function ImageList(props: {
     else if ((i + 1) * ROW > el.scrollTop + el.clientHeight) el.scrollTop = (i + 1) * ROW - el.clientHeight;
   }, [currentId, list]);
   const rows = [];
-  for (let i = first; i < Math.min(last, list.items.length); i++) {
-    const img = list.items[i]!;
+  for (let i = first; i < last; i++) {
+    const img = list.items[i];
+    if (!img) {
+      rows.push(<div key={`hole-${i}`} className="row hole" style={{ top: i * ROW }} />);
+      continue;
+    }
     const status = editor.doc.status(img.id) ?? img.status;
-    const n = editor.doc.get(img.id).length;
+    const boxes = editor.doc.has(img.id) ? editor.doc.get(img.id) : null;
+    const pending = boxes?.filter((b) => b.state === 'pending').length ?? 0;
     const name = img.path.split('/').pop();
     rows.push(
       <div
@@ -99,15 +145,24 @@ export function ImageList(props: {
         onClick={() => props.onOpen(img.id)}
         data-testid="image-row"
         data-image-id={img.id}
+        data-name={name}
       >
         <img src={props.conn.thumbUrl(img.id, 128)} loading="lazy" alt="" />
         <div className="meta">
-          <div className="name" title={img.path}>
-            {name}
+          <div className="top">
+            <div className="name" title={img.path}>
+              {name}
+            </div>
+            {pending > 0 && (
+              <span className="badge" title={`${plural(pending, 'prediction')} to review`}>
+                {pending} pred
+              </span>
+            )}
           </div>
           <div className="sub">
             <span className={`dot ${status}`} />
-            {status} · {n} box{n === 1 ? '' : 'es'} · {img.split}
+            {img.removed ? 'removed' : status} · {boxes ? plural(boxes.length, 'box', 'boxes') : '… boxes'} ·{' '}
+            {img.split}
           </div>
         </div>
       </div>,

@@ -17,7 +17,12 @@ export type Action =
   | 'help'
   | 'deselect'
   | 'cycle'
-  | { pickClass: number };
+  | 'nextPending'
+  | 'prevPending'
+  | { pickKey: string };
+
+/** The modifier that makes a drag draw even when it starts on a box (no other gesture uses it). */
+export const DRAW_OVER_KEY = { label: 'Ctrl', keys: ['Control', 'Meta'] } as const;
 
 /** The shortcut list the `?` overlay shows (one source for the overlay and the handler). */
 export const SHORTCUTS: [string, string][] = [
@@ -25,11 +30,13 @@ export const SHORTCUTS: [string, string][] = [
   ['A / ←', 'previous image'],
   ['N', 'next unlabeled image'],
   ['drag', 'draw a box'],
-  ['1 – 9', 'class of selected / next box'],
+  [`${DRAW_OVER_KEY.label}+drag`, 'draw a box starting on another box'],
+  ['1 – 9', 'class of selected / next box (keys as listed)'],
   ['Tab', 'select next box'],
   ['Del / Backspace', 'delete selected box'],
-  ['Enter', 'accept prediction'],
-  ['X', 'reject prediction'],
+  ['Enter', 'accept selected prediction, go to the next (none selected: select the best)'],
+  ['X', 'reject selected prediction, go to the next (none selected: select the best)'],
+  ['] / [', 'next / previous prediction (across images)'],
   ['H / T', 'toggle difficult / truncated'],
   ['C', 'copy boxes from previous image'],
   ['R', 'mark image reviewed'],
@@ -52,7 +59,7 @@ export function actionFor(
   if (mod && k === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (mod && k === 'y') return 'redo';
   if (mod || e.altKey) return null;
-  if (/^[1-9]$/.test(k)) return { pickClass: Number(k) - 1 };
+  if (/^[1-9]$/.test(k)) return { pickKey: k };
   const map: Record<string, Action> = {
     d: 'next',
     ArrowRight: 'next',
@@ -72,6 +79,8 @@ export function actionFor(
     '?': 'help',
     Escape: 'deselect',
     Tab: 'cycle',
+    ']': 'nextPending',
+    '[': 'prevPending',
   };
   return map[k] ?? null;
 }

@@ -1,69 +1,14 @@
-import { useCallback, useEffect, useState } from 'react';
-import type { ImportReport, ProjectHealth } from '../../../../shared/api/contract';
-import type { LabelClass } from '../../../../shared/domain/types';
+import { useState } from 'react';
+import type { ImportReport } from '../../../../shared/api/contract';
+import { EXPORT_FORMATS, IMPORT_FORMATS, type ImportFormat } from '../../../../shared/domain/formats';
 import type { Connection } from '../../api/client';
 import { SelectField, TextField } from '../../ui/Field';
-import { Bars } from './Bars';
 
-const IMPORT_FORMATS = ['images', 'coco', 'yolo', 'voc', 'createml', 'labelme', 'cvat'] as const;
-const EXPORT_FORMATS = ['coco', 'yolo', 'voc', 'createml'] as const;
-type ImportFormat = (typeof IMPORT_FORMATS)[number];
-
-/** Dataset page: stats as charts, leakage warnings, import (uploads in a browser) and export (downloads). */
+/** Dataset page: import (uploads in a browser) and export (downloads); the figures are on the Overview page. */
 export function DatasetView({ conn, onImported }: { conn: Connection; onImported(): void }) {
-  const [stats, setStats] = useState<ProjectHealth | null>(null);
-  const [classes, setClasses] = useState<LabelClass[]>([]);
-  const refresh = useCallback(() => {
-    void conn.api['project.stats']({}).then(setStats);
-    void conn.api['classes.list']({}).then(setClasses);
-  }, [conn]);
-  useEffect(refresh, [refresh]);
-  const color = new Map(classes.map((c) => [c.name, c.color]));
-  const leaks = stats?.duplicateGroups.filter((g) => g.crossSplit) ?? [];
   return (
     <div className="dataset" data-testid="dataset">
-      <div className="card">
-        <h2>Boxes per class</h2>
-        {stats && (
-          <Bars
-            testId="chart-classes"
-            data={stats.classes.map((c) => ({ label: c.name, value: c.count, color: color.get(c.name) }))}
-          />
-        )}
-        <p className="hint">
-          {stats?.annotations.toLocaleString()} boxes on {stats?.images.toLocaleString()} images
-        </p>
-      </div>
-      <div className="card">
-        <h2>Images per split</h2>
-        {stats && (
-          <Bars
-            testId="chart-splits"
-            data={(['train', 'val', 'test'] as const).map((s) => ({ label: s, value: stats.splits[s] }))}
-            color="#3ecf8e"
-          />
-        )}
-        {leaks.length > 0 ? (
-          <p className="err" data-testid="leakage">
-            ⚠ {leaks.length} identical image group(s) span more than one split (possible train/val/test
-            leakage): images{' '}
-            {leaks
-              .slice(0, 5)
-              .map((g) => g.imageIds.join('='))
-              .join(', ')}
-            {leaks.length > 5 ? '…' : ''}
-          </p>
-        ) : (
-          <p className="hint">No duplicate images across splits.</p>
-        )}
-      </div>
-      <ImportCard
-        conn={conn}
-        onDone={() => {
-          refresh();
-          onImported();
-        }}
-      />
+      <ImportCard conn={conn} onDone={onImported} />
       <ExportCard conn={conn} />
     </div>
   );

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { RunRowView, RunsTable as RunsTableData } from '../../../../shared/api/runs-contract';
+import { RESUMABLE_STATUSES } from '../../../../shared/domain/runs';
 import { differingKeys, formatDuration, sortRows } from './view-model';
 
 const pct = (v: number | null) => (v === null ? '–' : (100 * v).toFixed(1));
@@ -174,7 +175,6 @@ export function RunsTable(p: RunsTableProps) {
                 </td>
                 <td className={`status ${r.status}`} title={r.failReason ?? ''}>
                   {r.status}
-                  {r.failReason?.startsWith('interrupted:') ? ' (interrupted)' : ''}
                 </td>
                 {settingCols.map((k) => (
                   <td key={k}>{setting(r, k)}</td>
@@ -211,7 +211,7 @@ export function RunsTable(p: RunsTableProps) {
                       Export model
                     </a>
                   )}
-                  {(r.status === 'failed' || r.status === 'cancelled') && (
+                  {RESUMABLE_STATUSES.includes(r.status) && (
                     <button title="continue from the last checkpoint" onClick={() => p.onResume(r.id)}>
                       Resume
                     </button>

@@ -2,6 +2,7 @@
 // "settings that differ" filter, table sorting, and which test images two runs disagree on most.
 import type { EvalBox, RunRowView } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
+import { iou } from '../../../../shared/geometry';
 
 /** Exponential moving average like TensorBoard's smoothing slider: 0 = raw, 0.99 = very smooth; nulls pass. */
 export function smooth(values: readonly (number | null)[], weight: number): (number | null)[] {
@@ -100,15 +101,6 @@ export function sortRows<T extends Record<string, unknown>>(
       return c === 0 ? a.i - b.i : c * dir;
     })
     .map((x) => x.r);
-}
-
-/** IoU of two boxes in pixels. */
-export function iou(a: EvalBox, b: EvalBox): number {
-  const ix = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
 }
 
 /**

@@ -66,12 +66,20 @@ export function LiveProgress({ conn, onEnded }: { conn: Connection; onEnded(): v
     [mine],
   );
   const queueFrac = q && q.batchTotal > 0 ? (q.batchDone + (pr?.fraction ?? 0)) / q.batchTotal : 0;
+  const elsewhere = q?.elsewhere ?? [];
   return (
     <div className="card live" data-testid="live">
       <h2>Queue</h2>
+      {elsewhere.map((e) => (
+        <p className="hint" key={e.runId} data-testid="run-elsewhere">
+          Run {e.runId} is training in another process (pid {e.pid}, a ridge train for example): its epochs
+          show up in Experiments as they finish.
+        </p>
+      ))}
       {!q || (!running && q.queued.length === 0) ? (
         <p className="hint" data-testid="queue-idle">
-          Nothing is training. Queued runs live in the project file: they start again if the server restarts.
+          Nothing is training{elsewhere.length ? ' here' : ''}. Queued runs live in the project file: they
+          start again if the server restarts.
         </p>
       ) : (
         <>

@@ -4,6 +4,7 @@ import {
   BACKBONES,
   type BackboneName,
   BACKEND_REQUESTS,
+  DEFAULT_LAMBDA,
   REG_MODES,
   type BackendRequest,
   type RegMode,
@@ -11,17 +12,19 @@ import {
 import type { Connection } from '../../api/client';
 import '../experiments/experiments.css';
 import { LiveProgress } from './LiveProgress';
+import { formatLambda, parseLambda, REG_HELP } from './reg-help';
 import {
   type BaseSettings,
   type CompareOptions,
   DEFAULT_COMPARE,
-  DEFAULT_LAMBDA,
   DEFAULT_SETTINGS,
-  FIELD_HELP,
   L2_SWEEP,
-  planRuns,
+  optimizersOf,
   type PresetName,
   PRESETS,
+  runCount,
+  settingHelp,
+  trainRequest,
 } from './presets';
 
 /** The Train tab: one click with presets, every setting under Advanced, a pre-flight check, live progress. */
@@ -40,11 +43,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
     setPreset(p);
     setS((cur) => ({ ...cur, ...DEFAULT_SETTINGS, ...PRESETS[p].base, backend: cur.backend }));
   };
-  const plan = planRuns(preset, s, cmp);
+  const request = trainRequest(preset, s, cmp);
+  const runs = runCount(request);
   const start = async () => {
     setMsg(null);
     try {
-      const r = await conn.api['runs.start']({ configs: plan });
+      const r =
+        request.method === 'runs.start'
+          ? await conn.api['runs.start'](request.args)
+          : await conn.api['runs.startCompare'](request.args);
       setMsg(`Queued ${r.runIds.length} run${r.runIds.length > 1 ? 's' : ''}.`);
       refresh();
     } catch (e) {
@@ -53,14 +60,14 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   };
   const set = <K extends keyof BaseSettings>(k: K, v: BaseSettings[K]) => setS((cur) => ({ ...cur, [k]: v }));
   const num = (
-    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'lambda',
+    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'maxDet',
     step = 'any',
   ) => (
-    <Field k={k}>
+    <Field k={k} reg={s.reg}>
       <input
         type="number"
         step={step}
-        aria-label={FIELD_HELP[k].label}
+        aria-label={settingHelp(k, s.reg).label}
         value={s[k]}
         onChange={(e) => set(k, Number(e.target.value))}
       />
@@ -105,8 +112,8 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                     checked={cmp[k]}
                     onChange={(e) => setCmp({ ...cmp, [k]: e.target.checked })}
                   />{' '}
-                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (λ{' '}
-                  {DEFAULT_LAMBDA[k]})
+                  add {k === 'wd' ? 'decoupled weight decay' : k === 'l1' ? 'L1' : 'dropout'} (
+                  {k === 'dropout' ? 'rate' : 'λ'} {formatLambda(k, DEFAULT_LAMBDA[k])})
                 </label>
               ))}
               <label>
@@ -115,8 +122,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                   checked={cmp.sweep}
                   onChange={(e) => setCmp({ ...cmp, sweep: e.target.checked })}
                 />{' '}
-                sweep L2 strength ({L2_SWEEP.map((l) => l.toExponential()).join(', ')})
+                sweep L2 strength ({L2_SWEEP.map((l) => formatLambda('l2', l)).join(', ')})
               </label>
+              <ul className="reg-help-list" data-testid="reg-help">
+                {(['l2', 'wd', 'l1', 'dropout'] as const)
+                  .filter((m) => m === 'l2' || cmp[m])
+                  .map((m) => (
+                    <li key={m}>{REG_HELP[m]}</li>
+                  ))}
+              </ul>
             </div>
           )}
           <details className="advanced">
@@ -126,7 +140,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               {num('imgSize', '16')}
               {num('batchSize', '1')}
               {num('learningRate')}
-              <Field k="backend">
+              <Field k="backend" reg={s.reg}>
                 <select
                   aria-label="Backend"
                   value={s.backend}
@@ -138,7 +152,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                 </select>
               </Field>
               {num('widthMultiplier')}
-              <Field k="backbone">
+              <Field k="backbone" reg={s.reg}>
                 <select
                   aria-label="Backbone"
                   value={s.backbone}
@@ -149,10 +163,11 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                   ))}
                 </select>
               </Field>
+              {num('maxDet', '1')}
               {preset !== 'compare' && (
                 <>
                   {num('seed', '1')}
-                  <Field k="reg">
+                  <Field k="reg" reg={s.reg}>
                     <select
                       aria-label="Regularization"
                       value={s.reg}
@@ -165,8 +180,15 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                         <option key={r}>{r}</option>
                       ))}
                     </select>
+                    <span className="reg-help" data-testid="reg-help">
+                      {REG_HELP[s.reg]}
+                    </span>
                   </Field>
-                  {s.reg !== 'none' && num('lambda')}
+                  {s.reg !== 'none' && (
+                    <Field k="lambda" reg={s.reg}>
+                      <LambdaInput mode={s.reg} value={s.lambda} onChange={(v) => set('lambda', v)} />
+                    </Field>
+                  )}
                 </>
               )}
             </div>
@@ -178,10 +200,10 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
               disabled={!pre || pre.blocked}
               onClick={() => void start()}
             >
-              Train {plan.length > 1 ? `${plan.length} runs` : ''}
+              Train {runs > 1 ? `${runs} runs` : ''}
             </button>
             <span className="hint">
-              {plan.length} run{plan.length > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, Adam
+              {runs} run{runs > 1 ? 's' : ''} × {s.epochs} epochs at {s.imgSize} px, {optimizersOf(request)}
             </span>
           </div>
           {msg && (
@@ -199,15 +221,49 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   );
 }
 
-function Field({ k, children }: { k: keyof BaseSettings; children: React.ReactNode }) {
+function Field({ k, reg, children }: { k: keyof BaseSettings; reg: RegMode; children: React.ReactNode }) {
+  const h = settingHelp(k, reg);
+  // The strength's default is the chosen mode's, in that mode's one number format.
+  const fallback = k === 'lambda' ? formatLambda(reg, DEFAULT_LAMBDA[reg]) : String(DEFAULT_SETTINGS[k]);
   return (
     <label className="field">
       <span>
-        {FIELD_HELP[k].label} <em>[{String(DEFAULT_SETTINGS[k])}]</em>
+        {h.label} <em>[{fallback}]</em>
       </span>
       {children}
-      <small>{FIELD_HELP[k].help}</small>
+      <small>{h.help}</small>
     </label>
+  );
+}
+
+/** The strength field: typed freely, shown in the one format of its mode once it is left (0.0001 -> 1e-4). */
+function LambdaInput(p: { mode: RegMode; value: number; onChange(v: number): void }) {
+  const [text, setText] = useState(formatLambda(p.mode, p.value));
+  const [bad, setBad] = useState(false);
+  useEffect(() => setText(formatLambda(p.mode, p.value)), [p.mode, p.value]);
+  const commit = () => {
+    const v = parseLambda(text);
+    setBad(v === null);
+    if (v === null) return;
+    p.onChange(v);
+    setText(formatLambda(p.mode, v));
+  };
+  return (
+    <>
+      <input
+        type="text"
+        inputMode="decimal"
+        aria-label={settingHelp('lambda', p.mode).label}
+        aria-invalid={bad}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        onBlur={commit}
+        onKeyDown={(e) => e.key === 'Enter' && commit()}
+      />
+      {bad && (
+        <small className="err">A number ≥ 0, e.g. {formatLambda(p.mode, DEFAULT_LAMBDA[p.mode])}.</small>
+      )}
+    </>
   );
 }
 

@@ -1,16 +1,21 @@
-// The training panel's presets and settings, turned into the run configs `runs.start` queues (unit-tested).
+// The training panel's presets and settings, turned into the request that queues them (unit-tested): one run
+// through runs.start, a comparison through runs.startCompare (the services plan arms x seeds, as for the CLI).
 import type { InputOf } from '../../../../shared/api/schemas';
 import {
   type BackboneName,
   type BackendRequest,
   DEFAULT_LAMBDA,
+  DEFAULT_MAX_DET,
   DEFAULT_RUN_CONFIG,
+  optimizerLabel,
   PRETRAINED_RECIPE,
   type RegMode,
 } from '../../../../shared/domain/runs';
 
-/** One run's settings as the panel sends them. */
-export type RunInput = InputOf<'runs.start'>['configs'][number];
+/** What one click sends: one run's settings, or a comparison's arms, seeds and shared settings. */
+export type TrainRequest =
+  | { method: 'runs.start'; args: InputOf<'runs.start'> }
+  | { method: 'runs.startCompare'; args: InputOf<'runs.startCompare'> };
 
 /** The one-click choices. */
 export type PresetName = 'quick' | 'standard' | 'pretrained' | 'compare';
@@ -27,6 +32,7 @@ export interface BaseSettings {
   seed: number;
   reg: RegMode;
   lambda: number;
+  maxDet: number;
 }
 
 /** Each config field, its default and one line on what it does (the Advanced section shows these). */
@@ -37,7 +43,10 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
     help: 'Images are letterboxed to this square; larger finds small objects, costs time.',
   },
   batchSize: { label: 'Batch size', help: 'Images per step; cancel stops within one batch.' },
-  learningRate: { label: 'Learning rate', help: 'Adam step size (cosine decay over the run).' },
+  learningRate: {
+    label: 'Learning rate',
+    help: 'Step size of Adam (AdamW with decoupled weight decay), cosine decay over the run.',
+  },
   backend: { label: 'Backend', help: 'auto measures each backend on this model and picks the fastest.' },
   widthMultiplier: {
     label: 'Width multiplier',
@@ -49,8 +58,19 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
   },
   seed: { label: 'Seed', help: 'Initialisation and shuffling; the same seed and data give the same run.' },
   reg: { label: 'Regularization', help: 'none, L2 penalty, decoupled weight decay (wd), L1, or dropout.' },
-  lambda: { label: 'Strength λ', help: 'Penalty weight for l2/wd/l1, drop probability for dropout.' },
+  lambda: { label: 'Strength λ', help: 'Penalty weight of l2, wd and l1.' },
+  maxDet: {
+    label: 'Detections per image',
+    help: 'Most detections kept per image in evaluation, export and prediction (COCO figures count 100).',
+  },
 };
+
+/** A setting's label and help for the chosen mode: with dropout, `lambda` is the dropout rate (still sent as lambda). */
+export function settingHelp(k: keyof BaseSettings, reg: RegMode): { label: string; help: string } {
+  if (k === 'lambda' && reg === 'dropout')
+    return { label: 'Dropout rate', help: 'Share of units dropped while training (0 to below 1).' };
+  return FIELD_HELP[k];
+}
 
 const { epochs, imgSize, batchSize, learningRate, backend, widthMultiplier, seed, reg, lambda } =
   DEFAULT_RUN_CONFIG;
@@ -67,10 +87,9 @@ export const DEFAULT_SETTINGS: BaseSettings = {
   seed,
   reg,
   lambda,
+  maxDet: DEFAULT_RUN_CONFIG.maxDet ?? DEFAULT_MAX_DET,
 };
 
-/** Default strengths per mode: the CLI's --arms defaults, from the shared domain. */
-export { DEFAULT_LAMBDA };
 /** Strengths of the optional L2 lambda sweep. */
 export const L2_SWEEP = [1e-4, 5e-4, 2e-3];
 
@@ -128,8 +147,8 @@ export function compareArms(o: CompareOptions): { reg: RegMode; lambda: number }
   return arms;
 }
 
-/** The runs one click queues: one run for Quick/Standard, arms x seeds (seed-major) for a comparison. */
-export function planRuns(preset: PresetName, s: BaseSettings, o: CompareOptions): RunInput[] {
+/** The request one click sends: one run for Quick/Standard/Pretrained, arms over seeds for a comparison. */
+export function trainRequest(preset: PresetName, s: BaseSettings, o: CompareOptions): TrainRequest {
   const shared = {
     epochs: s.epochs,
     imgSize: s.imgSize,
@@ -138,11 +157,23 @@ export function planRuns(preset: PresetName, s: BaseSettings, o: CompareOptions)
     backend: s.backend,
     widthMultiplier: s.widthMultiplier,
     backbone: s.backbone,
+    maxDet: s.maxDet,
   };
-  if (preset !== 'compare')
-    return [{ ...shared, seed: s.seed, reg: s.reg, lambda: s.reg === 'none' ? 0 : s.lambda }];
-  const out: RunInput[] = [];
-  for (let seed = 0; seed < o.seeds; seed++)
-    for (const a of compareArms(o)) out.push({ ...shared, seed, reg: a.reg, lambda: a.lambda });
-  return out;
+  if (preset !== 'compare') {
+    const one = { ...shared, seed: s.seed, reg: s.reg, lambda: s.reg === 'none' ? 0 : s.lambda };
+    return { method: 'runs.start', args: { configs: [one] } };
+  }
+  return { method: 'runs.startCompare', args: { arms: compareArms(o), seeds: o.seeds, base: shared } };
+}
+
+/** How many runs a request queues. */
+export function runCount(r: TrainRequest): number {
+  return r.method === 'runs.start' ? r.args.configs.length : r.args.arms.length * r.args.seeds;
+}
+
+/** How the runs of a request are optimized, as people read it ("Adam", "AdamW (decoupled weight decay)"). */
+export function optimizersOf(r: TrainRequest): string {
+  const regs =
+    r.method === 'runs.start' ? r.args.configs.map((c) => c.reg ?? 'none') : r.args.arms.map((a) => a.reg);
+  return [...new Set(regs.map((reg) => optimizerLabel({ reg })))].join(', ');
 }

@@ -1,18 +1,30 @@
-import type Konva from 'konva';
+import Konva from 'konva';
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
-import { Image as KImage, Layer, Line, Rect, Stage, Text, Transformer } from 'react-konva';
+import { Image as KImage, Layer, Line, Rect, Stage, Transformer } from 'react-konva';
 import type { Box, LabelClass } from '../../../../../shared/domain/types';
 import type { DocBox } from '../core/types';
-import { fitView, useHtmlImage, type View, zoomAt } from './use-image';
+import { BoxLabels, followLabel } from './BoxLabels';
+import { installProbe, nodeBox } from './probe';
+import { fitView, revealView, useHtmlImage, type View, zoomAt } from './use-image';
+
+// Only the left button drags a box; Konva's default also lets the middle button move boxes, which is pan here.
+Konva.dragButtons = [0];
 
 /** What the canvas needs: the image, its boxes, and callbacks that turn gestures into editor commands. */
 export interface AnnotCanvasProps {
   imageUrl: string | null;
   imageW: number;
   imageH: number;
+  /** Boxes to show (hidden ones already left out). */
   boxes: readonly DocBox[];
   classes: ReadonlyMap<number, LabelClass>;
   selectedKey: string | null;
+  /** Locked boxes: drawn, never moved or resized; a drag on one draws a new box. */
+  locked: ReadonlySet<string>;
+  /** The draw-over modifier is held: a drag draws even when it starts on a box. */
+  drawOver: boolean;
+  /** Bring a box into view (a new `n` asks again). */
+  reveal: { key: string; n: number } | null;
   drawColor: string;
   fitSignal: number;
   onSelect(key: string | null): void;
@@ -28,13 +40,6 @@ type Gesture =
   | { kind: 'transform'; key: string; before: Box }
   | null;
 
-/** Debug surface for tests and the benchmark: what the stage shows, in image pixels, and where to point. */
-export interface CanvasProbe {
-  boxes(): { key: string; x: number; y: number; w: number; h: number }[];
-  view(): View;
-  toScreen(x: number, y: number): { x: number; y: number };
-}
-
 /** The two crosshair lines look alike; pointer moves place and show them. */
 const CROSSHAIR = {
   stroke: 'rgba(255,255,255,0.55)',
@@ -45,14 +50,12 @@ const CROSSHAIR = {
   visible: false,
 };
 
-function nodeBox(n: Konva.Node): Box {
-  return { x: n.x(), y: n.y(), w: n.width() * n.scaleX(), h: n.height() * n.scaleY() };
-}
-
 /**
- * The labeling canvas (Konva): an image layer that never listens, a layer of committed boxes, and an
+ * The labeling canvas (Konva): an image layer that never listens, a layer of committed boxes, labels, and an
  * interaction layer (draft box, crosshair, transformer). Boxes are in image pixels; zoom and pan are the stage
- * transform. A drag or resize changes only Konva nodes until pointer-up, then becomes one command.
+ * transform. The stage captures the pointer on every press, so a gesture ends wherever the button is released
+ * (over a panel, outside the window). A drag or resize changes only Konva nodes until release, then becomes one
+ * command.
  */
 export function AnnotCanvas(p: AnnotCanvasProps) {
   const wrap = useRef<HTMLDivElement>(null);
@@ -69,6 +72,8 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
   const img = useHtmlImage(p.imageUrl);
   const props = useRef(p);
   props.current = p;
+  const viewRef = useRef(view);
+  viewRef.current = view;
 
   useLayoutEffect(() => {
     const el = wrap.current!;
@@ -84,13 +89,38 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
 
   useEffect(() => p.onView?.(view), [view, p]);
 
-  // Transformer follows the selected box.
+  // Review keys select boxes that may be off-screen: bring them into view.
+  useEffect(() => {
+    const b = p.reveal && props.current.boxes.find((x) => x.key === p.reveal!.key);
+    if (b) setView((v) => revealView(v, b, size.w, size.h));
+  }, [p.reveal, size.w, size.h]);
+
+  // Transformer follows the selected box (a locked box gets none).
   useEffect(() => {
     const tr = trRef.current;
-    const node = p.selectedKey ? stageRef.current?.findOne(`#${p.selectedKey}`) : undefined;
+    const key = p.selectedKey && !p.locked.has(p.selectedKey) ? p.selectedKey : null;
+    const node = key ? stageRef.current?.findOne(`#${key}`) : undefined;
     tr?.nodes(node ? [node] : []);
     tr?.getLayer()?.batchDraw();
-  }, [p.selectedKey, p.boxes]);
+  }, [p.selectedKey, p.boxes, p.locked]);
+
+  /** End a draw or pan: a draw becomes a box (when large enough), a pan becomes the view. */
+  const endGesture = useCallback(() => {
+    const g = gesture.current;
+    const stage = stageRef.current;
+    if (!stage || !g || (g.kind !== 'draw' && g.kind !== 'pan')) return;
+    gesture.current = null;
+    const scale = viewRef.current.scale;
+    if (g.kind === 'pan') {
+      setView({ scale, x: stage.x(), y: stage.y() });
+      return;
+    }
+    const d = draftRef.current!;
+    d.visible(false);
+    uiLayer.current?.batchDraw();
+    const box = { x: d.x(), y: d.y(), w: d.width(), h: d.height() };
+    if (box.w * scale >= 4 && box.h * scale >= 4) props.current.onDraw(box);
+  }, []);
 
   const cancelGesture = useCallback(() => {
     const g = gesture.current;
@@ -98,6 +128,7 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
     if (!g || !stage) return false;
     gesture.current = null;
     if (g.kind === 'draw') draftRef.current?.visible(false);
+    if (g.kind === 'pan') stage.position({ x: g.vx, y: g.vy });
     if (g.kind === 'drag' || g.kind === 'transform') {
       const n = stage.findOne(`#${g.key}`);
       if (g.kind === 'drag') n?.stopDrag();
@@ -110,11 +141,29 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
         scaleX: 1,
         scaleY: 1,
       });
+      if (n) followLabel(stage, g.key, n, viewRef.current.scale);
       trRef.current?.forceUpdate();
     }
     stage.batchDraw();
     return true;
   }, []);
+
+  // Pointer capture: every press on the stage keeps the pointer until release, wherever that happens.
+  useEffect(() => {
+    const content = stageRef.current?.content;
+    if (!content) return;
+    const down = (e: PointerEvent) => {
+      if (e.button === 0 || e.button === 1) content.setPointerCapture(e.pointerId);
+    };
+    content.addEventListener('pointerdown', down);
+    content.addEventListener('lostpointercapture', endGesture);
+    window.addEventListener('blur', endGesture);
+    return () => {
+      content.removeEventListener('pointerdown', down);
+      content.removeEventListener('lostpointercapture', endGesture);
+      window.removeEventListener('blur', endGesture);
+    };
+  }, [endGesture]);
 
   useEffect(() => {
     const down = (e: KeyboardEvent) => {
@@ -134,15 +183,13 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
   }, [cancelGesture]);
 
   useEffect(() => {
-    const probe: CanvasProbe = {
-      boxes: () => (stageRef.current?.find('.box') ?? []).map((n) => ({ key: n.id(), ...nodeBox(n) })),
-      view: () => view,
-      toScreen: (x, y) => {
-        const r = wrap.current!.getBoundingClientRect();
-        return { x: r.left + view.x + x * view.scale, y: r.top + view.y + y * view.scale };
-      },
-    };
-    (window as unknown as { __ridgeCanvas?: CanvasProbe }).__ridgeCanvas = probe;
+    if (!__RIDGE_TEST_HOOKS__) return; // only the e2e build carries the probe (electron.vite.config.mts)
+    installProbe(
+      () => stageRef.current,
+      () => wrap.current,
+      view,
+      draftRef,
+    );
   }, [view]);
 
   const imagePoint = () => stageRef.current!.getRelativePointerPosition()!;
@@ -156,22 +203,22 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
       return;
     }
     if (e.evt.button !== 0) return;
+    const over = p.drawOver || e.evt.ctrlKey || e.evt.metaKey;
     const onBox = e.target.hasName('box');
     const onHandle = e.target.getParent()?.className === 'Transformer';
-    if (onBox || onHandle) return;
+    if ((onBox || onHandle) && !over) return;
     const pt = imagePoint();
-    if (pt.x < 0 || pt.y < 0 || pt.x > p.imageW || pt.y > p.imageH) {
-      p.onSelect(null);
-      return;
-    }
     p.onSelect(null);
+    if (pt.x < 0 || pt.y < 0 || pt.x > p.imageW || pt.y > p.imageH) return;
     gesture.current = { kind: 'draw', x0: pt.x, y0: pt.y };
     draftRef.current?.setAttrs({ x: pt.x, y: pt.y, width: 0, height: 0, visible: true });
   };
 
-  const onMouseMove = () => {
+  const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
     const stage = stageRef.current!;
     const g = gesture.current;
+    // No button is down but a draw or pan is still open (its release was never seen): end it now.
+    if ((g?.kind === 'draw' || g?.kind === 'pan') && e.evt.buttons === 0) return endGesture();
     const pt = imagePoint();
     if (g?.kind === 'pan') {
       const ptr = stage.getPointerPosition()!;
@@ -196,23 +243,6 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
     uiLayer.current?.batchDraw();
   };
 
-  const onMouseUp = () => {
-    const g = gesture.current;
-    if (g?.kind === 'pan') {
-      const s = stageRef.current!;
-      setView({ scale: view.scale, x: s.x(), y: s.y() });
-      gesture.current = null;
-    }
-    if (g?.kind === 'draw') {
-      gesture.current = null;
-      const d = draftRef.current!;
-      d.visible(false);
-      const box = { x: d.x(), y: d.y(), w: d.width(), h: d.height() };
-      if (box.w * view.scale >= 4 && box.h * view.scale >= 4) p.onDraw(box);
-      uiLayer.current?.batchDraw();
-    }
-  };
-
   const onWheel = (e: Konva.KonvaEventObject<WheelEvent>) => {
     e.evt.preventDefault();
     const ptr = stageRef.current!.getPointerPosition()!;
@@ -229,10 +259,12 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
     // Show exactly what the editor kept (it clips to the image); React skips props that did not change.
     const kept = props.current.boxes.find((x) => x.key === g.key);
     if (kept) n.setAttrs({ x: kept.x, y: kept.y, width: kept.w, height: kept.h });
+    followLabel(stageRef.current, g.key, n, view.scale);
   };
 
   const sw = 1.5;
-  const font = 11 / view.scale;
+  const follow = (e: Konva.KonvaEventObject<Event>, key: string) =>
+    followLabel(stageRef.current, key, e.target, view.scale);
   return (
     <div ref={wrap} className={`stage ${space ? 'pan' : 'draw'}`} data-testid="canvas">
       <Stage
@@ -245,9 +277,10 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
         y={view.y}
         onMouseDown={onMouseDown}
         onMouseMove={onMouseMove}
-        onMouseUp={onMouseUp}
+        onMouseUp={endGesture}
         onMouseLeave={() => {
           hRef.current?.visible(false);
+          vRef.current?.visible(false);
           uiLayer.current?.batchDraw();
         }}
         onWheel={onWheel}
@@ -260,6 +293,7 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
             const color = c?.color ?? '#cccccc';
             const pending = b.state === 'pending';
             const sel = b.key === p.selectedKey;
+            const locked = p.locked.has(b.key);
             return (
               <Rect
                 key={b.key}
@@ -272,40 +306,34 @@ export function AnnotCanvas(p: AnnotCanvasProps) {
                 stroke={pending ? '#ffffff' : color}
                 strokeWidth={sel ? sw + 1 : sw}
                 strokeScaleEnabled={false}
-                dash={pending ? [6, 4] : undefined}
+                dash={pending ? [6, 4] : locked ? [2, 3] : undefined}
                 fill={pending ? 'rgba(255,255,255,0.06)' : color + (sel ? '40' : '1c')}
-                draggable={!space}
+                draggable={!space && !p.drawOver && !locked}
+                listening={!locked}
                 perfectDrawEnabled={false}
                 shadowForStrokeEnabled={false}
                 onMouseDown={(e) => {
-                  if (e.evt.button === 0 && !space) p.onSelect(b.key);
+                  if (e.evt.button === 0 && !space && !p.drawOver && !e.evt.ctrlKey && !e.evt.metaKey)
+                    p.onSelect(b.key);
                 }}
                 onDragStart={(e) => {
+                  if (e.evt && (e.evt.ctrlKey || e.evt.metaKey)) return e.target.stopDrag();
                   gesture.current = { kind: 'drag', key: b.key, before: nodeBox(e.target) };
                   p.onSelect(b.key);
                 }}
+                onDragMove={(e) => follow(e, b.key)}
                 onDragEnd={(e) => finish(e.target, 'move box')}
                 onTransformStart={(e) => {
                   gesture.current = { kind: 'transform', key: b.key, before: nodeBox(e.target) };
                 }}
+                onTransform={(e) => follow(e, b.key)}
                 onTransformEnd={(e) => finish(e.target, 'resize box')}
               />
             );
           })}
         </Layer>
         <Layer listening={false}>
-          {p.boxes.length <= 300 &&
-            p.boxes.map((b) => (
-              <Text
-                key={b.key}
-                x={b.x}
-                y={b.y - font * 1.35}
-                text={`${p.classes.get(b.classId)?.name ?? '?'}${b.state === 'pending' && b.score !== null ? ` ${Math.round(b.score * 100)}%` : ''}${b.difficult ? ' ·D' : ''}${b.truncated ? ' ·T' : ''}`}
-                fontSize={font}
-                fill={b.state === 'pending' ? '#ffffff' : (p.classes.get(b.classId)?.color ?? '#ccc')}
-                perfectDrawEnabled={false}
-              />
-            ))}
+          <BoxLabels boxes={p.boxes} classes={p.classes} scale={view.scale} />
         </Layer>
         <Layer ref={uiLayer}>
           <Line ref={hRef} {...CROSSHAIR} />

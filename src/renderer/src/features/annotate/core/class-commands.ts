@@ -1,3 +1,4 @@
+import { keyToRestore, renumberPlan } from './class-keys';
 import type { Editor } from './editor';
 import { type Annotation, boxContent, type EditorApi, type LabelClass } from './types';
 
@@ -25,8 +26,14 @@ function classStep(ed: Editor, label: string, run: (api: EditorApi) => Promise<v
   };
 }
 
+/** Re-create a class as it was; its key only if no class took it meanwhile (then the first free one). */
 async function recreate(api: EditorApi, c: LabelClass): Promise<LabelClass> {
-  const made = await api['classes.create']({ name: c.name, color: c.color, hotkey: c.hotkey });
+  const hotkey = keyToRestore(await api['classes.list']({}), c.hotkey);
+  const made = await api['classes.create']({
+    name: c.name,
+    color: c.color,
+    ...(hotkey !== undefined ? { hotkey } : {}),
+  });
   return api['classes.update']({ id: made.id, order: c.order });
 }
 
@@ -71,6 +78,15 @@ export async function deleteClass(ed: Editor, classId: number): Promise<number> 
   const n = st.boxes.length;
   ed.record({ label: `delete ${cls.name}`, imageId: null, redo, undo });
   return n;
+}
+
+/** Give classes the keys 1-9 in list order again (the person asked to renumber): keys cleared, then set. */
+export async function renumberClasses(ed: Editor): Promise<void> {
+  await updateClasses(ed, async (api) => {
+    const plan = renumberPlan(await api['classes.list']({}));
+    for (const c of plan) await api['classes.update']({ id: c.id, hotkey: null });
+    for (const c of plan) if (c.hotkey) await api['classes.update']({ id: c.id, hotkey: c.hotkey });
+  });
 }
 
 /** Create, rename, recolor or reorder classes: straight to the store, not in history (not document edits). */

@@ -10,6 +10,8 @@ export class AnnotationDoc {
   classes: LabelClass[] = [];
   /** Bumped on every change, for React's useSyncExternalStore. */
   version = 0;
+  /** Bumped when every loaded image is forgotten: whoever holds copies (the image list) re-reads them. */
+  generation = 0;
   private readonly listeners = new Set<() => void>();
 
   /** Listen to changes. */
@@ -55,6 +57,7 @@ export class AnnotationDoc {
   invalidate(): void {
     this.boxes.clear();
     this.statuses.clear();
+    this.generation += 1;
     this.changed();
   }
 

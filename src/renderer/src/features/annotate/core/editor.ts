@@ -51,8 +51,18 @@ export class Editor {
     this.doc.load(img.id, img.status, img.boxes.map(fromAnnotation));
   }
 
-  private async onRejected(op: SaveOp, _msg: string): Promise<void> {
+  /**
+   * What the store refused last and what the person should be told: an image re-read, every loaded image re-read,
+   * or a project-level call refused (creating a class whose name is taken), where no image changed.
+   */
+  lastRejection: { message: string; reread: 'image' | 'all' | 'none' } | null = null;
+
+  private async onRejected(op: SaveOp, msg: string): Promise<void> {
     const imageId = op.kind === 'create' ? op.box.imageId : op.kind === 'status' ? op.imageId : null;
+    this.lastRejection = {
+      message: msg,
+      reread: op.kind === 'call' ? 'none' : imageId !== null ? 'image' : 'all',
+    };
     if (imageId !== null) await this.loadImage(imageId);
     else this.doc.invalidate();
   }

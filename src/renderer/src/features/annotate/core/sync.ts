@@ -1,3 +1,4 @@
+import { isRetryable } from '../../../../../shared/api/errors';
 import type { Annotation } from '../../../../../shared/domain/types';
 import {
   boxContent,
@@ -20,10 +21,13 @@ export type SaveOp =
   | { kind: 'status'; imageId: number; status: ImageStatus }
   | { kind: 'call'; label: string; run: (api: EditorApi, q: SaveQueue) => Promise<void> };
 
-/** Errors that retrying cannot fix (the store said no for a reason a person can read). */
-function isPermanent(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'user' || code === 'invalid-args' || code === 'no-project';
+/**
+ * Whether trying the write again can help: only a lost link, a timeout or a busy store (API_ERRORS' retryable
+ * codes). A refusal, a bug in the services or an error without a code is given up and shown, so one bad write
+ * never blocks every later edit.
+ */
+function worthRetrying(err: unknown): boolean {
+  return isRetryable((err as { code?: string } | null)?.code);
 }
 
 /** What the save indicator shows. */
@@ -36,8 +40,8 @@ export interface SaveStatus {
 }
 
 /**
- * Writes every change to the store in order, one at a time. A failed write is retried with backoff and never
- * dropped; only a refusal that retrying cannot fix (a user error) is given up, and that is reported.
+ * Writes every change to the store in order, one at a time. A write that failed for a passing reason (offline,
+ * timeout, busy) is retried with backoff and never dropped; any other failure is given up and reported.
  */
 export class SaveQueue {
   private readonly ops: SaveOp[] = [];
@@ -117,7 +121,7 @@ export class SaveQueue {
         this.setStatus({ state: this.ops.length ? 'saving' : 'saved', error: null });
       } catch (err) {
         const message = (err as Error).message ?? String(err);
-        if (isPermanent(err)) {
+        if (!worthRetrying(err)) {
           this.ops.shift();
           this.attempt = 0;
           this.setStatus({ state: this.ops.length ? 'saving' : 'saved', rejected: message, error: null });

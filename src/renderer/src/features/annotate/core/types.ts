@@ -1,5 +1,5 @@
 import type { StudioApi } from '../../../../../shared/api/contract';
-import type { Annotation, Box, ImageStatus, LabelClass } from '../../../../../shared/domain/types';
+import type { Annotation, Box, ImageStatus, LabelClass, Split } from '../../../../../shared/domain/types';
 
 /** A box as the editor holds it: a stable local key (server ids change when a deleted box is restored). */
 export interface DocBox extends Box {
@@ -29,10 +29,15 @@ export type EditorApi = Pick<
   | 'classes.update'
   | 'classes.delete'
   | 'classes.merge'
+  | 'images.list'
+  | 'images.byIds'
+  | 'images.setSplit'
+  | 'images.remove'
+  | 'images.restore'
 >;
 
 /** Re-exported so core files import domain types from one place. */
-export type { Annotation, Box, ImageStatus, LabelClass };
+export type { Annotation, Box, ImageStatus, LabelClass, Split };
 
 /** Save state the UI shows: everything stored, writes in flight, or a write failed (and is being retried). */
 export type SaveState = 'saved' | 'saving' | 'failed';

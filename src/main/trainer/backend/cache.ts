@@ -1,0 +1,69 @@
+// The per-machine cache of what backend selection measured (the backend choice, the kernel choice): one JSON
+// file per kind under RIDGE_CACHE_DIR (default ~/.cache/ridge-studio), keyed by what the timing depends on.
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { NATIVE_KERNEL_REPLACEMENTS } from './native-kernels';
+
+/** The CPU as people know it, e.g. "AMD EPYC 7B13 (2 cores)". */
+export function cpuDevice(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
+}
+
+function packageVersion(pkg: string): string {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return (require(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return 'absent';
+  }
+}
+
+/** The directory of the per-machine choice cache (RIDGE_CACHE_DIR overrides ~/.cache/ridge-studio). */
+export function backendCacheDir(): string {
+  return process.env.RIDGE_CACHE_DIR ?? path.join(os.homedir(), '.cache', 'ridge-studio');
+}
+
+/**
+ * Cache key: hostname, CPU, package versions, the native kernels that can be replaced (a timing made with
+ * other candidates is not a timing of what runs now) and the model shape the timing was made with.
+ */
+export function backendCacheKey(modelKey: string): string {
+  const parts = [
+    os.hostname(),
+    cpuDevice(),
+    process.version,
+    ...[
+      '@tensorflow/tfjs',
+      '@tensorflow/tfjs-node',
+      '@tensorflow/tfjs-node-gpu',
+      '@tensorflow/tfjs-backend-webgpu',
+      'webgpu',
+    ].map((p) => `${p}@${packageVersion(p)}`),
+    `replaced:${NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName).join(',')}`,
+    modelKey,
+  ];
+  return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24);
+}
+
+/** A cache file's entries (an unreadable or missing file is an empty cache: it is only ever re-measured). */
+export async function readCacheFile<T>(name: string): Promise<Record<string, T>> {
+  try {
+    return JSON.parse(await readFile(path.join(backendCacheDir(), name), 'utf8')) as Record<string, T>;
+  } catch {
+    return {};
+  }
+}
+
+/** Stores one entry (read, merge, write to a temp file and rename, so a reader never sees half a file). */
+export async function writeCacheEntry<T>(name: string, key: string, value: T): Promise<void> {
+  const file = path.join(backendCacheDir(), name);
+  const cache = await readCacheFile<T>(name);
+  cache[key] = value;
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  await writeFile(tmp, JSON.stringify(cache, null, 2));
+  await rename(tmp, file);
+}
