@@ -76,17 +76,18 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
 };
 
 /**
- * The most accurate recipe measured on a small project with 2 CPU cores: the pretrained trunk at 320 px for 15
- * epochs (200-image sample, training seeds 0/1/2: test mAP50 0.905/0.918/0.934, mAP50-95 0.581/0.606/0.598, in
- * 8.3-9.0 min; 13 epochs gave 0.907/0.920/0.897 and 0.552/0.571/0.584 in 7.3-7.5 min). On real photos (BCCD,
- * 205 training images, seed 0, with class-balanced loss weights) it reaches test mAP50 0.831, mAP50-95 0.490
- * (AP50 Platelets 0.723, RBC 0.787, WBC 0.982; before the weights 0.272 / 0.177 with WBC and Platelets at 0);
- * the issue's BCCD targets (0.90 / 0.60, every class 0.80, in 15 minutes) are not reached. The panel's Pretrained
- * preset and the quality bench both read it, so the figure in the README is what a person gets.
+ * The most accurate recipe measured with 2 CPU cores: the pretrained trunk at 384 px for 15 epochs. On real
+ * photos (BCCD, 205 training images, seed 0, class-balanced loss weights) 384 px reached test mAP50 0.861,
+ * mAP50-95 0.519 (AP50 Platelets 0.788, RBC 0.822, WBC 0.984) where 320 px reached 0.831 / 0.490 (0.723 / 0.787
+ * / 0.982): BCCD's Platelets are about 20 px at 320. Before the class weights: 0.272 / 0.177, WBC and Platelets
+ * at 0. The issue's BCCD targets (0.90 / 0.60, every class 0.80, in 15 minutes) are not reached. On the
+ * 200-image sample, 320 px gave test mAP50 0.905/0.918/0.934 (seeds 0/1/2, mAP50-95 0.581/0.606/0.598) in
+ * 8.3-9.0 min. The panel's Pretrained preset and the quality bench both read it, so the figure in the README is
+ * what a person gets.
  */
 export const PRETRAINED_RECIPE = {
   backbone: 'mobilenetv2',
-  imgSize: 320,
+  imgSize: 384,
   epochs: 15,
 } as const satisfies Partial<RunConfig>;
 

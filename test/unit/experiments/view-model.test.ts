@@ -119,7 +119,7 @@ describe('training presets', () => {
     expect(PRESETS.standard.blurb).toContain(`${epochs} epochs at ${imgSize} px`);
     expect(PRESETS.quick.blurb).toContain('10 epochs at 160 px');
     expect(PRESETS.compare.blurb).toContain('20 epochs at 224 px');
-    expect(PRESETS.pretrained.blurb).toContain('15 epochs at 320 px');
+    expect(PRESETS.pretrained.blurb).toContain('15 epochs at 384 px');
     const [p] = configsOf(
       trainRequest('pretrained', { ...DEFAULT_SETTINGS, ...PRESETS.pretrained.base }, DEFAULT_COMPARE),
     );
