@@ -1,5 +1,5 @@
 import type { RunSettings } from '../../shared/domain/run-config';
-import { BACKBONES, BACKEND_REQUESTS, REG_MODES } from '../../shared/domain/runs';
+import { BACKBONES, BACKEND_REQUESTS, DEFAULT_MAX_DET, REG_MODES } from '../../shared/domain/runs';
 
 /** A run setting as a command-line flag: which field it sets, whether it is a number, what the help shows. */
 interface RunFlag {
@@ -30,6 +30,11 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     onOff: true,
     usage: '[--robustness on|off (score under corruptions after training)]',
   },
+  'max-det': {
+    field: 'maxDet',
+    number: true,
+    usage: `[--max-det N (detections kept per image, default ${DEFAULT_MAX_DET})]`,
+  },
 };
 
 /** The flags of settings every run of a comparison shares (`ridge compare`; `ridge train` adds mode and seed). */
@@ -42,6 +47,7 @@ export const SHARED_RUN_FLAGS: readonly string[] = [
   'backbone',
   'backend',
   'robustness',
+  'max-det',
 ];
 
 /** parseArgs options for a set of run flags. */

@@ -19,10 +19,12 @@ import {
 import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
 import { SeededRng, hashIntsFnv } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
+import { cachedSide, shrinkToSide } from './data/scale-cache';
 import { batchTensors, cocoStats, evaluateImages } from './evaluate';
 import { WeightEma, emaWindow } from './ema';
 import { exportModel, loadExportedModel } from './export';
 import { prepareWebgpuKernels } from './backend/webgpu-kernels/choose';
+import { boxCounts, CLASS_BALANCE_POWER, classWeights } from './model/class-balance';
 import { buildDetectorWithBackbone, dropoutLayers, type DetectorConfig } from './model/detector';
 import { decodeImage, DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { predictOutputs } from './model/flip-tta';
@@ -71,6 +73,8 @@ export interface RunTrainingOptions {
   resume: boolean;
   signal: AbortSignal;
   emit: (e: TrainerEvent) => void;
+  /** Exponent of the class-balanced loss weights (model/class-balance.ts); 0 turns balancing off. */
+  classBalancePower?: number;
 }
 
 /**
@@ -85,6 +89,17 @@ function validate(config: RunConfig, manifest: Manifest): void {
     if (!manifest.images.some((i) => i.split === split))
       throw new Error(`the manifest has no ${split} images`);
 }
+
+/**
+ * The decoding a run evaluates and exports with: its maxDet over all classes (100 for runs made before the
+ * setting, as they were evaluated), within COCOeval's 100 per class.
+ */
+export function decodeSettingsOf(config: RunConfig): DecodeSettings {
+  return { ...DEFAULT_DECODE, maxDetections: config.maxDet ?? LEGACY_MAX_DET };
+}
+
+/** The cap per image of runs made before maxDet existed. */
+const LEGACY_MAX_DET = 100;
 
 /** What a backend or kernel timing is valid for (part of its cache key): input size, width and backbone. */
 function modelKeyOf(cfg: DetectorConfig): string {
@@ -136,7 +151,9 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     .slice(0, TRAIN_EVAL_SUBSET);
 
   const s = await createTrainState(cfg, config.reg, config.lambda);
-  const source = new BatchSource(C, cfg.imgSize, s.grid);
+  const power = opts.classBalancePower ?? CLASS_BALANCE_POWER;
+  const weights = power > 0 ? classWeights(boxCounts(train, C), power) : null;
+  const source = new BatchSource(C, cfg.imgSize, s.grid, undefined, weights);
   const groupsPerEpoch = chunk(train, config.batchSize).length;
   const totalSteps = groupsPerEpoch * config.epochs;
   const ema = new WeightEma(s.model, emaWindow(totalSteps));
@@ -179,7 +196,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
           loss = await trainStep(s, x, targets, lr);
           ema.update();
         } finally {
-          tf.dispose([x, targets.cls, targets.box, targets.pos]);
+          tf.dispose([x, ...Object.values(targets)]);
         }
         if (!Number.isFinite(loss))
           throw new Error(
@@ -248,6 +265,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         classes: manifest.classes,
         config,
         signal,
+        decode: decodeSettingsOf(config),
       },
     );
     if (signal.aborted) {
@@ -265,6 +283,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       widthMultiplier: cfg.widthMultiplier,
       config,
       bestEpoch: meta.best.epoch,
+      decode: decodeSettingsOf(config),
     });
     emit({
       type: 'done',
@@ -303,7 +322,11 @@ async function epochMetrics(
 ): Promise<Omit<EpochMetrics, 'runId' | 'epoch' | 'seconds'>> {
   const bs = Math.max(config.batchSize, 8);
   const tr = await evaluateImages(s.model, source, trainEval, s.gridT, { batchSize: bs, detect: false });
-  const va = await evaluateImages(s.model, source, val, s.gridT, { batchSize: bs, detect: true });
+  const va = await evaluateImages(s.model, source, val, s.gridT, {
+    batchSize: bs,
+    detect: true,
+    decode: decodeSettingsOf(config),
+  });
   const stats = cocoStats(classes, val, va.detections);
   const regT = regularizationTerm(config.reg, config.lambda, s.kernels);
   const reg = (await regT.data())[0]!;
@@ -366,7 +389,9 @@ export async function predictImages(
   const out: PredictedBox[] = [];
   try {
     for (const group of chunk(images, 8, false)) {
-      const raws = await Promise.all(group.map((g) => decodeRgb(g.file)));
+      const originals = await Promise.all(group.map((g) => decodeRgb(g.file)));
+      // Shrunk as training's evaluation shrinks them (scale-cache.ts), so the figures match its own.
+      const raws = await Promise.all(originals.map((r) => shrinkToSide(r, cachedSide(S))));
       const placements = raws.map((r) => letterboxPlacement(r.width, r.height, S));
       const x = new Float32Array(group.length * S * S * 3);
       const canvases = await Promise.all(raws.map((r, i) => renderPlacement(r, placements[i]!, S)));
@@ -378,16 +403,18 @@ export async function predictImages(
       flat.dispose();
       const per = grid.size * (C + 4);
       group.forEach((img, i) => {
+        const fx = originals[i]!.width / raws[i]!.width;
+        const fy = originals[i]!.height / raws[i]!.height;
         for (const d of decodeImage(all.subarray(i * per, (i + 1) * per), grid, C, decode)) {
           const [x1, y1, x2, y2] = untransformBox(d.x1, d.y1, d.x2, d.y2, placements[i]!, S);
           if (x2 > x1 && y2 > y1)
             out.push({
               imageId: img.id,
               classIndex: d.classIndex,
-              x: x1,
-              y: y1,
-              w: x2 - x1,
-              h: y2 - y1,
+              x: x1 * fx,
+              y: y1 * fy,
+              w: (x2 - x1) * fx,
+              h: (y2 - y1) * fy,
               score: d.score,
             });
         }

@@ -18,6 +18,7 @@ export function batchTensors(b: Batch, imgSize: number, numClasses: number, grid
       cls: tf.tensor3d(b.cls, [b.size, gridSize, numClasses]),
       box: tf.tensor3d(b.box, [b.size, gridSize, 4]),
       pos: tf.tensor3d(b.pos, [b.size, gridSize, 1]),
+      ...(b.weight ? { weight: tf.tensor3d(b.weight, [b.size, gridSize, 1]) } : {}),
     },
   };
 }

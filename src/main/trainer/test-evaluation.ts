@@ -4,6 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig, RunRobustness, RunSaliency } from '../../shared/domain/runs';
 import type { BatchSource } from './data/pipeline';
 import { cocoStats, evaluateImages } from './evaluate';
+import type { DecodeSettings } from './model/decode';
 import type { GridTensors } from './model/loss';
 import type { ManifestImage } from './protocol';
 import { evaluateRobustness } from './robustness/robustness';
@@ -24,15 +25,15 @@ export async function evaluateTestSplit(
   source: BatchSource,
   test: readonly ManifestImage[],
   grid: GridTensors,
-  o: { classes: readonly string[]; config: RunConfig; signal: AbortSignal },
+  o: { classes: readonly string[]; config: RunConfig; signal: AbortSignal; decode: DecodeSettings },
 ): Promise<TestEvaluation> {
   if (test.length === 0) return { testMetrics: {}, detections: [] };
   const { batchSize, seed } = o.config;
-  const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true });
+  const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true, decode: o.decode });
   const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
-  const saliency = await evaluateSaliency(model, source, test, { batchSize });
+  const saliency = await evaluateSaliency(model, source, test, { batchSize, decode: o.decode });
   if (!o.config.robustness) return { testMetrics, detections: r.detections, saliency };
-  const ro = { classes: o.classes, batchSize, seed, signal: o.signal, clean: testMetrics.AP };
+  const ro = { classes: o.classes, batchSize, seed, signal: o.signal, clean: testMetrics.AP, decode: o.decode };
   const robustness = await evaluateRobustness(model, source, test, grid, ro);
   return { testMetrics, detections: r.detections, saliency, ...(robustness ? { robustness } : {}) };
 }

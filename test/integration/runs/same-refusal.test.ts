@@ -47,6 +47,8 @@ const TRAIN: [flags: string[], settings: Record<string, unknown>, says: RegExp][
   [['--width', '5'], { widthMultiplier: 5 }, /widthMultiplier: must be above 0 and at most 4/],
   [['--backend', 'tpu'], { backend: 'tpu' }, /backend: must be one of auto/],
   [['--seed=-1'], { seed: -1 }, /seed: must be a whole number from 0/],
+  [['--max-det', '0'], { maxDet: 0 }, /maxDet: must be a whole number from 1 to 10000/],
+  [['--max-det', '2.5'], { maxDet: 2.5 }, /maxDet: must be a whole number from 1 to 10000/],
 ];
 
 /** Runs the project holds, read through the test's own door (another connection to the same database). */
@@ -104,6 +106,11 @@ describe('the same refusal from every door', () => {
         seeds: 3,
       },
       /listed twice/,
+    ],
+    [
+      ['--arms', 'none', '--seeds', '2', '--max-det', 'many'],
+      { arms: [{ reg: 'none' }], seeds: 2, base: { maxDet: 'many' } },
+      /base\.maxDet/,
     ],
     [
       ['--arms', 'none', '--seeds', '2', '--batch-size', '1'],

@@ -5,17 +5,21 @@ import { generateSample, SAMPLE_CLASSES } from '../../../src/main/services/sampl
 import type { RunConfig } from '../../../src/shared/domain/runs';
 import type { Manifest } from '../../../src/main/trainer/protocol';
 
-/** Writes `count` sample images to `dir` and returns their manifest (boxes in pixels, sample splits). */
+/**
+ * Writes `count` sample images to `dir` and returns their manifest (boxes in pixels, sample splits); with
+ * `imbalance`, that many classes drawn with those shares (`ridge sample --imbalance`).
+ */
 export async function sampleManifest(
   dir: string,
   count: number,
   seed: number,
   width = 128,
   height = 96,
+  imbalance?: readonly number[],
 ): Promise<Manifest> {
   await mkdir(dir, { recursive: true });
   const images: Manifest['images'] = [];
-  for await (const s of generateSample({ count, seed, width, height })) {
+  for await (const s of generateSample({ count, seed, width, height, ...(imbalance ? { imbalance } : {}) })) {
     const file = path.join(dir, s.fileName);
     await writeFile(file, s.buffer);
     images.push({
@@ -34,7 +38,7 @@ export async function sampleManifest(
       })),
     });
   }
-  return { classes: [...SAMPLE_CLASSES], images };
+  return { classes: SAMPLE_CLASSES.slice(0, imbalance?.length), images };
 }
 
 /** A small, fast RunConfig for tests. */

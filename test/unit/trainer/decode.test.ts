@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeImage, nmsPerClass, type Detection } from '../../../src/main/trainer/model/decode';
+import {
+  decodeImage,
+  DEFAULT_DECODE,
+  nmsPerClass,
+  type Detection,
+} from '../../../src/main/trainer/model/decode';
 import { assignTargets, makeGrid } from '../../../src/main/trainer/model/targets';
 
 describe('decoding and NMS on hand-made maps', () => {
@@ -71,6 +76,21 @@ describe('decoding and NMS on hand-made maps', () => {
     });
     expect(nmsPerClass([d(0.5, 0), d(0.9, 1), d(0.7, 30)], 0.5, 100).map((x) => x.score)).toEqual([0.9, 0.7]);
     expect(nmsPerClass([d(0.5, 0), d(0.9, 100), d(0.7, 30)], 0.5, 2)).toHaveLength(2);
+  });
+
+  it('gives each class its own candidate and detection budget before the cap per image', () => {
+    // 64 confident small boxes of class 0 (one per stride-8 cell, none overlapping) and one weak class-1 box.
+    const flat = emptyMap();
+    for (let i = 0; i < 8; i++) for (let j = 0; j < 8; j++) peak(flat, i, j, 0, 0.9, [3, 3, 3, 3]);
+    peak(flat, 5, 5, 1, 0.3, [20, 20, 20, 20]);
+    const s = { ...DEFAULT_DECODE, preNmsTopK: 10, maxPerClass: 20, maxDetections: 300 };
+    const dets = decodeImage(flat, grid, C, s);
+    expect(dets.filter((d) => d.classIndex === 0)).toHaveLength(10); // pre-NMS top-k of class 0 alone
+    expect(dets.filter((d) => d.classIndex === 1)).toHaveLength(1); // not crowded out by class 0's 64
+    const capped = decodeImage(flat, grid, C, { ...s, preNmsTopK: 1000 });
+    expect(capped.filter((d) => d.classIndex === 0)).toHaveLength(20); // per-class cap
+    expect(capped.at(-1)!.classIndex).toBe(1);
+    expect(decodeImage(flat, grid, C, { ...s, preNmsTopK: 1000, maxDetections: 5 })).toHaveLength(5);
   });
 
   it('assigns targets near the centre, on the level of the object size', () => {

@@ -42,4 +42,18 @@ describe('detection loss (focal + GIoU + class CE at positives)', () => {
     a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 6));
     expect(Math.abs(a[0]!)).toBeGreaterThan(0);
   });
+
+  it("weights a positive's terms by its class weight, normalised by the weighted positives", () => {
+    const base = detectionLoss(outputs(logit(0.5), reg), targets, g, 1).dataSync()[0]!;
+    const weighted = (w: number) =>
+      detectionLoss(
+        outputs(logit(0.5), reg),
+        { ...targets, weight: tf.tensor([w, 1, 1, 1, 1]).reshape([1, 5, 1]) },
+        g,
+        1,
+      ).dataSync()[0]!;
+    expect(weighted(1)).toBeCloseTo(base, 6);
+    // A lone positive's weight cancels against the normaliser (over positives, it would triple the loss).
+    expect(weighted(3)).toBeCloseTo(base, 5);
+  });
 });

@@ -3,8 +3,14 @@ import { UserError } from '../../../shared/errors';
 import { Project } from '../../services/project/project';
 import { MAX_SAMPLE_CLASSES } from '../../services/sample/classes';
 import { SAMPLE_MODES, type SampleMode } from '../../services/sample/encode';
+import { parseImbalance } from '../../services/sample/imbalance';
 import { fillSampleProject, type SampleProjectOptions } from '../../services/sample/fill-project';
-import { MAX_OBJECT_SIZE, MAX_SAMPLE_BOXES, SAMPLE_SIDE_RANGE } from '../../services/sample/generator';
+import {
+  checkClassShares,
+  MAX_OBJECT_SIZE,
+  MAX_SAMPLE_BOXES,
+  SAMPLE_SIDE_RANGE,
+} from '../../services/sample/generator';
 import { intOption, parseCommandArgs, requirePositional } from '../args';
 import { type CliIo, emit } from '../io';
 import { createProgress } from '../progress';
@@ -15,7 +21,8 @@ export const SAMPLE_USAGE =
   'ridge sample <dir> [--images N (default 200)] [--seed S] [--classes 1..80 (default 6)] ' +
   '[--negatives SHARE (default 0.05)] [--unlabeled SHARE] [--modes jpeg|png|gray|gray-alpha|rgba|palette|png16|cmyk|exif|webp,...] ' +
   '[--sizes WxH,... (default 320x240)] [--object-sizes LO-HI,... (larger side / image side)] ' +
-  '[--max-boxes N (default 6)] [--splits TRAIN,VAL,TEST (default 70,15,15)]';
+  '[--max-boxes N (default 6)] [--splits TRAIN,VAL,TEST (default 70,15,15)] ' +
+  '[--imbalance 85,8,7 (class shares of the boxes, one per class)]';
 
 const SAMPLE_OPTIONS = {
   images: { type: 'string' },
@@ -28,6 +35,7 @@ const SAMPLE_OPTIONS = {
   'object-sizes': { type: 'string' },
   'max-boxes': { type: 'string' },
   splits: { type: 'string' },
+  imbalance: { type: 'string' },
 } as const;
 
 type Values = Record<string, string | boolean | undefined>;
@@ -99,6 +107,7 @@ export function sampleOptionsFrom(v: Values): Omit<SampleProjectOptions, 'count'
       throw bad('splits', 'three shares TRAIN,VAL,TEST (>= 0, not all 0)', v.splits);
     o.splits = splits as [number, number, number];
   }
+  if (v.imbalance !== undefined) o.imbalance = imbalanceOption(v.imbalance, o.classes);
   return o;
 }
 
@@ -132,5 +141,16 @@ export async function sampleCommand(argv: string[], io: CliIo): Promise<number> 
     return 0;
   } finally {
     p.close();
+  }
+}
+
+/** `--imbalance 85,8,7`: class shares of the boxes, one per class (with --classes, as many as it says). */
+function imbalanceOption(raw: string | boolean, classes: number | undefined): number[] {
+  try {
+    const imbalance = parseImbalance(String(raw));
+    checkClassShares({ imbalance, ...(classes !== undefined ? { classes } : {}) });
+    return imbalance;
+  } catch (err) {
+    throw new UserError(`ridge sample: --${(err as Error).message}`);
   }
 }

@@ -2,7 +2,7 @@ import { sha256Hex } from '../images/hash';
 import { commitImages, type PreparedImage } from '../datasets/commit';
 import { IMAGES_DIR, type Project } from '../project/project';
 import { sampleClassNames } from './classes';
-import { generateSample, type SampleOptions } from './generator';
+import { generateSample, sampleClassCount, type SampleOptions } from './generator';
 import { Rng, hashIntsMurmur } from './prng';
 
 /** What `ridge sample` stored. */
@@ -41,7 +41,7 @@ export async function fillSampleProject(p: Project, opts: SampleProjectOptions):
   const { onProgress, unlabeled = 0, ...generate } = opts;
   if (!(unlabeled >= 0 && unlabeled <= 1))
     throw new RangeError(`unlabeled must be a share from 0 to 1, got ${unlabeled}`);
-  const classes = sampleClassNames(opts.classes ?? 6);
+  const classes = sampleClassNames(sampleClassCount(opts));
   const folder = `${IMAGES_DIR}/sample-seed${opts.seed}`;
   let batch: PreparedImage[] = [];
   const report: SampleReport = { images: 0, annotations: 0, alreadyPresent: 0, unlabeled: 0 };

@@ -1,5 +1,6 @@
 import type { Split } from '../../../shared/domain/types';
-import { sampleClassSpecs } from './classes';
+import { MAX_SAMPLE_CLASSES, sampleClassSpecs } from './classes';
+import { checkImbalance } from './imbalance';
 import { encodeSampleImage, modeExtension, SAMPLE_MODES, type SampleMode } from './encode';
 import { Rng, hashIntsMurmur } from './prng';
 import type { SampleBox } from './render';
@@ -16,8 +17,10 @@ export interface SampleOptions {
   height?: number;
   /** Encoding (default jpeg, quality 90). PNG is lossless, for tests that compare pixels. */
   format?: 'jpeg' | 'png';
-  /** Number of classes, 1..80 (default 6: the shapes of SAMPLE_CLASSES). */
+  /** Number of classes, 1..80 (default 6: the shapes of SAMPLE_CLASSES; with imbalance, one per share). */
   classes?: number;
+  /** Class shares of the boxes (imbalance.ts), one per class; default: classes drawn evenly. */
+  imbalance?: readonly number[];
   /** Share of images with no objects, 0..1 (default 0.05). */
   negatives?: number;
   /** Encodings cycled over the images (image i: modes[i % n]); overrides format. */
@@ -93,6 +96,22 @@ export const MAX_OBJECT_SIZE = 2;
 /** Most objects per image the generator places. */
 export const MAX_SAMPLE_BOXES = 500;
 
+/** How many classes a sample with these options has: `classes`, else one per imbalance share, else 6. */
+export function sampleClassCount(o: Pick<SampleOptions, 'classes' | 'imbalance'>): number {
+  return o.classes ?? o.imbalance?.length ?? 6;
+}
+
+/** Checks imbalance shares, if any: positive, 2..80 of them, one per class when `classes` is given too. */
+export function checkClassShares(o: Pick<SampleOptions, 'classes' | 'imbalance'>): void {
+  const shares = o.imbalance;
+  if (!shares) return;
+  checkImbalance(shares, MAX_SAMPLE_CLASSES);
+  if (shares.length !== sampleClassCount(o))
+    throw new RangeError(
+      `imbalance needs one class share per class (${sampleClassCount(o)} classes), got ${shares.length}`,
+    );
+}
+
 /** Everything generateSample needs per image, checked once. */
 interface Plan {
   count: number;
@@ -140,8 +159,16 @@ function checkOptions(o: SampleOptions): Plan {
   const splits = o.splits ?? [70, 15, 15];
   if (splits.some((v) => !(v >= 0)) || splits[0] + splits[1] + splits[2] <= 0)
     throw new RangeError(`splits must be three shares >= 0 with a positive sum, got ${splits.join(',')}`);
-  const classes = sampleClassSpecs(o.classes ?? 6);
-  const scenes = ranges.map((sizeRange) => ({ classes, negativeRate, maxObjects, sizeRange }));
+  const classes = sampleClassSpecs(sampleClassCount(o));
+  checkClassShares(o);
+  const classShares = o.imbalance;
+  const scenes = ranges.map((sizeRange) => ({
+    classes,
+    negativeRate,
+    maxObjects,
+    sizeRange,
+    ...(classShares ? { classShares } : {}),
+  }));
   return { count, seed, modes, sizes, scenes, splits };
 }
 

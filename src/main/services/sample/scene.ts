@@ -1,5 +1,6 @@
 import { makeBackground } from './background';
 import { candidateColour, sampleClassSpecs, type SampleClassSpec } from './classes';
+import { pickShared } from './imbalance';
 import { Rng, hashIntsMurmur } from './prng';
 import { type Lighting, type RenderedScene, type Rgb, type SceneObject, renderScene } from './render';
 import { type Shape, makeShape, randomShapeParams, signedDistance } from './shapes';
@@ -89,6 +90,8 @@ export interface SceneOptions {
   maxObjects: number;
   /** Larger box side as a fraction of the matching image side, [lo, hi]. */
   sizeRange: readonly [number, number];
+  /** Class shares of the objects, one per entry of `classes` (imbalance.ts); absent: uniform. */
+  classShares?: readonly number[];
 }
 
 /** The default sample's scenes: 6 shape classes, 5% negatives, 1-6 objects of 8-38% of the image side. */
@@ -136,7 +139,7 @@ export function buildScene(
   const count = objectCount(rng, o);
   const [lo, hi] = o.sizeRange;
   for (let n = 0; n < count; n++) {
-    const spec = rng.pick(o.classes);
+    const spec = pickShared(rng, o.classes, o.classShares);
     const label = spec.shape;
     const params = randomShapeParams(rng);
     const frac = Math.exp(rng.range(Math.log(lo), Math.log(hi)));

@@ -1,11 +1,11 @@
-// Batches for training and evaluation: decoded images cached in memory within a byte budget, augmentation
-// drawn from (seed, epoch, image) so a batch never depends on prefetch timing, and a prefetching iterator
-// that prepares the next batch (sharp work runs in libvips threads) while the current step computes.
+// Batches for training and evaluation: images decoded once at the input scale (scale-cache.ts) and cached in
+// memory within a byte budget, augmentation drawn from (seed, epoch, image) so a batch never depends on
+// prefetch timing, and a prefetching iterator that prepares the next batch (sharp work runs in libvips
+// threads) while the current step computes.
 import type { ManifestImage } from '../protocol';
-import { assignTargets, type Grid, type InputBox } from '../model/targets';
+import { assignTargets, type Grid, type ImageTargets, type InputBox } from '../model/targets';
 import {
   augmentPlacement,
-  decodeRgb,
   letterboxPlacement,
   renderPlacement,
   transformBoxes,
@@ -15,6 +15,7 @@ import {
 } from './image';
 import { mirrorBoxes, mosaicBoxes, mosaicLayout, renderMosaic } from './mosaic';
 import { SeededRng, hashIntsFnv } from './prng';
+import { cachedSide, decodeAtScale } from './scale-cache';
 
 /** One batch ready for tensors: pixels [B,S,S,3] in 0..1 and the flat targets. */
 export interface Batch {
@@ -24,6 +25,8 @@ export interface Batch {
   cls: Float32Array;
   box: Float32Array;
   pos: Float32Array;
+  /** Per-location loss weights (training batches of a source with class weights). */
+  weight?: Float32Array;
   placements: Placement[];
   /** The (augmented) boxes on the canvas, for tests and debugging. */
   boxes: InputBox[][];
@@ -66,14 +69,18 @@ export class BatchSource {
     readonly imgSize: number,
     readonly grid: Grid,
     readonly cacheBytes = DEFAULT_CACHE_BYTES,
+    /** Loss weight per class of training batches (class-balance.ts); null = every location weighs 1. */
+    readonly classWeights: readonly number[] | null = null,
   ) {}
 
-  /** The decoded image, from the cache when it fits the budget. */
+  /** The decoded image at the input's scale (scale-cache.ts), from the cache when it fits the budget. */
   decode(img: ManifestImage): Promise<RawImage> {
     const hit = this.cache.get(img.id);
     if (hit) return hit;
-    const p = decodeRgb(img.file);
-    const estimate = img.width * img.height * 3;
+    const side = cachedSide(this.imgSize);
+    const p = decodeAtScale(img.file, side);
+    const shrink = Math.min(1, side / Math.max(1, img.width, img.height));
+    const estimate = Math.ceil(img.width * shrink) * Math.ceil(img.height * shrink) * 3;
     if (this.cachedBytes + estimate <= this.cacheBytes) {
       this.cachedBytes += estimate;
       this.cache.set(img.id, p);
@@ -118,6 +125,7 @@ export class BatchSource {
       pos: new Float32Array(n * N),
       placements: [],
       boxes: [],
+      ...(augment && this.classWeights ? { weight: new Float32Array(n * N).fill(1) } : {}),
     };
     const prepared = await Promise.all(
       images.map(async (img) => {
@@ -156,10 +164,25 @@ export class BatchSource {
       batch.cls.set(t.cls, i * N * C);
       batch.box.set(t.box, i * N * 4);
       batch.pos.set(t.pos, i * N);
+      if (batch.weight) writeLocationWeights(t, this.classWeights!, C, batch.weight, i * N);
       batch.placements.push(placement);
       batch.boxes.push(boxes);
     });
     return batch;
+  }
+}
+
+/** Loss weight of each location of one image: its class's weight at positives, 1 elsewhere. */
+function writeLocationWeights(
+  t: ImageTargets,
+  classWeights: readonly number[],
+  numClasses: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  for (let k = 0; k < t.pos.length; k++) {
+    if (!t.pos[k]) continue;
+    for (let c = 0; c < numClasses; c++) if (t.cls[k * numClasses + c]) out[offset + k] = classWeights[c]!;
   }
 }
 

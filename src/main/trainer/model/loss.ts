@@ -1,6 +1,7 @@
 // The detection loss: sigmoid focal loss on the class maps plus GIoU loss on the boxes of positive
 // locations, both normalised by the number of positives (as FCOS does), plus an auxiliary softmax
-// cross-entropy over the classes at positive locations.
+// cross-entropy over the classes at positive locations. In training, every term of a positive location is
+// weighted by its class's weight (class-balance.ts) and the sum normalised by the weighted positives.
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from './targets';
 
@@ -9,7 +10,10 @@ export const BOX_LOSS_WEIGHT = 2;
 /**
  * Weight of the auxiliary softmax cross-entropy over the class logits at positive locations. The sigmoid
  * focal term mostly teaches "object here" (every class logit rises at objects); this term only compares
- * the classes at objects, which makes the shapes separate in far fewer steps on small datasets.
+ * the classes at objects, which makes the shapes separate in far fewer steps on small datasets. Unweighted, it
+ * is also what collapsed BCCD onto its majority class: summed over positives that are 90% RBC, it pushed the
+ * WBC and Platelet logits down at every cell, and after 4 epochs their scores sat at the 0.01 prior
+ * everywhere (val AP50 0.00). With the class weights it helps (class-balance.ts).
  */
 export const CLASS_AUX_WEIGHT = 2;
 const ALPHA = 0.25;
@@ -64,11 +68,14 @@ export interface BatchTargets {
   cls: tf.Tensor;
   box: tf.Tensor;
   pos: tf.Tensor;
+  /** Per-location loss weight [B,N,1] (class-balanced training); absent = 1 everywhere. */
+  weight?: tf.Tensor;
 }
 
 /**
  * The data loss of a batch (a scalar): focal + BOX_LOSS_WEIGHT * GIoU + CLASS_AUX_WEIGHT * softmax CE at
- * positives, over max(1, positives).
+ * positives, over max(1, positives); with targets.weight, each location's terms weighted and the sum over
+ * max(1, weighted positives).
  */
 export function detectionLoss(
   outputs: tf.Tensor[],
@@ -86,16 +93,17 @@ export function detectionLoss(
     const p = tf.sigmoid(logits);
     const pt = tf.add(tf.mul(p, z), tf.mul(tf.sub(1, p), tf.sub(1, z)));
     const alphaT = tf.add(tf.mul(z, ALPHA), tf.mul(tf.sub(1, z), 1 - ALPHA));
-    const focal = tf.sum(tf.mul(tf.mul(alphaT, tf.pow(tf.sub(1, pt), GAMMA)), ce));
-    const numPos = tf.maximum(tf.sum(targets.pos), 1);
+    const w = targets.weight ?? tf.onesLike(targets.pos);
+    const focal = tf.sum(tf.mul(tf.mul(tf.mul(alphaT, tf.pow(tf.sub(1, pt), GAMMA)), ce), w));
     const pred = decodeBoxes(reg, g);
     const tgt = tf.split(targets.box, 4, 2);
     const gi = giou(pred, tgt);
-    const boxLoss = tf.sum(tf.mul(targets.pos, tf.sub(1, gi)));
+    const posW = tf.mul(targets.pos, w);
+    const boxLoss = tf.sum(tf.mul(posW, tf.sub(1, gi)));
     // Softmax cross-entropy at positives (z is one-hot there): logsumexp(x) - x[class].
     const softCe = tf.sub(tf.logSumExp(logits, 2, true), tf.sum(tf.mul(logits, z), 2, true));
-    const aux = tf.sum(tf.mul(targets.pos, softCe));
+    const aux = tf.sum(tf.mul(posW, softCe));
     const total = tf.addN([focal, tf.mul(boxLoss, BOX_LOSS_WEIGHT), tf.mul(aux, CLASS_AUX_WEIGHT)]);
-    return tf.div(total, numPos) as tf.Scalar;
+    return tf.div(total, tf.maximum(tf.sum(posW), 1)) as tf.Scalar;
   });
 }

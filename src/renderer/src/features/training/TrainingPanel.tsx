@@ -60,7 +60,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
   };
   const set = <K extends keyof BaseSettings>(k: K, v: BaseSettings[K]) => setS((cur) => ({ ...cur, [k]: v }));
   const num = (
-    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed',
+    k: 'epochs' | 'imgSize' | 'batchSize' | 'learningRate' | 'widthMultiplier' | 'seed' | 'maxDet',
     step = 'any',
   ) => (
     <Field k={k} reg={s.reg}>
@@ -163,6 +163,7 @@ export function TrainingPanel({ conn }: { conn: Connection }) {
                   ))}
                 </select>
               </Field>
+              {num('maxDet', '1')}
               {preset !== 'compare' && (
                 <>
                   {num('seed', '1')}

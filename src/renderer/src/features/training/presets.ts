@@ -5,6 +5,7 @@ import {
   type BackboneName,
   type BackendRequest,
   DEFAULT_LAMBDA,
+  DEFAULT_MAX_DET,
   DEFAULT_RUN_CONFIG,
   optimizerLabel,
   PRETRAINED_RECIPE,
@@ -31,6 +32,7 @@ export interface BaseSettings {
   seed: number;
   reg: RegMode;
   lambda: number;
+  maxDet: number;
 }
 
 /** Each config field, its default and one line on what it does (the Advanced section shows these). */
@@ -57,6 +59,10 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
   seed: { label: 'Seed', help: 'Initialisation and shuffling; the same seed and data give the same run.' },
   reg: { label: 'Regularization', help: 'none, L2 penalty, decoupled weight decay (wd), L1, or dropout.' },
   lambda: { label: 'Strength λ', help: 'Penalty weight of l2, wd and l1.' },
+  maxDet: {
+    label: 'Detections per image',
+    help: 'Most detections kept per image in evaluation, export and prediction (COCO figures count 100).',
+  },
 };
 
 /** A setting's label and help for the chosen mode: with dropout, `lambda` is the dropout rate (still sent as lambda). */
@@ -81,6 +87,7 @@ export const DEFAULT_SETTINGS: BaseSettings = {
   seed,
   reg,
   lambda,
+  maxDet: DEFAULT_RUN_CONFIG.maxDet ?? DEFAULT_MAX_DET,
 };
 
 /** Strengths of the optional L2 lambda sweep. */
@@ -150,6 +157,7 @@ export function trainRequest(preset: PresetName, s: BaseSettings, o: CompareOpti
     backend: s.backend,
     widthMultiplier: s.widthMultiplier,
     backbone: s.backbone,
+    maxDet: s.maxDet,
   };
   if (preset !== 'compare') {
     const one = { ...shared, seed: s.seed, reg: s.reg, lambda: s.reg === 'none' ? 0 : s.lambda };
