@@ -33,7 +33,14 @@ export async function evaluateTestSplit(
   const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
   const saliency = await evaluateSaliency(model, source, test, { batchSize, decode: o.decode });
   if (!o.config.robustness) return { testMetrics, detections: r.detections, saliency };
-  const ro = { classes: o.classes, batchSize, seed, signal: o.signal, clean: testMetrics.AP, decode: o.decode };
+  const ro = {
+    classes: o.classes,
+    batchSize,
+    seed,
+    signal: o.signal,
+    clean: testMetrics.AP,
+    decode: o.decode,
+  };
   const robustness = await evaluateRobustness(model, source, test, grid, ro);
   return { testMetrics, detections: r.detections, saliency, ...(robustness ? { robustness } : {}) };
 }
