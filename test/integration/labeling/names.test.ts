@@ -21,13 +21,16 @@ describe('names with control characters', () => {
     const door = testDoor();
     const api = door.handlers;
     try {
-      api['project.create']({ dir: path.join(tmp.dir, 'p') });
-      expect(() => api['classes.create']({ name: 'ca\u0000t' })).toThrow(UserError);
-      expect(() => api['classes.create']({ name: 'ca\u0000t' })).toThrow(
+      // Writes go through the project's write queue, so a handler answers (or refuses) asynchronously.
+      await api['project.create']({ dir: path.join(tmp.dir, 'p') });
+      await expect(async () => api['classes.create']({ name: 'ca\u0000t' })).rejects.toThrow(UserError);
+      await expect(async () => api['classes.create']({ name: 'ca\u0000t' })).rejects.toThrow(
         /class name cannot contain control characters/,
       );
-      const cat = api['classes.create']({ name: 'cat' }) as { id: number };
-      expect(() => api['classes.update']({ id: cat.id, name: 'dog\n' })).toThrow(/U\+000A/);
+      const cat = (await api['classes.create']({ name: 'cat' })) as { id: number };
+      await expect(async () => api['classes.update']({ id: cat.id, name: 'dog\n' })).rejects.toThrow(
+        /U\+000A/,
+      );
       // Through a transport (dispatch): refused by the argument schema, as invalid-args, with the rule's words.
       const created = await dispatch(api, 'classes.create', { name: 'ca\u0000t' });
       expect(created).toMatchObject({
