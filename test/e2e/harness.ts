@@ -51,14 +51,16 @@ export interface ServeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Start `ridge serve [dir] --port 0` (or the given port) and read the URL it prints first. */
+/** Start `ridge serve [dir | --data-root <tmp>] --port 0` (or the given port) and read the URL it prints first. */
 export async function serve(dir?: string, o: ServeOptions = {}): Promise<Served> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
       path.join(ROOT, 'bin', 'ridge.cjs'),
       'serve',
-      ...(dir ? [dir] : []),
+      // Without a project, serve confines the API to the folder it started in: the tests' projects live in the
+      // temp folder, so the person running these tests allows it, as a user would with --data-root.
+      ...(dir ? [dir] : ['--data-root', os.tmpdir()]),
       '--port',
       String(o.port ?? 0),
       ...(o.args ?? []),
