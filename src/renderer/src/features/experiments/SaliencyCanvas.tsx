@@ -5,7 +5,7 @@ import { heatmapPixels, inputBoxOnImage, mapRectOnImage } from './heatmap';
 
 /** Largest size a saliency canvas is drawn at (two fit side by side in a 1280 px window). */
 const MAX_W = 460;
-const MAX_H = 340;
+const MAX_H = 340; // with the controls, one row of two fits a 720 px window
 
 /**
  * One image with a saliency map overlaid (plain 2D canvas: one bitmap, no shapes to interact with), the ground

@@ -128,7 +128,13 @@ function SaliencySide(p: {
               testId={`saliency-canvas-${p.k + 1}`}
             />
           )}
-          {!state && <p className="hint">Computing the saliency map in a trainer process…</p>}
+          {!state && (
+            <p className="hint">
+              {imageId === null
+                ? 'Waiting for the test images…'
+                : 'Computing the saliency map in a trainer process…'}
+            </p>
+          )}
           {state && 'error' in state && (
             <p className="hint" data-testid="saliency-error">
               {state.error}
@@ -219,7 +225,7 @@ export function SaliencyCompare({
               setDetections([0, 0]);
             }}
           >
-            {list.length === 0 && <option value="">no test images yet</option>}
+            {list.length === 0 && <option value="">loading test images…</option>}
             {list.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.file.split('/').pop()} ({i.gt.length} box{i.gt.length === 1 ? '' : 'es'})
@@ -246,10 +252,10 @@ export function SaliencyCompare({
         </span>
       </div>
       <p className="hint" data-testid="saliency-caption">
-        The map is the gradient of the chosen detection&apos;s score with respect to the input pixels
-        (brighter: a pixel that moves the score more), each map scaled to its own range. saliencyInBox is the
-        share of saliency energy inside the ground-truth boxes (white dashed) over the share of the image they
-        cover: 1.0 = uniform, above 1 = the model looks at the objects.
+        Map: the gradient of the chosen detection&apos;s score with respect to the input pixels (brighter
+        moves the score more; each map on its own scale). saliencyInBox: the share of saliency energy inside
+        the ground-truth boxes (white dashed) over the share of the image they cover; 1.0 = uniform, above 1 =
+        looks at the objects.
       </p>
       {(a.error || b.error) && <p className="err">{a.error ?? b.error}</p>}
       <div className="saliency-pair">
