@@ -272,6 +272,17 @@ async function plainMessages(): Promise<void> {
     await page.selectOption('[aria-label="saliency run 2"]', f.runs.l2);
     const gone = (await side.textContent()) ?? '';
     check(gone.includes(`model file is missing (runs/${f.runs.l2}/model)`), gone);
+    // A measurement that fails (the model removed after the page loaded) says why, and the button is back.
+    rmSync(path.join(f.dir, 'runs', f.runs.none, 'model'), { recursive: true, force: true });
+    await page.selectOption('[aria-label="robustness run"]', f.runs.none);
+    await page.click('[data-testid="measure-robustness"]');
+    const err = page.locator('[data-testid="robustness-error"]');
+    await err.waitFor({ timeout: 30_000 });
+    const said = (await err.textContent()) ?? '';
+    check(/could not be measured for .*has no trained model/.test(said), said);
+    check(!(await page.locator('[data-testid="measure-robustness"]').isDisabled()), 'the button is back');
+    await page.locator('[data-testid="robustness"]').scrollIntoViewIfNeeded();
+    await shot(page, 'saliency-view-robustness-error-1280');
     check(errors.length === 0, `page errors: ${errors.join('; ')}`);
   } finally {
     await page.close();
@@ -286,7 +297,7 @@ export const TESTS = [
     run: compareSaliency,
   },
   {
-    name: 'saliency view: a run still training or without its model reads as a plain message',
+    name: 'saliency view: a run still training, a missing model, a failed measurement read as plain messages',
     run: plainMessages,
   },
 ];

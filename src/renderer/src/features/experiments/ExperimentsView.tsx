@@ -214,6 +214,7 @@ export function ExperimentsView({
         models={data.models}
         sideBySide={sbs}
         evals={evals}
+        evalsLoading={new Set(doneKey.split(',').filter((k) => k && !failedEvals.has(k)))}
         nameOf={nameOf}
       />
       <PrelabelCard

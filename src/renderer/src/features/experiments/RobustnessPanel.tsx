@@ -18,6 +18,9 @@ function useElapsed(since: number | null): number {
   return since === null ? 0 : Math.max(0, (now - since) / 1000);
 }
 
+/** Below this clean test mAP50-95 the panel warns that rPC (a ratio over it) means little. */
+const TINY_CLEAN = 0.01;
+
 /** One run's stored robustness: test mAP50-95 per corruption and severity, the clean figure, mPC and rPC. */
 function RobustnessTable({ r }: { r: RunRobustness }) {
   const grid = robustnessGrid(r);
@@ -54,6 +57,12 @@ function RobustnessTable({ r }: { r: RunRobustness }) {
           ({r.images} test images, measured in {formatDuration(r.seconds)})
         </span>
       </p>
+      {r.clean < TINY_CLEAN && (
+        <p className="hint" data-testid="robustness-tiny">
+          The clean test mAP50-95 is under {formatPct(TINY_CLEAN, 0)}%: rPC is a ratio of tiny numbers here
+          and says little about robustness.
+        </p>
+      )}
     </>
   );
 }
@@ -104,6 +113,8 @@ export function RobustnessPanel({
       (e: Error) => {
         setBusy(({ [runId]: _, ...rest }) => rest);
         setErrors((x) => ({ ...x, [runId]: e.message }));
+        // What made it fail may show in the table too (a model file gone, the run deleted).
+        onMeasured();
       },
     );
   };

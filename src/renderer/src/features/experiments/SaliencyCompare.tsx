@@ -13,11 +13,14 @@ function useTestEval(
   runId: string,
   usable: boolean,
   known: ReadonlyMap<string, RunTestEval>,
+  managed: ReadonlySet<string>,
 ): { ev: RunTestEval | null; error: string | null } {
   const [own, setOwn] = useState<Map<string, RunTestEval | string>>(new Map());
   const have = known.get(runId) ?? own.get(runId);
+  // A run the view loads itself arrives in `known`: asking too would evaluate it twice at once.
+  const theirs = managed.has(runId);
   useEffect(() => {
-    if (!usable || !runId || have !== undefined) return;
+    if (!usable || !runId || have !== undefined || theirs) return;
     let live = true;
     void conn.api['runs.testEval']({ runId }).then(
       (e) => live && setOwn((m) => new Map(m).set(runId, e)),
@@ -26,7 +29,7 @@ function useTestEval(
     return () => {
       live = false;
     };
-  }, [conn, runId, usable, have]);
+  }, [conn, runId, usable, have, theirs]);
   if (typeof have === 'string') return { ev: null, error: have };
   return { ev: have ?? null, error: null };
 }
@@ -162,6 +165,7 @@ export function SaliencyCompare({
   models,
   sideBySide,
   evals,
+  evalsLoading,
   nameOf,
 }: {
   conn: Connection;
@@ -170,6 +174,8 @@ export function SaliencyCompare({
   /** The side-by-side view's two runs, the default pair here. */
   sideBySide: readonly [string, string] | null;
   evals: ReadonlyMap<string, RunTestEval>;
+  /** Runs whose evaluations the view is loading into `evals` (not fetched again here). */
+  evalsLoading: ReadonlySet<string>;
   nameOf(runId: string): string;
 }) {
   const [picked, setPicked] = useState<[string, string] | null>(null);
@@ -180,8 +186,8 @@ export function SaliencyCompare({
   const cache = useRef(new Map<string, MapState>()).current;
   const rowOf = (id: string) => rows.find((r) => r.id === id);
   const usable = pair.map((id) => analysisBlocker(rowOf(id), models, '') === null);
-  const a = useTestEval(conn, pair[0], usable[0]!, evals);
-  const b = useTestEval(conn, pair[1], usable[1]!, evals);
+  const a = useTestEval(conn, pair[0], usable[0]!, evals, evalsLoading);
+  const b = useTestEval(conn, pair[1], usable[1]!, evals, evalsLoading);
   // Images come from the first usable run's test split (both runs of one project share its images).
   const list = (a.ev ?? b.ev)?.images ?? [];
   const image = list.find((i) => i.id === imageId) ?? list.find((i) => i.gt.length > 0) ?? list[0];
