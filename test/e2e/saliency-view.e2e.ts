@@ -193,6 +193,8 @@ async function compareSaliency(): Promise<void> {
   try {
     const card = page.locator('[data-testid="saliency-compare"]');
     await card.scrollIntoViewIfNeeded();
+    check((await card.locator('canvas').count()) === 0, 'nothing computed before it is asked for');
+    await page.click('[data-testid="saliency-open"]');
     const pair = [
       await page.inputValue('[aria-label="saliency run 1"]'),
       await page.inputValue('[aria-label="saliency run 2"]'),
@@ -257,6 +259,7 @@ async function plainMessages(): Promise<void> {
   const { page, errors } = await experimentsPage(1280, 720);
   try {
     await page.waitForSelector(`[data-run-id="${training}"]`, { timeout: 15_000 });
+    await page.click('[data-testid="saliency-open"]');
     await page.selectOption('[aria-label="saliency run 2"]', training);
     const side = page.locator('[data-testid="saliency-side-2"] [data-testid="saliency-blocked"]');
     const text = (await side.textContent()) ?? '';
@@ -268,7 +271,7 @@ async function plainMessages(): Promise<void> {
     rmSync(path.join(f.dir, 'runs', f.runs.l2, 'model'), { recursive: true, force: true });
     await page.reload();
     await page.click('nav.tabs >> text=Experiments');
-    await page.waitForSelector('[data-testid="saliency-compare"]');
+    await page.click('[data-testid="saliency-open"]');
     await page.selectOption('[aria-label="saliency run 2"]', f.runs.l2);
     const gone = (await side.textContent()) ?? '';
     check(gone.includes(`model file is missing (runs/${f.runs.l2}/model)`), gone);

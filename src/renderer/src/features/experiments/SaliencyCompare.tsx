@@ -185,7 +185,9 @@ export function SaliencyCompare({
   const [opacity, setOpacity] = useState(0.7);
   const cache = useRef(new Map<string, MapState>()).current;
   const rowOf = (id: string) => rows.find((r) => r.id === id);
-  const usable = pair.map((id) => analysisBlocker(rowOf(id), models, '') === null);
+  // Closed until asked for: each map is a trainer process, too much to start whenever Experiments opens.
+  const [open, setOpen] = useState(false);
+  const usable = pair.map((id) => open && analysisBlocker(rowOf(id), models, '') === null);
   const a = useTestEval(conn, pair[0], usable[0]!, evals, evalsLoading);
   const b = useTestEval(conn, pair[1], usable[1]!, evals, evalsLoading);
   // Images come from the first usable run's test split (both runs of one project share its images).
@@ -197,6 +199,22 @@ export function SaliencyCompare({
     setPicked(next);
     setDetections([0, 0]);
   };
+  if (!open)
+    return (
+      <div className="card" data-testid="saliency-compare">
+        <div className="xrow">
+          <h2>Where the model looks (saliency, test split)</h2>
+          <button data-testid="saliency-open" onClick={() => setOpen(true)}>
+            Compare saliency maps
+          </button>
+        </div>
+        <p className="hint">
+          For one test image and detection, the gradient of the detection&apos;s score with respect to the
+          input pixels, for two runs side by side, with saliencyInBox. Each map is computed in a trainer
+          process.
+        </p>
+      </div>
+    );
   return (
     <div className="card" data-testid="saliency-compare">
       <div className="xrow">
