@@ -275,7 +275,7 @@ async function plainMessages(): Promise<void> {
     await page.selectOption('[aria-label="saliency run 2"]', f.runs.l2);
     const gone = (await side.textContent()) ?? '';
     check(gone.includes(`model file is missing (runs/${f.runs.l2}/model)`), gone);
-    // A measurement that fails (the model removed after the page loaded) says why, and the button is back.
+    // A measurement that fails (the model removed after the page loaded) says why.
     rmSync(path.join(f.dir, 'runs', f.runs.none, 'model'), { recursive: true, force: true });
     await page.selectOption('[aria-label="robustness run"]', f.runs.none);
     await page.click('[data-testid="measure-robustness"]');
@@ -283,7 +283,13 @@ async function plainMessages(): Promise<void> {
     await err.waitFor({ timeout: 30_000 });
     const said = (await err.textContent()) ?? '';
     check(/could not be measured for .*has no trained model/.test(said), said);
-    check(!(await page.locator('[data-testid="measure-robustness"]').isDisabled()), 'the button is back');
+    // The runs table refreshed after the failure: the panel now says what is wrong instead of offering the button.
+    const blocked = page.locator('[data-testid="robustness-blocked"]');
+    await blocked.waitFor({ timeout: 10_000 });
+    check(
+      ((await blocked.textContent()) ?? '').includes('model file is missing'),
+      'refreshed after the failure',
+    );
     await page.locator('[data-testid="robustness"]').scrollIntoViewIfNeeded();
     await shot(page, 'saliency-view-robustness-error-1280');
     check(errors.length === 0, `page errors: ${errors.join('; ')}`);

@@ -249,7 +249,11 @@ export function SaliencyCompare({
               setDetections([0, 0]);
             }}
           >
-            {list.length === 0 && <option value="">loading test images…</option>}
+            {list.length === 0 && (
+              <option value="">
+                {usable.some(Boolean) ? 'loading test images…' : 'no finished run chosen'}
+              </option>
+            )}
             {list.map((i) => (
               <option key={i.id} value={i.id}>
                 {i.file.split('/').pop()} ({i.gt.length} box{i.gt.length === 1 ? '' : 'es'})
