@@ -165,6 +165,11 @@ async function measureRobustness(): Promise<void> {
   }
 }
 
+/** Scroll so the element's top is at the window's top (a card that grew after it was scrolled to). */
+async function toTop(page: Page, sel: string): Promise<void> {
+  await page.locator(sel).evaluate((e) => (e as unknown as { scrollIntoView(): void }).scrollIntoView());
+}
+
 /** Opaque pixels of a canvas and their distinct colours (a blank canvas has none). */
 async function canvasPixels(
   page: Page,
@@ -232,6 +237,7 @@ async function compareSaliency(): Promise<void> {
     }
     const caption = (await page.textContent('[data-testid="saliency-caption"]')) ?? '';
     check(/gradient of the chosen detection's score with respect to the input pixels/.test(caption), caption);
+    await toTop(page, '[data-testid="saliency-compare"]');
     await shot(page, 'saliency-view-compare-1440');
     // The heatmap is really drawn: opacity 0 leaves the image alone, and other pixels.
     const withMap = await canvasPixels(page, '[data-testid="saliency-canvas-1"]');
@@ -241,7 +247,7 @@ async function compareSaliency(): Promise<void> {
     check(withMap.hash !== without.hash, 'the overlay changes the canvas');
     await page.fill('[aria-label="saliency opacity"]', '0.7');
     await page.setViewportSize({ width: 1280, height: 720 });
-    await card.scrollIntoViewIfNeeded();
+    await toTop(page, '[data-testid="saliency-compare"]');
     await shot(page, 'saliency-view-compare-1280');
     check(errors.length === 0, `page errors: ${errors.join('; ')}`);
   } finally {
