@@ -11,6 +11,7 @@ import { TESTS as EXPERIMENTS } from './experiments.e2e';
 import { closeExperimentsFixture, TESTS as EXPERIMENTS_VIEW } from './experiments-view.e2e';
 import { TESTS as GESTURES } from './gestures.e2e';
 import { TESTS as REVIEW } from './review.e2e';
+import { closeSaliencyFixture, TESTS as SALIENCY_VIEW } from './saliency-view.e2e';
 import { closeSharedStudio } from './shared';
 import { TESTS as STUDIO } from './studio.e2e';
 import { TESTS as TABS } from './two-tabs.e2e';
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     ...STUDIO,
     ...EXPERIMENTS,
     ...EXPERIMENTS_VIEW,
+    ...SALIENCY_VIEW,
     ...TABS,
     ...CONNECTION,
     ...IMPORT,
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
   }
   await closeSharedStudio();
   await closeExperimentsFixture();
+  await closeSaliencyFixture();
   writeFileSync(
     path.join(ROOT, 'test-results', 'e2e.json'),
     JSON.stringify({ passed, failed, results }, null, 2),

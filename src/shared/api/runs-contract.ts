@@ -55,7 +55,12 @@ export interface SaliencyMapView {
   inBox: number | null;
   /** How many detections the image has: valid detection indices are 0 to this minus 1. */
   detections: number;
+  /** The image's detections best first (at most RANKED_DETECTIONS), so a viewer can offer them by class and score. */
+  ranked: { classIndex: number; score: number }[];
 }
+
+/** How many of an image's detections a saliency map lists (its `ranked`): enough to choose from, a short list. */
+export const RANKED_DETECTIONS = 50;
 
 /** The runs table's data: the CLI's rows plus what only the studio keeps (display names, downloadable models). */
 export interface RunsTable {
@@ -66,6 +71,8 @@ export interface RunsTable {
   models: string[];
   /** Full config of each run, so "show only settings that differ" covers every field. */
   configs: Record<string, Record<string, string | number>>;
+  /** Stored robustness of each run that has it (corruption x severity), so the view shows the table unasked. */
+  robustness: Record<string, RunRobustness>;
 }
 
 /** Live progress of the run the queue is executing. */

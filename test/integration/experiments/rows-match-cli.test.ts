@@ -49,4 +49,33 @@ describe('runs rows in the views equal `ridge runs --json`', () => {
       await door.close();
     }
   });
+
+  it("runs.rows carries each run's stored robustness table, the one its mPC and rPC columns summarise", async () => {
+    const door = testDoor();
+    try {
+      await dispatch(door.handlers, 'project.open', { dir });
+      const p = door.session.project;
+      const before = (await door.handlers['runs.rows']({})) as { robustness: Record<string, unknown> };
+      expect(before.robustness).toEqual({});
+      const id = p.runs.list()[1]!.id;
+      const stored = {
+        clean: 0.5,
+        scores: [
+          { corruption: 'jpeg', severity: 1, mAP50_95: 0.4 },
+          { corruption: 'jpeg', severity: 5, mAP50_95: 0.2 },
+        ],
+        mPC: 0.3,
+        rPC: 0.6,
+        images: 4,
+        seconds: 1.5,
+      };
+      p.tx(() => p.runs.setRobustness(id, stored));
+      const after = await door.handlers['runs.rows']({});
+      expect(Object.keys(after.robustness)).toEqual([id]);
+      expect(after.robustness[id]).toEqual(stored);
+      expect(after.rows.find((r) => r.id === id)).toMatchObject({ mPC: 0.3, rPC: 0.6 });
+    } finally {
+      await door.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import {
   trainerProcessAnalyzer,
   trainerProcessPredictor,
 } from '../../../src/main/services/runs/predict-host';
-import type { RunRowView } from '../../../src/shared/api/runs-contract';
+import { RANKED_DETECTIONS, type RunRowView } from '../../../src/shared/api/runs-contract';
 import { ridge, ridgeSampleProject } from '../../helpers/cli';
 import { testDoor } from '../../helpers/studio';
 import type { makeTmpDir } from '../../helpers/tmp';
@@ -77,6 +77,11 @@ describe('robustness and saliencyInBox of runs', () => {
       expect(Math.max(...m.values)).toBe(255);
       expect(Math.max(m.width, m.height)).toBe(96);
       expect(m.inBox).toBeGreaterThan(0);
+      // The image's detections, best first, so a viewer offers them by class and score; the first is the map's.
+      expect(m.ranked).toHaveLength(Math.min(m.detections, RANKED_DETECTIONS));
+      expect(m.ranked[0]).toEqual({ classIndex: m.detection.classIndex, score: m.detection.score });
+      for (let i = 1; i < m.ranked.length; i++)
+        expect(m.ranked[i]!.score).toBeLessThanOrEqual(m.ranked[i - 1]!.score);
       await expect(
         door.handlers['runs.saliency']({ runId: robust, imageId: 999_999, detection: 0 }),
       ).rejects.toThrow(`image 999999 is not in the data run ${robust} was trained on`);

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { ResultMap } from '../../../shared/api/contract';
-import type { RunRowView } from '../../../shared/api/runs-contract';
+import type { RunRowView, RunsTable } from '../../../shared/api/runs-contract';
 import { prelabel } from '../labeling/prelabel';
 import type { Project } from '../project/project';
 import { detectionSaliencyMap, measureRobustness } from '../runs/analysis';
@@ -102,7 +102,9 @@ export function createRunsHandlers(
       const rows = runRows(p());
       const names: Record<string, string> = {};
       const configs: Record<string, Record<string, string | number>> = {};
+      const robustness: RunsTable['robustness'] = {};
       for (const r of p().runs.list()) {
+        if (r.robustness) robustness[r.id] = r.robustness;
         const n = runName(p(), r.id);
         if (n) names[r.id] = n;
         // On/off settings (robustness) as words: the table shows values as text.
@@ -110,7 +112,13 @@ export function createRunsHandlers(
           Object.entries(r.config).map(([k, v]) => [k, typeof v === 'boolean' ? (v ? 'on' : 'off') : v]),
         );
       }
-      return { rows, names, configs, models: rows.filter((r) => hasModel(p(), r.id)).map((r) => r.id) };
+      return {
+        rows,
+        names,
+        configs,
+        robustness,
+        models: rows.filter((r) => hasModel(p(), r.id)).map((r) => r.id),
+      };
     },
     'runs.queue': () => q().state(),
     'runs.preflight': () => preflight(p()),

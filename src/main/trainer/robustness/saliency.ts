@@ -13,7 +13,7 @@
 // the logit, not the sigmoid score, so confident detections do not vanish in a flat sigmoid (the map differs only
 // by a positive factor, which saliencyInBox ignores). A pixel's saliency is the L2 norm over its RGB gradient.
 import * as tf from '@tensorflow/tfjs';
-import type { SaliencyMapView } from '../../../shared/api/runs-contract';
+import { RANKED_DETECTIONS, type SaliencyMapView } from '../../../shared/api/runs-contract';
 import type { RunSaliency } from '../../../shared/domain/runs';
 import type { Placement } from '../data/image';
 import { chunk, type BatchSource } from '../data/pipeline';
@@ -224,6 +224,7 @@ export async function detectionSaliency(
       placement: p,
       inBox: saliencyInBox(map!, S, r, b.boxes[0]!),
       detections: dets.length,
+      ranked: dets.slice(0, RANKED_DETECTIONS).map((x) => ({ classIndex: x.classIndex, score: x.score })),
     };
   } finally {
     tf.dispose([x, targets.cls, targets.box, targets.pos]);

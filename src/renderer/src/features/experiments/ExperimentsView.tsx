@@ -6,7 +6,9 @@ import { CompareView } from './CompareView';
 import './experiments.css';
 import { PrelabelCard } from './PrelabelCard';
 import { displayName, shortRunNames } from './run-names';
+import { RobustnessPanel } from './RobustnessPanel';
 import { RunsTable } from './RunsTable';
+import { SaliencyCompare } from './SaliencyCompare';
 import { SideBySide } from './SideBySide';
 
 /** How long a delete can be undone before it reaches the project. */
@@ -160,6 +162,15 @@ export function ExperimentsView({
       />
       <CompareView conn={conn} rows={compared} apart={split.apart} nameOf={nameOf} evals={evals} />
       {evalErr && <p className="err">{evalErr}</p>}
+      <RobustnessPanel
+        conn={conn}
+        rows={data.rows.filter((r) => !hidden.has(r.id))}
+        models={data.models}
+        robustness={data.robustness}
+        initialRun={doneChosen[0]?.id}
+        nameOf={nameOf}
+        onMeasured={refresh}
+      />
       {sbs && (
         <div className="card" data-testid="side-by-side">
           <div className="xrow">
@@ -197,6 +208,15 @@ export function ExperimentsView({
           )}
         </div>
       )}
+      <SaliencyCompare
+        conn={conn}
+        rows={data.rows.filter((r) => !hidden.has(r.id))}
+        models={data.models}
+        sideBySide={sbs}
+        evals={evals}
+        evalsLoading={new Set(doneKey.split(',').filter((k) => k && !failedEvals.has(k)))}
+        nameOf={nameOf}
+      />
       <PrelabelCard
         conn={conn}
         runs={data.rows}

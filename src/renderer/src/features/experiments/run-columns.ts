@@ -71,6 +71,14 @@ export const RUN_COLUMNS: readonly RunColumn[] = [
   result('bestEpoch', 'best epoch', 'epoch of the best validation mAP50-95', (v) =>
     v === null ? '–' : String(v),
   ),
+  result('mPC', 'mPC %', 'mean test mAP50-95 under 5 corruptions x 3 severities (robustness)', formatPct),
+  result('rPC', 'rPC %', 'mPC over the clean test mAP50-95 (100 = no loss under corruption)', formatPct),
+  result(
+    'saliencyInBox',
+    'saliency in box',
+    'saliency share inside the ground-truth boxes over their area share (1 = uniform)',
+    (v) => (v === null ? '–' : v.toFixed(2)),
+  ),
   {
     key: 'lambda',
     title: 'λ',
