@@ -1,13 +1,13 @@
 // Memory over a multi-epoch training: a Pretrained (mobilenetv2) run on the BCCD fixture through the real
-// engine, with peak RSS (sampled at every progress event) and tfjs's live tensor count at each epoch's end,
-// and whether both stay flat. A leak of one tensor per step would show as a count growing with the epoch.
+// engine, with the peak RSS and live tensor count its epoch events carry (trainer/memory.ts), and whether both
+// stay flat by memoryFlat's rule. A leak of one tensor per step would show as a count growing with the epoch.
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { fsSource } from '../../src/main/services/datasets/formats/source';
 import { parseVoc } from '../../src/main/services/datasets/formats/voc';
 import { withDefaults } from '../../src/shared/domain/run-config';
 import { PRETRAINED_RECIPE, type RunConfig } from '../../src/shared/domain/runs';
 import { runTraining } from '../../src/main/trainer/engine';
+import { describeMemoryFlat, type EpochMemory } from '../../src/main/trainer/memory';
 import type { Manifest } from '../../src/main/trainer/protocol';
 import { requireFixture, SHARED_DIR } from '../helpers/paths';
 
@@ -38,10 +38,6 @@ function bccdManifest(): Manifest {
   return { classes, images };
 }
 
-/** Is a series flat: its last value within `tolerance` (relative) of its value after the first epoch? */
-const flat = (xs: number[], tolerance: number) =>
-  xs.length < 2 || Math.abs(xs.at(-1)! - xs[1]!) <= tolerance * Math.max(1, Math.abs(xs[1]!));
-
 /** Trains `epochs` epochs of the Pretrained recipe at `imgSize` px and prints memory per epoch. */
 export async function memoryEpochs(epochs: number, imgSize: number, outDir: string): Promise<void> {
   const manifest = bccdManifest();
@@ -53,10 +49,7 @@ export async function memoryEpochs(epochs: number, imgSize: number, outDir: stri
     `\n-- memory: ${epochs} epochs, ${config.backbone} backbone, ${imgSize} px, batch ${config.batchSize}, ` +
       `BCCD (${manifest.images.length} images) --`,
   );
-  const rss: number[] = [];
-  const tensors: number[] = [];
-  let peak = 0;
-  const sample = () => (peak = Math.max(peak, process.memoryUsage().rss));
+  const memory: EpochMemory[] = [];
   await runTraining({
     manifest,
     config,
@@ -64,24 +57,14 @@ export async function memoryEpochs(epochs: number, imgSize: number, outDir: stri
     resume: false,
     signal: new AbortController().signal,
     emit: (e) => {
-      if (e.type === 'progress') sample();
       if (e.type === 'failed') throw new Error(`memory run failed: ${e.reason}`);
-      if (e.type !== 'epoch') return;
-      sample();
-      rss.push(peak);
-      tensors.push(tf.memory().numTensors);
+      if (e.type !== 'epoch' || !e.memory) return;
+      memory.push(e.memory);
       console.log(
-        `epoch ${e.metrics.epoch}: peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB, ${tensors.at(-1)} tensors, ` +
-          `${e.metrics.seconds.toFixed(1)} s, val mAP50 ${e.metrics.mAP50.toFixed(3)}`,
+        `epoch ${e.metrics.epoch}: peak RSS ${(e.memory.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ` +
+          `${e.memory.numTensors} tensors, ${e.metrics.seconds.toFixed(1)} s, val mAP50 ${e.metrics.mAP50.toFixed(3)}`,
       );
-      peak = 0;
     },
   });
-  // From epoch 2 on (epoch 1 holds the warm-up: kernel selection, caches filling); RSS within 10%.
-  console.log(
-    `memory flat across epochs 2-${epochs}: tensors ${flat(tensors, 0) ? 'yes' : 'NO'} ` +
-      `(${tensors.join(', ')}), peak RSS ${flat(rss, 0.1) ? 'yes' : 'NO'} (within 10%: ${rss
-        .map((r) => (r / 2 ** 20).toFixed(0))
-        .join(', ')} MiB)`,
-  );
+  console.log(describeMemoryFlat(memory));
 }

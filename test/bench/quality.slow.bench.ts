@@ -10,7 +10,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PRETRAINED_RECIPE } from '../../src/shared/domain/runs';
 import { Project } from '../../src/main/services/project/project';
+import { readEpochMemory } from '../../src/main/services/runs/epoch-memory';
 import { runDir } from '../../src/main/services/runs/runs';
+import { describeMemoryFlat } from '../../src/main/trainer/memory';
 import type { Manifest } from '../../src/main/trainer/protocol';
 import { REPO_ROOT, SHARED_DIR, requireFixture } from '../helpers/paths';
 import { evaluateRunModel } from '../helpers/per-class';
@@ -70,6 +72,17 @@ async function testPerClass(dir: string, runId: string) {
     const epochs = p.runs.epochs(runId);
     const trainImages = m.images.filter((i) => i.split === 'train').length;
     const seconds = epochs.reduce((a, e) => a + e.seconds, 0);
+    const memory = readEpochMemory(runDir(p, runId));
+    const mib = (b: number) => (b / 2 ** 20).toFixed(0);
+    for (const e of epochs) {
+      const mem = memory.find((x) => x.epoch === e.epoch);
+      console.log(
+        `  epoch ${String(e.epoch).padStart(2)}: ${e.seconds.toFixed(0)} s, val mAP50 ${e.mAP50.toFixed(3)}, ` +
+          `mAP50-95 ${e.mAP50_95.toFixed(3)}, train loss ${e.trainDataLoss.toFixed(3)}, ` +
+          (mem ? `peak RSS ${mib(mem.peakRssBytes)} MiB, ${mem.numTensors} tensors` : 'no memory figures'),
+      );
+    }
+    console.log(`  ${describeMemoryFlat(memory)}`);
     return {
       perClass: r.perClass,
       epochs: epochs.length,

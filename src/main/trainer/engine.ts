@@ -38,6 +38,7 @@ import {
   type TrainerEvent,
 } from './protocol';
 import { kernelNorm, regularizationTerm } from './regularizers';
+import { EpochMemoryMeter } from './memory';
 import { learningRateAt } from './schedule';
 import { evaluateTestSplit } from './test-evaluation';
 import {
@@ -178,6 +179,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         meta = rest;
       }
     }
+    const memory = new EpochMemoryMeter();
     for (let epoch = meta.epoch; epoch < config.epochs; epoch++) {
       const t0 = performance.now();
       const groups = chunk(epochOrder(train, config.seed, epoch), config.batchSize);
@@ -205,6 +207,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         meta.step++;
         step++;
         seen += b.size;
+        memory.sample();
         const now = performance.now();
         if (now - lastEmit >= PROGRESS_INTERVAL_MS || step === groups.length) {
           lastEmit = now;
@@ -238,7 +241,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       if (better) meta.best = { epoch: epoch + 1, mAP50_95: m.mAP50_95, valDataLoss: m.valDataLoss };
       meta.epoch = epoch + 1;
       meta.rng.dropoutCalls = dropoutLayers(s.model).map((l) => l.calls);
-      emit({ type: 'epoch', metrics: m });
+      emit({ type: 'epoch', metrics: m, memory: memory.take() });
       const state = await s.opt.getState();
       const last = checkpointDir(outDir, 'last');
       await saveCheckpoint(last, meta, s.model, state, { values: await ema.values(), updates: ema.updates });

@@ -100,11 +100,19 @@ export const JOB_REPLY_TYPES: readonly string[] = ['predictions', 'robustnessRes
 /** The final evaluation of the best checkpoint on the test split (reported apart from validation). */
 export type TestMetrics = Record<string, number>;
 
+/** What one epoch used: carried in the trainer's epoch event, kept in the run folder (epoch-memory.jsonl). */
+export interface EpochMemory {
+  /** The highest resident set size of the trainer process sampled during the epoch (every step and its end). */
+  peakRssBytes: number;
+  /** tf.memory().numTensors after the epoch's metrics, before its checkpoint. */
+  numTensors: number;
+}
+
 /** Messages a trainer process sends back; main stores them in SQLite. Epoch numbers count from 1. */
 export type TrainerEvent =
   | { type: 'backend'; backend: BackendName; reasons: BackendReason[]; device: string }
   | { type: 'progress'; epoch: number; step: number; steps: number; loss: number; imagesPerSecond: number }
-  | { type: 'epoch'; metrics: Omit<EpochMetrics, 'runId'> }
+  | { type: 'epoch'; metrics: Omit<EpochMetrics, 'runId'>; memory?: EpochMemory }
   | { type: 'checkpoint'; epoch: number; path: string; best: boolean }
   | {
       type: 'done';

@@ -7,6 +7,7 @@ import type { RunConfig, RunRecord } from '../../../shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../trainer/protocol';
 import { UserError } from '../../../shared/errors';
 import { type Project, RUNS_DIR } from '../project/project';
+import { appendEpochMemory } from './epoch-memory';
 import { freezeManifest, manifestHash } from './manifest';
 import { spawnTrainer, type TrainerHandle, type TrainerSpawner } from './trainer-host';
 
@@ -54,6 +55,7 @@ export function recordEvent(p: Project, runId: string, e: TrainerEvent): void {
       break;
     case 'epoch':
       p.tx(() => p.runs.addEpoch({ ...e.metrics, runId }));
+      if (e.memory) appendEpochMemory(runDir(p, runId), e.metrics.epoch, e.memory);
       break;
     case 'done':
       p.tx(() =>
