@@ -9,6 +9,7 @@
 // one per kernel. Gradients are unaffected: tfjs defines FusedBatchNorm's gradient from its inputs in
 // JavaScript, not from the kernel. (Figures: `npm run bench -- train`, which times both versions.)
 import * as tf from '@tensorflow/tfjs';
+import { BATCH_NORM_TRAINING_CHOICE } from './fused-batch-norm';
 
 /** The backend name tfjs-node and tfjs-node-gpu register under. */
 const NATIVE = 'tensorflow';
@@ -40,6 +41,15 @@ const stepAsOps: tf.KernelFunc = (args) => {
 export const NATIVE_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   { kernelName: tf.FusedBatchNorm, backendName: NATIVE, kernelFunc: batchNormAsOps },
   { kernelName: tf.Step, backendName: NATIVE, kernelFunc: stepAsOps },
+];
+
+/**
+ * Every choice backend selection makes on the native backend: these kernels, then training-mode batch norm
+ * (fused-batch-norm.ts). Part of the cache key: a timing made with other candidates is not a timing of now.
+ */
+export const KERNEL_CHOICE_NAMES: readonly string[] = [
+  ...NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName),
+  BATCH_NORM_TRAINING_CHOICE,
 ];
 
 /** Which implementation of a replaceable kernel the native backend runs. */
