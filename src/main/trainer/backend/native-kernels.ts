@@ -9,7 +9,7 @@
 // one per kernel. Gradients are unaffected: tfjs defines FusedBatchNorm's gradient from its inputs in
 // JavaScript, not from the kernel. (Figures: `npm run bench -- train`, which times both versions.)
 import * as tf from '@tensorflow/tfjs';
-import { BATCH_NORM_TRAINING_CHOICE } from './fused-batch-norm';
+import { activeBatchNormTraining, BATCH_NORM_TRAINING_CHOICE } from './fused-batch-norm';
 
 /** The backend name tfjs-node and tfjs-node-gpu register under. */
 const NATIVE = 'tensorflow';
@@ -84,11 +84,12 @@ export function useNativeKernel(kernelName: string, impl: KernelImpl): void {
   tf.registerKernel(wanted);
 }
 
-/** The implementation the native backend runs now for each replaceable kernel. */
+/** The implementation the native backend runs now for each choice (KERNEL_CHOICE_NAMES). */
 export function activeNativeKernels(): Record<string, KernelImpl> {
   const out: Record<string, KernelImpl> = {};
   for (const k of NATIVE_KERNEL_REPLACEMENTS)
     out[k.kernelName] =
       tf.getKernel(k.kernelName, NATIVE)?.kernelFunc === k.kernelFunc ? 'replacement' : 'native';
+  out[BATCH_NORM_TRAINING_CHOICE] = activeBatchNormTraining() === 'fused' ? 'native' : 'replacement';
   return out;
 }
