@@ -19,6 +19,12 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { cpuDevice, kernelTimingShape, loadBackend } from '../../src/main/trainer/backend';
+import {
+  activeBatchNormTraining,
+  BATCH_NORM_TRAINING_CHOICE,
+  useBatchNormTraining,
+  type BatchNormTrainingPath,
+} from '../../src/main/trainer/backend/fused-batch-norm';
 import { timeAndChooseKernels } from '../../src/main/trainer/backend/kernel-choice';
 import { BatchSource, chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
 import { batchTensors } from '../../src/main/trainer/evaluate';
@@ -72,12 +78,21 @@ async function matmulCeiling(n = 2048, reps = 4): Promise<number> {
 }
 
 /**
- * tfjs-node's own FusedBatchNorm and Step against the replacements, timed as backend selection times them
- * (which also installs the faster of each, so the steps below run what a run on this machine would).
+ * tfjs-node's own FusedBatchNorm and Step against the replacements, and training-mode batch norm as
+ * TensorFlow's fused kernels against tfjs-layers' ops, timed as backend selection times them (which also
+ * installs the faster of each, so the steps below run what a run on this machine would).
  */
 function kernelFigures(): void {
   for (const shape of [[8, 160, 160, 96], kernelTimingShape(imgSize)]) {
     for (const k of timeAndChooseKernels(shape)) {
+      if (k.kernel === BATCH_NORM_TRAINING_CHOICE) {
+        console.log(
+          `training batch norm (forward + gradients) on [${shape.join(',')}]: TensorFlow's fused kernels ` +
+            `${k.nativeMs.toFixed(1)} ms, tfjs-layers' ops ${k.replacementMs.toFixed(1)} ms -> ` +
+            `${k.used === 'native' ? 'fused' : 'ops'} runs`,
+        );
+        continue;
+      }
       console.log(
         `kernel ${k.kernel} on [${shape.join(',')}]: tfjs-node's ${k.nativeMs.toFixed(1)} ms, ours ` +
           `${k.replacementMs.toFixed(1)} ms -> ${k.used === 'native' ? "tfjs-node's" : 'ours'} runs`,
@@ -175,6 +190,16 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     fusedS.push(...(await stepSeconds(s)));
     eachS.push(...(await stepSeconds(each)));
   }
+  // Training batch norm on tfjs-layers' ops and on TensorFlow's fused kernels, alternating rounds of the same
+  // state (the path chosen at selection is put back after).
+  const chosenBn = activeBatchNormTraining();
+  const bnS: Record<BatchNormTrainingPath, number[]> = { ops: [], fused: [] };
+  for (let round = 0; round < 2; round++)
+    for (const p of ['ops', 'fused'] as const) {
+      useBatchNormTraining(p);
+      bnS[p].push(...(await stepSeconds(s)));
+    }
+  useBatchNormTraining(chosenBn);
   const [fusedMs, eachMs] = await optimizerUpdateMs(s, each);
   disposeTrainState(each);
   const stepIps = speedOf(fusedS);
@@ -190,6 +215,12 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
   console.log(
     `  the optimizer update alone (best of 10, alternating): ${eachMs.toFixed(1)} ms one parameter at a time, ` +
       `${fusedMs.toFixed(1)} ms fused, ${s.params.length} parameters`,
+  );
+  const [bnOps, bnFused] = [speedOf(bnS.ops), speedOf(bnS.fused)];
+  console.log(
+    `  change, fused training batch norm: ${fmt(bnOps)} with tfjs-layers' ops -> ${fmt(bnFused)} with ` +
+      `FusedBatchNormV3/GradV3 (x${(bnFused.best / bnOps.best).toFixed(2)} best step, ` +
+      `x${(bnFused.mean / bnOps.mean).toFixed(2)} mean; selection chose ${chosenBn})`,
   );
   console.log(`tfjs-node training (with data pipeline): ${fmt(pipeIps)}`);
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);

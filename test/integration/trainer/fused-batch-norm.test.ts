@@ -11,6 +11,7 @@ import {
   useBatchNormTraining,
   type BatchNormTrainingPath,
 } from '../../../src/main/trainer/backend/fused-batch-norm';
+import { RELU_GRAD_KERNEL, useReluGrad } from '../../../src/main/trainer/backend/relu-grad';
 import { BatchSource, chunk, epochOrder } from '../../../src/main/trainer/data/pipeline';
 import { SeededRng } from '../../../src/main/trainer/data/prng';
 import { batchTensors } from '../../../src/main/trainer/evaluate';
@@ -20,7 +21,8 @@ import { sampleManifest } from './fixtures';
 
 // Training-mode batch norm through TensorFlow's fused kernels against tfjs-layers' own path (on the native
 // backend and on the pure-JS cpu backend): forward output, moving statistics and the gradients w.r.t. input,
-// gamma and beta of a BatchNormalization layer on random shapes, and the losses of a few training steps.
+// gamma and beta of a BatchNormalization layer on random shapes, and the losses of a few training steps (with
+// TensorFlow's ReluGrad as well, whose gradient is checked on its own too).
 
 function values(n: number, seed: number, scale = 1, offset = 0): Float32Array {
   const rng = new SeededRng(seed);
@@ -85,6 +87,7 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
   });
   afterAll(async () => {
     useBatchNormTraining('ops');
+    useReluGrad('ops');
     await tf.setBackend('tensorflow');
   });
 
@@ -131,7 +134,35 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
     tf.dispose([p.result as tf.Tensor, x, ...layer.getWeights()]);
   });
 
-  it('gives the same losses over a few training steps on a tiny sample (1e-3 relative)', async () => {
+  it("TensorFlow's ReluGrad equals tfjs' ReLU gradient (tfjs-node and cpu), zeros and negatives included", async () => {
+    const shape = [3, 7, 5, 9];
+    const n = 3 * 7 * 5 * 9;
+    const xs = values(n, 11, 2).map((v, i) => (i % 17 === 0 ? 0 : v)); // exact zeros: gradient 0 on both
+    const ws = values(n, 12);
+    const grad = async (backend: 'tensorflow' | 'cpu', p: 'fused' | 'ops') => {
+      await tf.setBackend(backend);
+      useReluGrad(p);
+      const x = tf.tensor(xs, shape);
+      const w = tf.tensor(ws, shape);
+      const prof = await tf.profile(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), w)))(x));
+      const out = (await (prof.result as tf.Tensor).data()) as Float32Array;
+      tf.dispose([x, w, prof.result as tf.Tensor]);
+      return { out, kernels: prof.kernels.map((k) => k.name) };
+    };
+    const fused = await grad('tensorflow', 'fused');
+    const ops = await grad('tensorflow', 'ops');
+    const js = await grad('cpu', 'fused'); // the cpu backend keeps tfjs' gradient
+    expect(fused.kernels).toContain(RELU_GRAD_KERNEL);
+    expect(ops.kernels).not.toContain(RELU_GRAD_KERNEL);
+    expect(js.kernels).not.toContain(RELU_GRAD_KERNEL);
+    expect(Array.from(fused.out)).toEqual(Array.from(ops.out));
+    expect(Array.from(fused.out)).toEqual(Array.from(js.out));
+    expect(fused.out.filter((v) => v === 0).length).toBeGreaterThan(n / 3);
+    useReluGrad('ops');
+    await tf.setBackend('tensorflow');
+  });
+
+  it('gives the same losses over a few training steps on a tiny sample (1e-3 relative), ReluGrad included', async () => {
     await tf.setBackend('tensorflow');
     const dir = await mkdtemp(path.join(os.tmpdir(), 'ridge-fused-bn-'));
     try {
@@ -147,6 +178,7 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
       const kernels: Record<BatchNormTrainingPath, string[]> = { fused: [], ops: [] };
       for (const bnPath of ['ops', 'fused'] as const) {
         useBatchNormTraining(bnPath);
+        useReluGrad(bnPath);
         const s = await createTrainState(cfg, 'l2', 1e-4);
         const source = new BatchSource(cfg.numClasses, cfg.imgSize, s.grid);
         for (const [i, group] of chunk(epochOrder(m.images, 1, 0), 4).entries()) {
@@ -164,6 +196,8 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
       expect(losses.ops).toHaveLength(3);
       expect(kernels.fused.filter((k) => k === FUSED_BN_TRAINING).length).toBeGreaterThan(10);
       expect(kernels.ops).not.toContain(FUSED_BN_TRAINING);
+      expect(kernels.fused).toContain(RELU_GRAD_KERNEL);
+      expect(kernels.ops).not.toContain(RELU_GRAD_KERNEL);
       expect(kernels.fused.length).toBeLessThan(kernels.ops.length);
       losses.fused.forEach((l, i) => {
         expect(Number.isFinite(l)).toBe(true);
@@ -173,6 +207,7 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
       expect(losses.ops[2]).not.toBe(losses.ops[0]);
     } finally {
       useBatchNormTraining('ops');
+      useReluGrad('ops');
       await rm(dir, { recursive: true, force: true });
     }
     expect(activeBatchNormTraining()).toBe('ops');

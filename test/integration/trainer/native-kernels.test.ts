@@ -149,7 +149,7 @@ describe('the kernel choice at backend selection', () => {
     expect(shape).toEqual([8, 32, 32, 32]);
     const choices = timeAndChooseKernels(shape, 3);
     expect(choices.map((c) => c.kernel)).toEqual([...KERNEL_CHOICE_NAMES]);
-    expect(KERNEL_CHOICE_NAMES).toEqual(['FusedBatchNorm', 'Step', 'FusedBatchNormV3']);
+    expect(KERNEL_CHOICE_NAMES).toEqual(['FusedBatchNorm', 'Step', 'FusedBatchNormV3', 'ReluGrad']);
     for (const c of choices) {
       expect(c.nativeMs).toBeGreaterThan(0);
       expect(c.replacementMs).toBeGreaterThan(0);
@@ -174,7 +174,7 @@ describe('the kernel choice at backend selection', () => {
     await writeFile(file, JSON.stringify({ [key]: { kernels: flipped } }));
     expect(await chooseNativeKernels('tfjs-node', opts)).toEqual(flipped);
     expect(activeNativeKernels()[flipped[0]!.kernel]).toBe(flipped[0]!.used);
-    // An entry made before training batch norm was a candidate (two kernels) is measured again, not trusted.
+    // An entry made with fewer candidates (before batch norm and ReLU were choices) is measured again.
     await writeFile(file, JSON.stringify({ [key]: { kernels: first.slice(0, 2) } }));
     const again = await chooseNativeKernels('tfjs-node', opts);
     expect(again.map((c) => c.kernel)).toEqual([...KERNEL_CHOICE_NAMES]);

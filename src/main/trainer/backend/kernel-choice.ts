@@ -1,9 +1,10 @@
 // Chooses, per replaceable kernel, between tfjs-node's own implementation and Ridge's replacement by timing both
 // on this machine, on a tensor the size of the model's first feature map; and likewise whether training-mode
 // batch norm runs as TensorFlow's fused kernels ('native', fused-batch-norm.ts) or as tfjs-layers' plain ops
-// ('replacement'), timed forward and backward. Done at backend selection and cached with it (same key: machine,
-// packages, candidates, model shape), so a new machine, package or model shape is measured again and
-// everything else reuses the measurement.
+// ('replacement'), timed forward and backward, and whether the ReLU gradient is TensorFlow's ReluGrad kernel
+// (relu-grad.ts). Done at backend selection and cached with it (same key: machine, packages, candidates, model
+// shape), so a new machine, package or model shape is measured again and everything else reuses the
+// measurement.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, KernelChoice } from '../../../shared/domain/runs';
 import { backendCacheKey, readCacheFile, writeCacheEntry } from './cache';
@@ -20,6 +21,7 @@ import {
   useNativeKernel,
   type KernelImpl,
 } from './native-kernels';
+import { RELU_GRAD_CHOICE, useReluGrad } from './relu-grad';
 
 const CACHE_FILE = 'kernel-choice.json';
 
@@ -131,11 +133,34 @@ const batchNormTrainingCandidate: Candidate = {
   },
 };
 
-/** Every choice, in the order they are made (batch norm in training last: its 'replacement' uses the kernels). */
+/**
+ * The ReLU gradient: TensorFlow's ReluGrad ('native') against tfjs' dy * step(x) ('replacement', with the Step
+ * kernel chosen before it). One run is a ReLU forward and its gradient.
+ */
+const reluGradCandidate: Candidate = {
+  kernel: RELU_GRAD_CHOICE,
+  hasNative: true,
+  use: (impl) => useReluGrad(impl === 'native' ? 'fused' : 'ops'),
+  prepare(shape) {
+    const x = tf.randomUniform(shape, -1, 1, 'float32', 7);
+    const w = tf.randomUniform(shape, -1, 1, 'float32', 8);
+    return {
+      run() {
+        const t0 = performance.now();
+        tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), w)))(x));
+        return performance.now() - t0;
+      },
+      dispose: () => tf.dispose([x, w]),
+    };
+  },
+};
+
+/** Every choice, in the order they are made (the kernels first: the other choices' 'replacement' uses them). */
 function candidates(): Candidate[] {
   return [
     ...NATIVE_KERNEL_REPLACEMENTS.map((k) => kernelCandidate(k.kernelName)),
     batchNormTrainingCandidate,
+    reluGradCandidate,
   ];
 }
 

@@ -10,6 +10,7 @@
 // JavaScript, not from the kernel. (Figures: `npm run bench -- train`, which times both versions.)
 import * as tf from '@tensorflow/tfjs';
 import { activeBatchNormTraining, BATCH_NORM_TRAINING_CHOICE } from './fused-batch-norm';
+import { activeReluGrad, RELU_GRAD_CHOICE } from './relu-grad';
 
 /** The backend name tfjs-node and tfjs-node-gpu register under. */
 const NATIVE = 'tensorflow';
@@ -45,11 +46,12 @@ export const NATIVE_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
 
 /**
  * Every choice backend selection makes on the native backend: these kernels, then training-mode batch norm
- * (fused-batch-norm.ts). Part of the cache key: a timing made with other candidates is not a timing of now.
+ * (fused-batch-norm.ts) and the ReLU gradient (relu-grad.ts). Part of the cache key: a timing made with other candidates is not a timing of now.
  */
 export const KERNEL_CHOICE_NAMES: readonly string[] = [
   ...NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName),
   BATCH_NORM_TRAINING_CHOICE,
+  RELU_GRAD_CHOICE,
 ];
 
 /** Which implementation of a replaceable kernel the native backend runs. */
@@ -91,5 +93,6 @@ export function activeNativeKernels(): Record<string, KernelImpl> {
     out[k.kernelName] =
       tf.getKernel(k.kernelName, NATIVE)?.kernelFunc === k.kernelFunc ? 'replacement' : 'native';
   out[BATCH_NORM_TRAINING_CHOICE] = activeBatchNormTraining() === 'fused' ? 'native' : 'replacement';
+  out[RELU_GRAD_CHOICE] = activeReluGrad() === 'fused' ? 'native' : 'replacement';
   return out;
 }
