@@ -26,6 +26,12 @@ import {
   type BatchNormTrainingPath,
 } from '../../src/main/trainer/backend/fused-batch-norm';
 import { timeAndChooseKernels } from '../../src/main/trainer/backend/kernel-choice';
+import {
+  activeReluGrad,
+  RELU_GRAD_CHOICE,
+  useReluGrad,
+  type ReluGradPath,
+} from '../../src/main/trainer/backend/relu-grad';
 import { BatchSource, chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
 import { batchTensors } from '../../src/main/trainer/evaluate';
 import { describeArchitecture } from '../../src/main/trainer/model/architecture';
@@ -78,8 +84,8 @@ async function matmulCeiling(n = 2048, reps = 4): Promise<number> {
 }
 
 /**
- * tfjs-node's own FusedBatchNorm and Step against the replacements, and training-mode batch norm as
- * TensorFlow's fused kernels against tfjs-layers' ops, timed as backend selection times them (which also
+ * tfjs-node's own FusedBatchNorm and Step against the replacements, training-mode batch norm as TensorFlow's
+ * fused kernels against tfjs-layers' ops, and TensorFlow's ReluGrad against tfjs' ReLU gradient, timed as backend selection times them (which also
  * installs the faster of each, so the steps below run what a run on this machine would).
  */
 function kernelFigures(): void {
@@ -90,6 +96,13 @@ function kernelFigures(): void {
           `training batch norm (forward + gradients) on [${shape.join(',')}]: TensorFlow's fused kernels ` +
             `${k.nativeMs.toFixed(1)} ms, tfjs-layers' ops ${k.replacementMs.toFixed(1)} ms -> ` +
             `${k.used === 'native' ? 'fused' : 'ops'} runs`,
+        );
+        continue;
+      }
+      if (k.kernel === RELU_GRAD_CHOICE) {
+        console.log(
+          `ReLU forward + gradient on [${shape.join(',')}]: TensorFlow's ReluGrad ${k.nativeMs.toFixed(1)} ms, ` +
+            `tfjs' dy * step(x) ${k.replacementMs.toFixed(1)} ms -> ${k.used === 'native' ? 'ReluGrad' : "tfjs'"} runs`,
         );
         continue;
       }
@@ -145,6 +158,34 @@ async function optimizerUpdateMs(a: TrainState, b: TrainState, reps = 10): Promi
   return [best[0]!, best[1]!];
 }
 
+/** The training-kernel paths compared side by side: today's (plain ops), then each fused change added. */
+const TRAINING_KERNEL_VARIANTS: { label: string; bn: BatchNormTrainingPath; relu: ReluGradPath }[] = [
+  { label: "with tfjs' ops (batch norm and ReLU gradient)", bn: 'ops', relu: 'ops' },
+  { label: 'fused training batch norm (FusedBatchNormV3/GradV3)', bn: 'fused', relu: 'ops' },
+  { label: "fused batch norm + TensorFlow's ReluGrad", bn: 'fused', relu: 'fused' },
+];
+
+/**
+ * Steps of one state with each variant of TRAINING_KERNEL_VARIANTS, two alternating rounds each (so all see
+ * the same load); the paths chosen at selection are put back after.
+ */
+async function trainingKernelRounds(
+  s: TrainState,
+): Promise<{ label: string; speed: Speed }[] & { chosen: string }> {
+  const chosen = { bn: activeBatchNormTraining(), relu: activeReluGrad() };
+  const seconds = TRAINING_KERNEL_VARIANTS.map(() => [] as number[]);
+  for (let round = 0; round < 2; round++)
+    for (const [i, v] of TRAINING_KERNEL_VARIANTS.entries()) {
+      useBatchNormTraining(v.bn);
+      useReluGrad(v.relu);
+      seconds[i]!.push(...(await stepSeconds(s)));
+    }
+  useBatchNormTraining(chosen.bn);
+  useReluGrad(chosen.relu);
+  const out = TRAINING_KERNEL_VARIANTS.map((v, i) => ({ label: v.label, speed: speedOf(seconds[i]!) }));
+  return Object.assign(out, { chosen: `batch norm ${chosen.bn}, ReLU gradient ${chosen.relu}` });
+}
+
 /** Steps fed by the real pipeline (decode, augment, targets, prefetch); the first batch is warm-up. */
 async function withPipeline(s: TrainState, dir: string): Promise<Speed> {
   const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
@@ -190,16 +231,7 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     fusedS.push(...(await stepSeconds(s)));
     eachS.push(...(await stepSeconds(each)));
   }
-  // Training batch norm on tfjs-layers' ops and on TensorFlow's fused kernels, alternating rounds of the same
-  // state (the path chosen at selection is put back after).
-  const chosenBn = activeBatchNormTraining();
-  const bnS: Record<BatchNormTrainingPath, number[]> = { ops: [], fused: [] };
-  for (let round = 0; round < 2; round++)
-    for (const p of ['ops', 'fused'] as const) {
-      useBatchNormTraining(p);
-      bnS[p].push(...(await stepSeconds(s)));
-    }
-  useBatchNormTraining(chosenBn);
+  const trainingKernels = await trainingKernelRounds(s);
   const [fusedMs, eachMs] = await optimizerUpdateMs(s, each);
   disposeTrainState(each);
   const stepIps = speedOf(fusedS);
@@ -216,12 +248,13 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     `  the optimizer update alone (best of 10, alternating): ${eachMs.toFixed(1)} ms one parameter at a time, ` +
       `${fusedMs.toFixed(1)} ms fused, ${s.params.length} parameters`,
   );
-  const [bnOps, bnFused] = [speedOf(bnS.ops), speedOf(bnS.fused)];
-  console.log(
-    `  change, fused training batch norm: ${fmt(bnOps)} with tfjs-layers' ops -> ${fmt(bnFused)} with ` +
-      `FusedBatchNormV3/GradV3 (x${(bnFused.best / bnOps.best).toFixed(2)} best step, ` +
-      `x${(bnFused.mean / bnOps.mean).toFixed(2)} mean; selection chose ${chosenBn})`,
-  );
+  const [before] = trainingKernels;
+  for (const v of trainingKernels.slice(1))
+    console.log(
+      `  change, ${v.label}: ${fmt(before!.speed)} ${before!.label} -> ${fmt(v.speed)} ` +
+        `(x${(v.speed.best / before!.speed.best).toFixed(2)} best step, x${(v.speed.mean / before!.speed.mean).toFixed(2)} mean)`,
+    );
+  console.log(`  training kernels chosen at selection: ${trainingKernels.chosen}`);
   console.log(`tfjs-node training (with data pipeline): ${fmt(pipeIps)}`);
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);
   disposeTrainState(s);
