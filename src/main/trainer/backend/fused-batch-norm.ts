@@ -217,7 +217,10 @@ const fusedCall: LayerCall = function (inputs, kwargs) {
 /** Routes every BatchNormalization layer's call through the switch (once; 'ops' calls tfjs-layers' own). */
 function installLayerSwitch(): void {
   if (originalCall) return;
-  const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as { call: LayerCall };
+  // The class as tfjs-layers registered it for deserialization (making an instance would use up a layer name).
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap.BatchNormalization;
+  if (!entry) throw new Error('tfjs-layers has no BatchNormalization class registered');
+  const proto = (entry[0] as unknown as { prototype: { call: LayerCall } }).prototype;
   originalCall = proto.call;
   proto.call = fusedCall;
 }

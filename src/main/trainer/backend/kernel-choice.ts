@@ -135,7 +135,8 @@ const batchNormTrainingCandidate: Candidate = {
 
 /**
  * The ReLU gradient: TensorFlow's ReluGrad ('native') against tfjs' dy * step(x) ('replacement', with the Step
- * kernel chosen before it). One run is a ReLU forward and its gradient.
+ * kernel chosen before it). One run is the gradient alone (through tfjs' gradient registry, as autodiff calls
+ * it), given dy and x: the forward ReLU is the same kernel either way.
  */
 const reluGradCandidate: Candidate = {
   kernel: RELU_GRAD_CHOICE,
@@ -143,14 +144,15 @@ const reluGradCandidate: Candidate = {
   use: (impl) => useReluGrad(impl === 'native' ? 'fused' : 'ops'),
   prepare(shape) {
     const x = tf.randomUniform(shape, -1, 1, 'float32', 7);
-    const w = tf.randomUniform(shape, -1, 1, 'float32', 8);
+    const dy = tf.randomUniform(shape, -1, 1, 'float32', 8);
     return {
       run() {
+        const grad = tf.getGradient(tf.Relu)!;
         const t0 = performance.now();
-        tf.tidy(() => tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.relu(a), w)))(x));
+        tf.tidy(() => grad.gradFunc(dy, [x], {}).x!());
         return performance.now() - t0;
       },
-      dispose: () => tf.dispose([x, w]),
+      dispose: () => tf.dispose([x, dy]),
     };
   },
 };
