@@ -176,6 +176,7 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
       const m = await sampleManifest(dir, 12, 5, 128, 96);
       const losses: Record<BatchNormTrainingPath, number[]> = { fused: [], ops: [] };
       const kernels: Record<BatchNormTrainingPath, string[]> = { fused: [], ops: [] };
+      const tensorsAfter: Record<BatchNormTrainingPath, number[]> = { fused: [], ops: [] };
       for (const bnPath of ['ops', 'fused'] as const) {
         useBatchNormTraining(bnPath);
         useReluGrad(bnPath);
@@ -190,10 +191,14 @@ describe('training-mode batch norm through TensorFlow fused kernels', () => {
             losses[bnPath].push(p.result as unknown as number);
           } else losses[bnPath].push(await trainStep(s, x, targets, 2e-3));
           tf.dispose([x, targets.cls, targets.box, targets.pos]);
+          tensorsAfter[bnPath].push(tf.memory().numTensors);
         }
         disposeTrainState(s);
       }
       expect(losses.ops).toHaveLength(3);
+      // No tensor left behind per step by the fused kernels' tape bookkeeping (the count is flat after step 1).
+      expect(tensorsAfter.fused[2]).toBe(tensorsAfter.fused[1]);
+      expect(tensorsAfter.ops[2]).toBe(tensorsAfter.ops[1]);
       expect(kernels.fused.filter((k) => k === FUSED_BN_TRAINING).length).toBeGreaterThan(10);
       expect(kernels.ops).not.toContain(FUSED_BN_TRAINING);
       expect(kernels.fused).toContain(RELU_GRAD_KERNEL);
