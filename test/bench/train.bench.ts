@@ -12,6 +12,20 @@
 // - fused optimizer step (optimizer.ts): the update alone 43.9 ms -> 17.6 ms for the scratch model's 70
 //   parameters (160 px run, best of 10 alternating); kernels per step 3979 -> 3243. Whole-step timings in the
 //   same runs moved both ways (x0.63 to x1.35 best step): the load swamps a ~25 ms change.
+// - training-mode batch norm as TensorFlow's FusedBatchNormV3 + FusedBatchNormGradV3 (backend/fused-batch-norm.ts;
+//   tfjs-layers' moments + batchNorm and their autodiff were most of the step's elementwise kernels), then the
+//   ReLU gradient as TensorFlow's ReluGrad (backend/relu-grad.ts; was dy * step(x), five kernels). Both chosen
+//   by timing at backend selection (kernel-choice.ts); both chosen here. Scratch model, 320 px, batch 16, three
+//   runs of this bench (--backbone scratch --steps 8, nice 10) at load average 13-23, each variant in two
+//   alternating rounds of 8 steps on one state, best step / mean img/s:
+//     tfjs' ops 10.7 / 6.0, fused BN 36.6 / 18.6 (x3.43 / x3.08), + ReluGrad 39.7 / 20.9 (x3.72 / x3.46)
+//     tfjs' ops  9.5 / 5.5, fused BN 28.8 / 15.3 (x3.03 / x2.80), + ReluGrad 36.9 / 15.9 (x3.88 / x2.92)
+//     tfjs' ops 10.2 / 5.3, fused BN 31.8 / 11.8 (x3.13 / x2.21), + ReluGrad 36.1 / 13.4 (x3.55 / x2.52)
+//   Kernels per profiled step 3252 -> 1918 (fused BN) -> 1666 (+ ReluGrad); tensors alive at most 1827 -> 1461;
+//   Multiply 515 calls -> 170. Timed alone on [8,160,160,32]: batch norm forward + gradients 125-380 ms fused
+//   against 800-1950 ms as ops; the ReLU gradient 9.6-10.5 ms against 31-80 ms. The ops path suffers more
+//   from the load than the fused one (many small kernels), so on a quiet machine the gain is likely smaller:
+//   at 05:53 the elementwise kernels these replace were about half of 558 ms kernel time (see the issue).
 // - intra-op threads: TensorFlow's default is already the schedulable cores (2 here); nothing to set.
 // - torch side: OMP_WAIT_POLICY=PASSIVE (twin.ts), without which spinning OpenMP threads collapsed it 100x.
 import { mkdtemp, rm } from 'node:fs/promises';
