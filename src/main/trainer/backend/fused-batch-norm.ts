@@ -140,9 +140,9 @@ export function batchNormTraining(
   epsilon: number,
 ): { y: tf.Tensor4D; mean: tf.Tensor1D; variance: tf.Tensor1D } {
   if (path === 'ops') {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    const y = tf.batchNorm4d(x, mean, variance, beta, gamma, epsilon);
-    return { y, mean: mean as tf.Tensor1D, variance: variance as tf.Tensor1D };
+    const m = tf.moments(x, [0, 1, 2]);
+    const [mean, variance] = [m.mean as tf.Tensor1D, m.variance as tf.Tensor1D];
+    return { y: tf.batchNorm4d(x, mean, variance, beta, gamma, epsilon), mean, variance };
   }
   registerFusedBatchNormKernels();
   const [y, mean, variance, ...reserves] = tf

@@ -108,7 +108,7 @@ const batchNormTrainingCandidate: Candidate = {
   use: (impl) => useBatchNormTraining(impl === 'native' ? 'fused' : 'ops'),
   prepare(shape) {
     const c = shape[shape.length - 1]!;
-    const x = tf.randomUniform(shape, -1, 1, 'float32', 7) as tf.Tensor4D;
+    const x = tf.randomUniform<tf.Rank>(shape, -1, 1, 'float32', 7) as tf.Tensor4D;
     const gamma = tf.randomUniform([c], 0.5, 1.5, 'float32', 3) as tf.Tensor1D;
     const beta = tf.randomUniform([c], -0.1, 0.1, 'float32', 4) as tf.Tensor1D;
     const w = tf.randomUniform(shape, -1, 1, 'float32', 8);
