@@ -26,6 +26,8 @@
 //   against 800-1950 ms as ops; the ReLU gradient 9.6-10.5 ms against 31-80 ms. The ops path suffers more
 //   from the load than the fused one (many small kernels), so on a quiet machine the gain is likely smaller:
 //   at 05:53 the elementwise kernels these replace were about half of 558 ms kernel time (see the issue).
+//   The same runs' ratio lines (steps only 15.4, 38.8, 33.6; with pipeline 6.7, 28.3, 19.1) are no measure:
+//   the torch twin ran at 1.0-2.7 img/s best step under that load (72.0 at 05:53). A quiet run is still owed.
 // - intra-op threads: TensorFlow's default is already the schedulable cores (2 here); nothing to set.
 // - torch side: OMP_WAIT_POLICY=PASSIVE (twin.ts), without which spinning OpenMP threads collapsed it 100x.
 import { mkdtemp, rm } from 'node:fs/promises';
