@@ -12,6 +12,22 @@
 // - fused optimizer step (optimizer.ts): the update alone 43.9 ms -> 17.6 ms for the scratch model's 70
 //   parameters (160 px run, best of 10 alternating); kernels per step 3979 -> 3243. Whole-step timings in the
 //   same runs moved both ways (x0.63 to x1.35 best step): the load swamps a ~25 ms change.
+// - training-mode batch norm as TensorFlow's FusedBatchNormV3 + FusedBatchNormGradV3 (backend/fused-batch-norm.ts;
+//   tfjs-layers' moments + batchNorm and their autodiff were most of the step's elementwise kernels), then the
+//   ReLU gradient as TensorFlow's ReluGrad (backend/relu-grad.ts; was dy * step(x), five kernels). Both chosen
+//   by timing at backend selection (kernel-choice.ts); both chosen here. Scratch model, 320 px, batch 16, three
+//   runs of this bench (--backbone scratch --steps 8, nice 10) at load average 13-23, each variant in two
+//   alternating rounds of 8 steps on one state, best step / mean img/s:
+//     tfjs' ops 10.7 / 6.0, fused BN 36.6 / 18.6 (x3.43 / x3.08), + ReluGrad 39.7 / 20.9 (x3.72 / x3.46)
+//     tfjs' ops  9.5 / 5.5, fused BN 28.8 / 15.3 (x3.03 / x2.80), + ReluGrad 36.9 / 15.9 (x3.88 / x2.92)
+//     tfjs' ops 10.2 / 5.3, fused BN 31.8 / 11.8 (x3.13 / x2.21), + ReluGrad 36.1 / 13.4 (x3.55 / x2.52)
+//   Kernels per profiled step 3252 -> 1918 (fused BN) -> 1666 (+ ReluGrad); tensors alive at most 1827 -> 1461;
+//   Multiply 515 calls -> 170. Timed alone on [8,160,160,32]: batch norm forward + gradients 125-380 ms fused
+//   against 800-1950 ms as ops; the ReLU gradient 9.6-10.5 ms against 31-80 ms. The ops path suffers more
+//   from the load than the fused one (many small kernels), so on a quiet machine the gain is likely smaller:
+//   at 05:53 the elementwise kernels these replace were about half of 558 ms kernel time (see the issue).
+//   The same runs' ratio lines (steps only 15.4, 38.8, 33.6; with pipeline 6.7, 28.3, 19.1) are no measure:
+//   the torch twin ran at 1.0-2.7 img/s best step under that load (72.0 at 05:53). A quiet run is still owed.
 // - intra-op threads: TensorFlow's default is already the schedulable cores (2 here); nothing to set.
 // - torch side: OMP_WAIT_POLICY=PASSIVE (twin.ts), without which spinning OpenMP threads collapsed it 100x.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -19,7 +35,19 @@ import os from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { cpuDevice, kernelTimingShape, loadBackend } from '../../src/main/trainer/backend';
+import {
+  activeBatchNormTraining,
+  BATCH_NORM_TRAINING_CHOICE,
+  useBatchNormTraining,
+  type BatchNormTrainingPath,
+} from '../../src/main/trainer/backend/fused-batch-norm';
 import { timeAndChooseKernels } from '../../src/main/trainer/backend/kernel-choice';
+import {
+  activeReluGrad,
+  RELU_GRAD_CHOICE,
+  useReluGrad,
+  type ReluGradPath,
+} from '../../src/main/trainer/backend/relu-grad';
 import { BatchSource, chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
 import { batchTensors } from '../../src/main/trainer/evaluate';
 import { describeArchitecture } from '../../src/main/trainer/model/architecture';
@@ -72,12 +100,28 @@ async function matmulCeiling(n = 2048, reps = 4): Promise<number> {
 }
 
 /**
- * tfjs-node's own FusedBatchNorm and Step against the replacements, timed as backend selection times them
- * (which also installs the faster of each, so the steps below run what a run on this machine would).
+ * tfjs-node's own FusedBatchNorm and Step against the replacements, training-mode batch norm as TensorFlow's
+ * fused kernels against tfjs-layers' ops, and TensorFlow's ReluGrad against tfjs' ReLU gradient, timed as backend selection times them (which also
+ * installs the faster of each, so the steps below run what a run on this machine would).
  */
 function kernelFigures(): void {
   for (const shape of [[8, 160, 160, 96], kernelTimingShape(imgSize)]) {
     for (const k of timeAndChooseKernels(shape)) {
+      if (k.kernel === BATCH_NORM_TRAINING_CHOICE) {
+        console.log(
+          `training batch norm (forward + gradients) on [${shape.join(',')}]: TensorFlow's fused kernels ` +
+            `${k.nativeMs.toFixed(1)} ms, tfjs-layers' ops ${k.replacementMs.toFixed(1)} ms -> ` +
+            `${k.used === 'native' ? 'fused' : 'ops'} runs`,
+        );
+        continue;
+      }
+      if (k.kernel === RELU_GRAD_CHOICE) {
+        console.log(
+          `ReLU forward + gradient on [${shape.join(',')}]: TensorFlow's ReluGrad ${k.nativeMs.toFixed(1)} ms, ` +
+            `tfjs' dy * step(x) ${k.replacementMs.toFixed(1)} ms -> ${k.used === 'native' ? 'ReluGrad' : "tfjs'"} runs`,
+        );
+        continue;
+      }
       console.log(
         `kernel ${k.kernel} on [${shape.join(',')}]: tfjs-node's ${k.nativeMs.toFixed(1)} ms, ours ` +
           `${k.replacementMs.toFixed(1)} ms -> ${k.used === 'native' ? "tfjs-node's" : 'ours'} runs`,
@@ -130,6 +174,34 @@ async function optimizerUpdateMs(a: TrainState, b: TrainState, reps = 10): Promi
   return [best[0]!, best[1]!];
 }
 
+/** The training-kernel paths compared side by side: today's (plain ops), then each fused change added. */
+const TRAINING_KERNEL_VARIANTS: { label: string; bn: BatchNormTrainingPath; relu: ReluGradPath }[] = [
+  { label: "with tfjs' ops (batch norm and ReLU gradient)", bn: 'ops', relu: 'ops' },
+  { label: 'fused training batch norm (FusedBatchNormV3/GradV3)', bn: 'fused', relu: 'ops' },
+  { label: "fused batch norm + TensorFlow's ReluGrad", bn: 'fused', relu: 'fused' },
+];
+
+/**
+ * Steps of one state with each variant of TRAINING_KERNEL_VARIANTS, two alternating rounds each (so all see
+ * the same load); the paths chosen at selection are put back after.
+ */
+async function trainingKernelRounds(
+  s: TrainState,
+): Promise<{ label: string; speed: Speed }[] & { chosen: string }> {
+  const chosen = { bn: activeBatchNormTraining(), relu: activeReluGrad() };
+  const seconds = TRAINING_KERNEL_VARIANTS.map(() => [] as number[]);
+  for (let round = 0; round < 2; round++)
+    for (const [i, v] of TRAINING_KERNEL_VARIANTS.entries()) {
+      useBatchNormTraining(v.bn);
+      useReluGrad(v.relu);
+      seconds[i]!.push(...(await stepSeconds(s)));
+    }
+  useBatchNormTraining(chosen.bn);
+  useReluGrad(chosen.relu);
+  const out = TRAINING_KERNEL_VARIANTS.map((v, i) => ({ label: v.label, speed: speedOf(seconds[i]!) }));
+  return Object.assign(out, { chosen: `batch norm ${chosen.bn}, ReLU gradient ${chosen.relu}` });
+}
+
 /** Steps fed by the real pipeline (decode, augment, targets, prefetch); the first batch is warm-up. */
 async function withPipeline(s: TrainState, dir: string): Promise<Speed> {
   const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
@@ -175,6 +247,7 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     fusedS.push(...(await stepSeconds(s)));
     eachS.push(...(await stepSeconds(each)));
   }
+  const trainingKernels = await trainingKernelRounds(s);
   const [fusedMs, eachMs] = await optimizerUpdateMs(s, each);
   disposeTrainState(each);
   const stepIps = speedOf(fusedS);
@@ -191,6 +264,13 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     `  the optimizer update alone (best of 10, alternating): ${eachMs.toFixed(1)} ms one parameter at a time, ` +
       `${fusedMs.toFixed(1)} ms fused, ${s.params.length} parameters`,
   );
+  const [before] = trainingKernels;
+  for (const v of trainingKernels.slice(1))
+    console.log(
+      `  change, ${v.label}: ${fmt(before!.speed)} ${before!.label} -> ${fmt(v.speed)} ` +
+        `(x${(v.speed.best / before!.speed.best).toFixed(2)} best step, x${(v.speed.mean / before!.speed.mean).toFixed(2)} mean)`,
+    );
+  console.log(`  training kernels chosen at selection: ${trainingKernels.chosen}`);
   console.log(`tfjs-node training (with data pipeline): ${fmt(pipeIps)}`);
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);
   disposeTrainState(s);

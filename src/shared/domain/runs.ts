@@ -123,7 +123,10 @@ export const DEFAULT_LAMBDA: Record<RegMode, number> = {
 
 /**
  * Which implementation of a native kernel a run used: tfjs-node's own, or Ridge's replacement spelled as plain
- * ops, whichever was faster when both were timed on this machine at backend selection.
+ * ops, whichever was faster when both were timed on this machine at backend selection. The entry
+ * 'FusedBatchNormV3' is training-mode batch norm: 'native' is TensorFlow's fused kernels (forward and gradient),
+ * 'replacement' is tfjs-layers' plain ops (moments, batchNorm and their autodiff); 'ReluGrad' is the ReLU
+ * gradient: 'native' is TensorFlow's ReluGrad kernel, 'replacement' tfjs' dy * step(x).
  */
 export interface KernelChoice {
   kernel: string;

@@ -93,14 +93,19 @@ describe('backend selection', () => {
   it('records which kernel implementations native TensorFlow runs on the reason of the chosen backend', async () => {
     const c = await selectBackend('auto', opts);
     const chosen = c.reasons.find((r) => r.backend === c.backend)!;
-    expect(chosen.kernels?.map((k) => k.kernel)).toEqual(['FusedBatchNorm', 'Step']);
+    expect(chosen.kernels?.map((k) => k.kernel)).toEqual([
+      'FusedBatchNorm',
+      'Step',
+      'FusedBatchNormV3',
+      'ReluGrad',
+    ]);
     for (const k of chosen.kernels!)
       expect(k.used).toBe(k.replacementMs < k.nativeMs ? 'replacement' : 'native');
     expect(c.reasons.filter((r) => r.kernels)).toHaveLength(1);
     const named = await selectBackend('tfjs-node', opts);
-    expect(named.reasons[0]!.kernels).toHaveLength(2);
+    expect(named.reasons[0]!.kernels).toHaveLength(4);
     expect(kernelSummary(named.reasons)).toMatch(
-      /^FusedBatchNorm (native|replacement) [\d.]+ ms \((replacement|native) [\d.]+ ms\), Step /,
+      /^FusedBatchNorm (native|replacement) [\d.]+ ms \((replacement|native) [\d.]+ ms\), Step .*, FusedBatchNormV3 (native|replacement) [\d.]+ ms \((replacement|native) [\d.]+ ms\), ReluGrad (native|replacement) [\d.]+ ms \((replacement|native) [\d.]+ ms\)$/,
     );
   });
 

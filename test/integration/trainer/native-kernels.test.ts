@@ -7,6 +7,7 @@ import { chooseNativeKernels, kernelTimingShape, loadBackend } from '../../../sr
 import { timeAndChooseKernels } from '../../../src/main/trainer/backend/kernel-choice';
 import {
   activeNativeKernels,
+  KERNEL_CHOICE_NAMES,
   NATIVE_KERNEL_REPLACEMENTS,
   originalNativeKernel,
   useNativeKernel,
@@ -147,7 +148,8 @@ describe('the kernel choice at backend selection', () => {
     const shape = kernelTimingShape(64);
     expect(shape).toEqual([8, 32, 32, 32]);
     const choices = timeAndChooseKernels(shape, 3);
-    expect(choices.map((c) => c.kernel)).toEqual(NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName));
+    expect(choices.map((c) => c.kernel)).toEqual([...KERNEL_CHOICE_NAMES]);
+    expect(KERNEL_CHOICE_NAMES).toEqual(['FusedBatchNorm', 'Step', 'FusedBatchNormV3', 'ReluGrad']);
     for (const c of choices) {
       expect(c.nativeMs).toBeGreaterThan(0);
       expect(c.replacementMs).toBeGreaterThan(0);
@@ -172,6 +174,11 @@ describe('the kernel choice at backend selection', () => {
     await writeFile(file, JSON.stringify({ [key]: { kernels: flipped } }));
     expect(await chooseNativeKernels('tfjs-node', opts)).toEqual(flipped);
     expect(activeNativeKernels()[flipped[0]!.kernel]).toBe(flipped[0]!.used);
+    // An entry made with fewer candidates (before batch norm and ReLU were choices) is measured again.
+    await writeFile(file, JSON.stringify({ [key]: { kernels: first.slice(0, 2) } }));
+    const again = await chooseNativeKernels('tfjs-node', opts);
+    expect(again.map((c) => c.kernel)).toEqual([...KERNEL_CHOICE_NAMES]);
+    expect((await read())[key]?.kernels).toEqual(again);
     await chooseNativeKernels('tfjs-node', { ...opts, modelKey: 'k-96' });
     expect(Object.keys(await read())).toHaveLength(2);
     expect(await chooseNativeKernels('cpu', opts)).toEqual([]);

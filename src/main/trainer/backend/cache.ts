@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { NATIVE_KERNEL_REPLACEMENTS } from './native-kernels';
+import { KERNEL_CHOICE_NAMES } from './native-kernels';
 
 /** The CPU as people know it, e.g. "AMD EPYC 7B13 (2 cores)". */
 export function cpuDevice(): string {
@@ -27,8 +27,9 @@ export function backendCacheDir(): string {
 }
 
 /**
- * Cache key: hostname, CPU, package versions, the native kernels that can be replaced (a timing made with
- * other candidates is not a timing of what runs now) and the model shape the timing was made with.
+ * Cache key: hostname, CPU, package versions, the native choices made (replaceable kernels, training batch
+ * norm's path: a timing made with other candidates is not a timing of what runs now) and the model shape the
+ * timing was made with.
  */
 export function backendCacheKey(modelKey: string): string {
   const parts = [
@@ -42,7 +43,7 @@ export function backendCacheKey(modelKey: string): string {
       '@tensorflow/tfjs-backend-webgpu',
       'webgpu',
     ].map((p) => `${p}@${packageVersion(p)}`),
-    `replaced:${NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName).join(',')}`,
+    `replaced:${KERNEL_CHOICE_NAMES.join(',')}`,
     modelKey,
   ];
   return createHash('sha256').update(parts.join('|')).digest('hex').slice(0, 24);

@@ -1,16 +1,27 @@
 // Chooses, per replaceable kernel, between tfjs-node's own implementation and Ridge's replacement by timing both
-// on this machine, on a tensor the size of the model's first feature map. Done at backend selection and cached
-// with it (same key: machine, packages, candidates, model shape), so a new machine, package or model shape is
-// measured again and everything else reuses the measurement.
+// on this machine, on a tensor the size of the model's first feature map; and likewise whether training-mode
+// batch norm runs as TensorFlow's fused kernels ('native', fused-batch-norm.ts) or as tfjs-layers' plain ops
+// ('replacement'), timed forward and backward, and whether the ReLU gradient is TensorFlow's ReluGrad kernel
+// (relu-grad.ts). Done at backend selection and cached with it (same key: machine, packages, candidates, model
+// shape), so a new machine, package or model shape is measured again and everything else reuses the
+// measurement.
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName, KernelChoice } from '../../../shared/domain/runs';
 import { backendCacheKey, readCacheFile, writeCacheEntry } from './cache';
 import {
+  activeBatchNormTraining,
+  BATCH_NORM_TRAINING_CHOICE,
+  batchNormTraining,
+  useBatchNormTraining,
+} from './fused-batch-norm';
+import {
+  KERNEL_CHOICE_NAMES,
   NATIVE_KERNEL_REPLACEMENTS,
   originalNativeKernel,
   useNativeKernel,
   type KernelImpl,
 } from './native-kernels';
+import { RELU_GRAD_CHOICE, useReluGrad } from './relu-grad';
 
 const CACHE_FILE = 'kernel-choice.json';
 
@@ -54,12 +65,105 @@ function timingCase(
   return { inputs: { x }, attrs: { alpha: 0 } };
 }
 
-function timeOnce(kernelName: string, c: { inputs: tf.NamedTensorMap; attrs: tf.NamedAttrMap }): number {
-  const t0 = performance.now();
-  const out = tf.engine().runKernel(kernelName, c.inputs, c.attrs) as tf.Tensor | tf.Tensor[];
-  const ms = performance.now() - t0;
-  tf.dispose(out);
-  return ms;
+/** One choice between two implementations: how to install each, and how long one run of the active one takes. */
+interface Candidate {
+  kernel: string;
+  /** Whether the 'native' implementation exists here (a kernel tfjs-node lacks keeps the replacement). */
+  hasNative: boolean;
+  use(impl: KernelImpl): void;
+  /** Makes the inputs, returns a timed run (ms) of what is installed, and the disposal of the inputs. */
+  prepare(shape: number[]): { run(): number; dispose(): void };
+}
+
+/** A kernel of NATIVE_KERNEL_REPLACEMENTS, run once through the engine as training calls it. */
+function kernelCandidate(kernelName: string): Candidate {
+  return {
+    kernel: kernelName,
+    hasNative: originalNativeKernel(kernelName) !== undefined,
+    use: (impl) => useNativeKernel(kernelName, impl),
+    prepare(shape) {
+      const c = timingCase(kernelName, shape);
+      return {
+        run() {
+          const t0 = performance.now();
+          const out = tf.engine().runKernel(kernelName, c.inputs, c.attrs) as tf.Tensor | tf.Tensor[];
+          const ms = performance.now() - t0;
+          tf.dispose(out);
+          return ms;
+        },
+        dispose: () => tf.dispose(Object.values(c.inputs)),
+      };
+    },
+  };
+}
+
+/**
+ * Training-mode batch norm: TensorFlow's FusedBatchNormV3 + FusedBatchNormGradV3 ('native') against tfjs-layers'
+ * moments + batchNorm and their autodiff ('replacement', with the FusedBatchNorm kernel chosen before it).
+ * One run is a forward and the gradients w.r.t. input, gamma and beta, as a training step needs them.
+ */
+const batchNormTrainingCandidate: Candidate = {
+  kernel: BATCH_NORM_TRAINING_CHOICE,
+  hasNative: true,
+  use: (impl) => useBatchNormTraining(impl === 'native' ? 'fused' : 'ops'),
+  prepare(shape) {
+    const c = shape[shape.length - 1]!;
+    const x = tf.randomUniform<tf.Rank>(shape, -1, 1, 'float32', 7) as tf.Tensor4D;
+    const gamma = tf.randomUniform([c], 0.5, 1.5, 'float32', 3) as tf.Tensor1D;
+    const beta = tf.randomUniform([c], -0.1, 0.1, 'float32', 4) as tf.Tensor1D;
+    const w = tf.randomUniform(shape, -1, 1, 'float32', 8);
+    return {
+      run() {
+        const path = activeBatchNormTraining();
+        const t0 = performance.now();
+        tf.tidy(() =>
+          tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) =>
+            tf.sum(
+              tf.mul(
+                batchNormTraining(path, a as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, 1e-3).y,
+                w,
+              ),
+            ),
+          )([x, gamma, beta]),
+        );
+        return performance.now() - t0;
+      },
+      dispose: () => tf.dispose([x, gamma, beta, w]),
+    };
+  },
+};
+
+/**
+ * The ReLU gradient: TensorFlow's ReluGrad ('native') against tfjs' dy * step(x) ('replacement', with the Step
+ * kernel chosen before it). One run is the gradient alone (through tfjs' gradient registry, as autodiff calls
+ * it), given dy and x: the forward ReLU is the same kernel either way.
+ */
+const reluGradCandidate: Candidate = {
+  kernel: RELU_GRAD_CHOICE,
+  hasNative: true,
+  use: (impl) => useReluGrad(impl === 'native' ? 'fused' : 'ops'),
+  prepare(shape) {
+    const x = tf.randomUniform(shape, -1, 1, 'float32', 7);
+    const dy = tf.randomUniform(shape, -1, 1, 'float32', 8);
+    return {
+      run() {
+        const grad = tf.getGradient(tf.Relu)!;
+        const t0 = performance.now();
+        tf.tidy(() => grad.gradFunc(dy, [x], {}).x!());
+        return performance.now() - t0;
+      },
+      dispose: () => tf.dispose([x, dy]),
+    };
+  },
+};
+
+/** Every choice, in the order they are made (the kernels first: the other choices' 'replacement' uses them). */
+function candidates(): Candidate[] {
+  return [
+    ...NATIVE_KERNEL_REPLACEMENTS.map((k) => kernelCandidate(k.kernelName)),
+    batchNormTrainingCandidate,
+    reluGradCandidate,
+  ];
 }
 
 function median(xs: number[]): number {
@@ -68,38 +172,38 @@ function median(xs: number[]): number {
 }
 
 /**
- * Times tfjs-node's own kernel and the replacement (through the engine, as training calls them) and installs
- * the faster of each; the native backend must be active. A kernel tfjs-node lacks keeps the replacement.
+ * Times both implementations of each choice (tfjs-node's own kernel and the replacement; TensorFlow's fused
+ * batch norm and the plain ops) and installs the faster of each; the native backend must be active.
  */
 export function timeAndChooseKernels(shape: number[], reps = KERNEL_TIMING_REPS): KernelChoice[] {
   const out: KernelChoice[] = [];
-  for (const k of NATIVE_KERNEL_REPLACEMENTS) {
-    const c = timingCase(k.kernelName, shape);
+  for (const k of candidates()) {
+    const c = k.prepare(shape);
     const times: Record<KernelImpl, number[]> = { native: [], replacement: [] };
-    const hasNative = originalNativeKernel(k.kernelName) !== undefined;
-    const impls: KernelImpl[] = hasNative ? ['native', 'replacement'] : ['replacement'];
+    const impls: KernelImpl[] = k.hasNative ? ['native', 'replacement'] : ['replacement'];
     try {
       for (let r = -1; r < reps; r++)
         for (const impl of impls) {
-          useNativeKernel(k.kernelName, impl);
-          const ms = timeOnce(k.kernelName, c);
+          k.use(impl);
+          const ms = c.run();
           if (r >= 0) times[impl].push(ms); // r = -1 is the warm-up
         }
     } finally {
-      tf.dispose(Object.values(c.inputs));
+      c.dispose();
     }
-    const nativeMs = hasNative ? median(times.native) : Infinity;
+    const nativeMs = k.hasNative ? median(times.native) : Infinity;
     const replacementMs = median(times.replacement);
     const used: KernelImpl = replacementMs < nativeMs ? 'replacement' : 'native';
-    useNativeKernel(k.kernelName, used);
-    out.push({ kernel: k.kernelName, used, nativeMs, replacementMs, shape });
+    k.use(used);
+    out.push({ kernel: k.kernel, used, nativeMs, replacementMs, shape });
   }
   return out;
 }
 
 /** Installs a recorded choice (from the cache) without timing anything. */
 export function applyKernelChoices(choices: readonly KernelChoice[]): void {
-  for (const c of choices) useNativeKernel(c.kernel, c.used);
+  const all = candidates();
+  for (const c of choices) all.find((k) => k.kernel === c.kernel)?.use(c.used);
 }
 
 /** Options of chooseNativeKernels. */
@@ -126,8 +230,8 @@ export async function chooseNativeKernels(
   const key = `${backendCacheKey(opts.modelKey)}:${backend}`;
   const valid = (c: KernelChoice[] | undefined): c is KernelChoice[] =>
     Array.isArray(c) &&
-    c.length === NATIVE_KERNEL_REPLACEMENTS.length &&
-    NATIVE_KERNEL_REPLACEMENTS.every((k) => c.some((x) => x.kernel === k.kernelName));
+    c.length === KERNEL_CHOICE_NAMES.length &&
+    KERNEL_CHOICE_NAMES.every((name) => c.some((x) => x.kernel === name));
   if (useCache) {
     const hit = (await readCacheFile<{ kernels: KernelChoice[] }>(CACHE_FILE))[key]?.kernels;
     if (valid(hit)) {

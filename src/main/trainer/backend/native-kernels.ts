@@ -9,6 +9,8 @@
 // one per kernel. Gradients are unaffected: tfjs defines FusedBatchNorm's gradient from its inputs in
 // JavaScript, not from the kernel. (Figures: `npm run bench -- train`, which times both versions.)
 import * as tf from '@tensorflow/tfjs';
+import { activeBatchNormTraining, BATCH_NORM_TRAINING_CHOICE } from './fused-batch-norm';
+import { activeReluGrad, RELU_GRAD_CHOICE } from './relu-grad';
 
 /** The backend name tfjs-node and tfjs-node-gpu register under. */
 const NATIVE = 'tensorflow';
@@ -40,6 +42,16 @@ const stepAsOps: tf.KernelFunc = (args) => {
 export const NATIVE_KERNEL_REPLACEMENTS: readonly tf.KernelConfig[] = [
   { kernelName: tf.FusedBatchNorm, backendName: NATIVE, kernelFunc: batchNormAsOps },
   { kernelName: tf.Step, backendName: NATIVE, kernelFunc: stepAsOps },
+];
+
+/**
+ * Every choice backend selection makes on the native backend: these kernels, then training-mode batch norm
+ * (fused-batch-norm.ts) and the ReLU gradient (relu-grad.ts). Part of the cache key: a timing made with other candidates is not a timing of now.
+ */
+export const KERNEL_CHOICE_NAMES: readonly string[] = [
+  ...NATIVE_KERNEL_REPLACEMENTS.map((k) => k.kernelName),
+  BATCH_NORM_TRAINING_CHOICE,
+  RELU_GRAD_CHOICE,
 ];
 
 /** Which implementation of a replaceable kernel the native backend runs. */
@@ -74,11 +86,13 @@ export function useNativeKernel(kernelName: string, impl: KernelImpl): void {
   tf.registerKernel(wanted);
 }
 
-/** The implementation the native backend runs now for each replaceable kernel. */
+/** The implementation the native backend runs now for each choice (KERNEL_CHOICE_NAMES). */
 export function activeNativeKernels(): Record<string, KernelImpl> {
   const out: Record<string, KernelImpl> = {};
   for (const k of NATIVE_KERNEL_REPLACEMENTS)
     out[k.kernelName] =
       tf.getKernel(k.kernelName, NATIVE)?.kernelFunc === k.kernelFunc ? 'replacement' : 'native';
+  out[BATCH_NORM_TRAINING_CHOICE] = activeBatchNormTraining() === 'fused' ? 'native' : 'replacement';
+  out[RELU_GRAD_CHOICE] = activeReluGrad() === 'fused' ? 'native' : 'replacement';
   return out;
 }
