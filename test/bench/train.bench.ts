@@ -7,6 +7,7 @@
 // Figures are comparable only within one run: the 2 cores are shared, so run it at nice 19 and read ratios.
 // Run: TF_CPP_MIN_LOG_LEVEL=2 nice -n 19 npx tsx test/bench/train.bench.ts [imgSize] [widthMultiplier] [batch]
 //        [--backbone scratch|mobilenetv2|both] [--steps N] [--memory-epochs N] [--memory-img-size S]
+//        [--pipeline-rounds N]
 //
 // Changes for speed and their measured effect (2 shared cores, load average 7-26 while measuring, 2026-12-02):
 // - fused optimizer step (optimizer.ts): the update alone 43.9 ms -> 17.6 ms for the scratch model's 70
@@ -20,7 +21,8 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { cpuDevice, kernelTimingShape, loadBackend } from '../../src/main/trainer/backend';
 import { timeAndChooseKernels } from '../../src/main/trainer/backend/kernel-choice';
-import { BatchSource, chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
+import { chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
+import { openTrainBatches, type PipelineThread } from '../../src/main/trainer/data/train-batches';
 import { batchTensors } from '../../src/main/trainer/evaluate';
 import { describeArchitecture } from '../../src/main/trainer/model/architecture';
 import type { DetectorConfig } from '../../src/main/trainer/model/detector';
@@ -32,6 +34,7 @@ import {
   trainStep,
   type TrainState,
 } from '../../src/main/trainer/step';
+import type { Manifest } from '../../src/main/trainer/protocol';
 import { sampleManifest } from '../integration/trainer/fixtures';
 import { memoryEpochs } from './memory-epochs';
 import { printOpProfile } from './op-profile';
@@ -53,6 +56,10 @@ const BACKBONES: BackboneName[] =
   backboneFlag === 'both' ? ['scratch', 'mobilenetv2'] : [backboneFlag as BackboneName];
 const MEMORY_EPOCHS = Number(flag('memory-epochs', '0'));
 const MEMORY_IMG = Number(flag('memory-img-size', '128'));
+const PIPELINE_ROUNDS = Number(flag('pipeline-rounds', '2'));
+
+/** The 1-minute load average, printed with figures that the other work on the shared cores moves. */
+const loadAverage = () => os.loadavg()[0]!.toFixed(1);
 
 /** GFLOP/s of a large fp32 matMul on the active backend (best of a few). */
 async function matmulCeiling(n = 2048, reps = 4): Promise<number> {
@@ -130,22 +137,52 @@ async function optimizerUpdateMs(a: TrainState, b: TrainState, reps = 10): Promi
   return [best[0]!, best[1]!];
 }
 
-/** Steps fed by the real pipeline (decode, augment, targets, prefetch); the first batch is warm-up. */
-async function withPipeline(s: TrainState, dir: string): Promise<Speed> {
-  const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
-  const source = new BatchSource(6, imgSize, s.grid);
+/**
+ * Steps fed by the real pipeline (decode, augment, targets, prefetch), its batches prepared in `thread`; the
+ * first batch is warm-up. Every image is new to the cache, so decoding is part of each step's data work.
+ */
+async function withPipeline(s: TrainState, m: Manifest, thread: PipelineThread): Promise<Speed> {
+  const batches = await openTrainBatches({
+    numClasses: 6,
+    imgSize,
+    grid: s.grid,
+    classWeights: null,
+    train: m.images,
+    evalImages: [],
+    thread,
+  });
+  if (batches.thread !== thread) throw new Error(`asked for batches in the ${thread}: ${batches.note}`);
   const groups = chunk(epochOrder(m.images, 1, 0), batch);
   const seconds: number[] = [];
-  let t0 = performance.now();
-  for await (const b of prefetch(groups, (g) => source.makeBatch(g, { seed: 1, epoch: 0 }))) {
-    const { x, targets } = batchTensors(b, imgSize, 6, s.grid.size);
-    await trainStep(s, x, targets, 1e-4);
-    tf.dispose([x, targets.cls, targets.box, targets.pos]);
-    const t1 = performance.now();
-    if (b.size === batch) seconds.push((t1 - t0) / 1000);
-    t0 = t1;
+  try {
+    let t0 = performance.now();
+    for await (const b of prefetch(groups, (g) => batches.makeBatch(g, { seed: 1, epoch: 0 }))) {
+      const { x, targets } = batchTensors(b, imgSize, 6, s.grid.size);
+      await trainStep(s, x, targets, 1e-4);
+      tf.dispose([x, targets.cls, targets.box, targets.pos]);
+      const t1 = performance.now();
+      if (b.size === batch) seconds.push((t1 - t0) / 1000);
+      t0 = t1;
+    }
+  } finally {
+    await batches.close();
   }
   return speedOf(seconds.slice(1));
+}
+
+/** The pipeline with batches in the trainer thread and in the worker, alternating rounds (same load for both). */
+async function pipelineSpeeds(s: TrainState, dir: string): Promise<Record<PipelineThread, Speed>> {
+  const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
+  const seconds: Record<PipelineThread, Speed[]> = { 'in-thread': [], worker: [] };
+  for (let round = 0; round < PIPELINE_ROUNDS; round++)
+    for (const thread of ['in-thread', 'worker'] as const)
+      seconds[thread].push(await withPipeline(s, m, thread));
+  // Each round's figures already summarise its steps: the best of the best steps, the mean of the means.
+  const pool = (xs: Speed[]): Speed => ({
+    best: Math.max(...xs.map((x) => x.best)),
+    mean: xs.reduce((a, x) => a + x.mean, 0) / xs.length,
+  });
+  return { 'in-thread': pool(seconds['in-thread']), worker: pool(seconds.worker) };
 }
 
 /** One backbone: tfjs-node figures, the twin built from the same description and checked, the ratios. */
@@ -179,7 +216,8 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
   disposeTrainState(each);
   const stepIps = speedOf(fusedS);
   const eachIps = speedOf(eachS);
-  const pipeIps = await withPipeline(s, path.join(tmp, backbone));
+  const pipe = await pipelineSpeeds(s, path.join(tmp, backbone));
+  const pipeIps = pipe.worker;
   const share = (ips: number, flops: number, c = ceiling) => `${((100 * ips * flops) / 1e9 / c).toFixed(0)}%`;
   const fmt = (v: Speed) => `${v.best.toFixed(1)} img/s best step, ${v.mean.toFixed(1)} mean`;
   console.log(`tfjs-node training (steps only): ${fmt(stepIps)}`);
@@ -192,6 +230,12 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
       `${fusedMs.toFixed(1)} ms fused, ${s.params.length} parameters`,
   );
   console.log(`tfjs-node training (with data pipeline): ${fmt(pipeIps)}`);
+  console.log(
+    `  change, batches in a worker thread (${PIPELINE_ROUNDS} alternating rounds, load ${loadAverage()}): ` +
+      `${fmt(pipe['in-thread'])} in the trainer thread -> ${fmt(pipe.worker)} in the worker ` +
+      `(x${(pipe.worker.best / pipe['in-thread'].best).toFixed(2)} best step, ` +
+      `x${(pipe.worker.mean / pipe['in-thread'].mean).toFixed(2)} mean)`,
+  );
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);
   disposeTrainState(s);
 

@@ -2,6 +2,7 @@
 // augmentation and targets run beside TensorFlow's step, or, when no worker can start, in the trainer's own
 // thread as before, with the reason said. Either way the batches are the same bytes (augmentation is drawn from
 // (seed, epoch, image)), so the choice changes speed only. Evaluation batches stay in the trainer's thread.
+import type { BackendName, BackendReason } from '../../../shared/domain/runs';
 import type { ManifestImage } from '../protocol';
 import type { Grid } from '../model/targets';
 import { BatchWorker } from './batch-worker-host';
@@ -91,4 +92,13 @@ export async function openTrainBatches(o: TrainBatchesOptions): Promise<TrainBat
     makeBatch: (images, augment) => worker.makeBatch(images, augment),
     close: () => worker.close(),
   };
+}
+
+/** Puts where the batches were prepared on the reason of the backend that runs (how the run record carries it). */
+export function withDataPipeline(
+  reasons: readonly BackendReason[],
+  backend: BackendName,
+  note: string,
+): BackendReason[] {
+  return reasons.map((r) => (r.backend === backend ? { ...r, dataPipeline: note } : r));
 }
