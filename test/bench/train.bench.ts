@@ -15,6 +15,15 @@
 //   same runs moved both ways (x0.63 to x1.35 best step): the load swamps a ~25 ms change.
 // - intra-op threads: TensorFlow's default is already the schedulable cores (2 here); nothing to set.
 // - torch side: OMP_WAIT_POLICY=PASSIVE (twin.ts), without which spinning OpenMP threads collapsed it 100x.
+// - batches in a worker thread (data/batch-worker*.ts, train-batches.ts): decoding, augmentation, mosaic,
+//   targets and the Float32Arrays off the trainer's thread, buffers transferred, the same bytes as in-thread.
+//   'with data pipeline', scratch, 320 px, batch 16, alternating rounds in one run each: 8.0 -> 8.9 img/s best
+//   step, 5.1 -> 6.3 mean (x1.12, x1.23; 2 rounds, load 19.1); 8.8 -> 10.1 best, 4.8 -> 5.5 mean (x1.15, x1.14;
+//   3 rounds, load 16.3, the machine's RAM exhausted by other work). Both runs were swamped (steps-only figures a
+//   fifth to a third of the quiet run's), and on cores this oversubscribed an extra runnable thread also wins a
+//   larger share of them, so part of the gain may be that rather than overlap; not measured on a quiet machine.
+//   Kept as the default (no run-time choice): it gained in both runs, the bytes are the same either way, and the
+//   worker's only cost on 2 busy cores is contention with TensorFlow's threads for work that was serial anyway.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,11 +146,16 @@ async function optimizerUpdateMs(a: TrainState, b: TrainState, reps = 10): Promi
   return [best[0]!, best[1]!];
 }
 
+/** Pipeline figures: speed, and how long the trainer thread waited for each batch (median ms, after warm-up). */
+interface PipelineSpeed extends Speed {
+  waitMs: number;
+}
+
 /**
  * Steps fed by the real pipeline (decode, augment, targets, prefetch), its batches prepared in `thread`; the
  * first batch is warm-up. Every image is new to the cache, so decoding is part of each step's data work.
  */
-async function withPipeline(s: TrainState, m: Manifest, thread: PipelineThread): Promise<Speed> {
+async function withPipeline(s: TrainState, m: Manifest, thread: PipelineThread): Promise<PipelineSpeed> {
   const batches = await openTrainBatches({
     numClasses: 6,
     imgSize,
@@ -154,9 +168,11 @@ async function withPipeline(s: TrainState, m: Manifest, thread: PipelineThread):
   if (batches.thread !== thread) throw new Error(`asked for batches in the ${thread}: ${batches.note}`);
   const groups = chunk(epochOrder(m.images, 1, 0), batch);
   const seconds: number[] = [];
+  const waits: number[] = [];
   try {
     let t0 = performance.now();
     for await (const b of prefetch(groups, (g) => batches.makeBatch(g, { seed: 1, epoch: 0 }))) {
+      waits.push(performance.now() - t0);
       const { x, targets } = batchTensors(b, imgSize, 6, s.grid.size);
       await trainStep(s, x, targets, 1e-4);
       tf.dispose([x, targets.cls, targets.box, targets.pos]);
@@ -167,22 +183,25 @@ async function withPipeline(s: TrainState, m: Manifest, thread: PipelineThread):
   } finally {
     await batches.close();
   }
-  return speedOf(seconds.slice(1));
+  const w = waits.slice(1).sort((a, b) => a - b);
+  return { ...speedOf(seconds.slice(1)), waitMs: w[Math.floor(w.length / 2)] ?? 0 };
 }
 
 /** The pipeline with batches in the trainer thread and in the worker, alternating rounds (same load for both). */
-async function pipelineSpeeds(s: TrainState, dir: string): Promise<Record<PipelineThread, Speed>> {
+async function pipelineSpeeds(s: TrainState, dir: string): Promise<Record<PipelineThread, PipelineSpeed>> {
   const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
-  const seconds: Record<PipelineThread, Speed[]> = { 'in-thread': [], worker: [] };
+  const rounds: Record<PipelineThread, PipelineSpeed[]> = { 'in-thread': [], worker: [] };
   for (let round = 0; round < PIPELINE_ROUNDS; round++)
     for (const thread of ['in-thread', 'worker'] as const)
-      seconds[thread].push(await withPipeline(s, m, thread));
-  // Each round's figures already summarise its steps: the best of the best steps, the mean of the means.
-  const pool = (xs: Speed[]): Speed => ({
+      rounds[thread].push(await withPipeline(s, m, thread));
+  // Each round's figures already summarise its steps: the best of the best steps, the means of the rest.
+  const avg = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const pool = (xs: PipelineSpeed[]): PipelineSpeed => ({
     best: Math.max(...xs.map((x) => x.best)),
-    mean: xs.reduce((a, x) => a + x.mean, 0) / xs.length,
+    mean: avg(xs.map((x) => x.mean)),
+    waitMs: avg(xs.map((x) => x.waitMs)),
   });
-  return { 'in-thread': pool(seconds['in-thread']), worker: pool(seconds.worker) };
+  return { 'in-thread': pool(rounds['in-thread']), worker: pool(rounds.worker) };
 }
 
 /** One backbone: tfjs-node figures, the twin built from the same description and checked, the ratios. */
@@ -235,6 +254,10 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
       `${fmt(pipe['in-thread'])} in the trainer thread -> ${fmt(pipe.worker)} in the worker ` +
       `(x${(pipe.worker.best / pipe['in-thread'].best).toFixed(2)} best step, ` +
       `x${(pipe.worker.mean / pipe['in-thread'].mean).toFixed(2)} mean)`,
+  );
+  console.log(
+    `  the trainer thread waited for each batch (median): ${pipe['in-thread'].waitMs.toFixed(0)} ms with ` +
+      `batches in it, ${pipe.worker.waitMs.toFixed(0)} ms with the worker`,
   );
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);
   disposeTrainState(s);
