@@ -17,13 +17,17 @@
 // - torch side: OMP_WAIT_POLICY=PASSIVE (twin.ts), without which spinning OpenMP threads collapsed it 100x.
 // - batches in a worker thread (data/batch-worker*.ts, train-batches.ts): decoding, augmentation, mosaic,
 //   targets and the Float32Arrays off the trainer's thread, buffers transferred, the same bytes as in-thread.
-//   'with data pipeline', scratch, 320 px, batch 16, alternating rounds in one run each: 8.0 -> 8.9 img/s best
-//   step, 5.1 -> 6.3 mean (x1.12, x1.23; 2 rounds, load 19.1); 8.8 -> 10.1 best, 4.8 -> 5.5 mean (x1.15, x1.14;
-//   3 rounds, load 16.3, the machine's RAM exhausted by other work). Both runs were swamped (steps-only figures a
-//   fifth to a third of the quiet run's), and on cores this oversubscribed an extra runnable thread also wins a
-//   larger share of them, so part of the gain may be that rather than overlap; not measured on a quiet machine.
-//   Kept as the default (no run-time choice): it gained in both runs, the bytes are the same either way, and the
-//   worker's only cost on 2 busy cores is contention with TensorFlow's threads for work that was serial anyway.
+//   'with data pipeline', scratch, 320 px, batch 16, trainer thread -> worker, alternating rounds, three runs:
+//   8.0 -> 8.9 img/s best step, 5.1 -> 6.3 mean (x1.12, x1.23; 2 rounds of 6 steps, load 19.1);
+//   8.8 -> 10.1 best, 4.8 -> 5.5 mean (x1.15, x1.14; 3 rounds of 8 steps, load 16.3, RAM exhausted by others);
+//   17.6 -> 18.8 best, 11.0 -> 8.9 mean (x1.07, x0.80; 2 rounds of 4 steps, load 14.1), where the trainer
+//   thread's median wait for a batch went 175 ms -> 0 ms. So the step never waits for data any more, but on 2
+//   cores the worker's work competes with TensorFlow's 2 threads: the best step gained every time, the mean
+//   moved both ways. All three runs were swamped (steps-only a fifth to a half of the quiet run's 27.9 img/s),
+//   where an extra runnable thread also wins a larger share of the cores; nothing was measured on a quiet
+//   machine. Kept as the default without a run-time choice: the bytes are the same either way, the waits are
+//   gone, and on a machine with a core TensorFlow leaves idle the overlap is free; a run-time measurement
+//   (alternating the two for the first steps of a run, as kernel-choice.ts times kernels) is not done.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
