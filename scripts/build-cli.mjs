@@ -1,5 +1,6 @@
-// Bundle the `ridge` CLI (out/cli/ridge.cjs) and the trainer process (out/trainer/trainer.cjs); native and heavy
-// packages stay external (loaded from node_modules at run time).
+// Bundle the `ridge` CLI (out/cli/ridge.cjs), the trainer process (out/trainer/trainer.cjs) and its batch worker
+// thread (out/trainer/batch-worker.cjs, found next to the trainer); native and heavy packages stay external
+// (loaded from node_modules at run time).
 import { build } from 'esbuild';
 
 const common = {
@@ -15,4 +16,9 @@ const common = {
 await Promise.all([
   build({ ...common, entryPoints: ['src/main/cli/index.ts'], outfile: 'out/cli/ridge.cjs' }),
   build({ ...common, entryPoints: ['src/main/trainer/process-main.ts'], outfile: 'out/trainer/trainer.cjs' }),
+  build({
+    ...common,
+    entryPoints: ['src/main/trainer/data/batch-worker.ts'],
+    outfile: 'out/trainer/batch-worker.cjs',
+  }),
 ]);

@@ -7,6 +7,7 @@
 // Figures are comparable only within one run: the 2 cores are shared, so run it at nice 19 and read ratios.
 // Run: TF_CPP_MIN_LOG_LEVEL=2 nice -n 19 npx tsx test/bench/train.bench.ts [imgSize] [widthMultiplier] [batch]
 //        [--backbone scratch|mobilenetv2|both] [--steps N] [--memory-epochs N] [--memory-img-size S]
+//        [--pipeline-rounds N]
 //
 // Changes for speed and their measured effect (2 shared cores, load average 7-26 while measuring, 2026-12-02):
 // - fused optimizer step (optimizer.ts): the update alone 43.9 ms -> 17.6 ms for the scratch model's 70
@@ -30,6 +31,19 @@
 //   the torch twin ran at 1.0-2.7 img/s best step under that load (72.0 at 05:53). A quiet run is still owed.
 // - intra-op threads: TensorFlow's default is already the schedulable cores (2 here); nothing to set.
 // - torch side: OMP_WAIT_POLICY=PASSIVE (twin.ts), without which spinning OpenMP threads collapsed it 100x.
+// - batches in a worker thread (data/batch-worker*.ts, train-batches.ts): decoding, augmentation, mosaic,
+//   targets and the Float32Arrays off the trainer's thread, buffers transferred, the same bytes as in-thread.
+//   'with data pipeline', scratch, 320 px, batch 16, trainer thread -> worker, alternating rounds, three runs:
+//   8.0 -> 8.9 img/s best step, 5.1 -> 6.3 mean (x1.12, x1.23; 2 rounds of 6 steps, load 19.1);
+//   8.8 -> 10.1 best, 4.8 -> 5.5 mean (x1.15, x1.14; 3 rounds of 8 steps, load 16.3, RAM exhausted by others);
+//   17.6 -> 18.8 best, 11.0 -> 8.9 mean (x1.07, x0.80; 2 rounds of 4 steps, load 14.1), where the trainer
+//   thread's median wait for a batch went 175 ms -> 0 ms. So the step never waits for data any more, but on 2
+//   cores the worker's work competes with TensorFlow's 2 threads: the best step gained every time, the mean
+//   moved both ways. All three runs were swamped (steps-only a fifth to a half of the quiet run's 27.9 img/s),
+//   where an extra runnable thread also wins a larger share of the cores; nothing was measured on a quiet
+//   machine. Kept as the default without a run-time choice: the bytes are the same either way, the waits are
+//   gone, and on a machine with a core TensorFlow leaves idle the overlap is free; a run-time measurement
+//   (alternating the two for the first steps of a run, as kernel-choice.ts times kernels) is not done.
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,7 +62,8 @@ import {
   useReluGrad,
   type ReluGradPath,
 } from '../../src/main/trainer/backend/relu-grad';
-import { BatchSource, chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
+import { chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
+import { openTrainBatches, type PipelineThread } from '../../src/main/trainer/data/train-batches';
 import { batchTensors } from '../../src/main/trainer/evaluate';
 import { describeArchitecture } from '../../src/main/trainer/model/architecture';
 import type { DetectorConfig } from '../../src/main/trainer/model/detector';
@@ -60,6 +75,7 @@ import {
   trainStep,
   type TrainState,
 } from '../../src/main/trainer/step';
+import type { Manifest } from '../../src/main/trainer/protocol';
 import { sampleManifest } from '../integration/trainer/fixtures';
 import { memoryEpochs } from './memory-epochs';
 import { printOpProfile } from './op-profile';
@@ -81,6 +97,10 @@ const BACKBONES: BackboneName[] =
   backboneFlag === 'both' ? ['scratch', 'mobilenetv2'] : [backboneFlag as BackboneName];
 const MEMORY_EPOCHS = Number(flag('memory-epochs', '0'));
 const MEMORY_IMG = Number(flag('memory-img-size', '128'));
+const PIPELINE_ROUNDS = Number(flag('pipeline-rounds', '2'));
+
+/** The 1-minute load average, printed with figures that the other work on the shared cores moves. */
+const loadAverage = () => os.loadavg()[0]!.toFixed(1);
 
 /** GFLOP/s of a large fp32 matMul on the active backend (best of a few). */
 async function matmulCeiling(n = 2048, reps = 4): Promise<number> {
@@ -202,22 +222,62 @@ async function trainingKernelRounds(
   return Object.assign(out, { chosen: `batch norm ${chosen.bn}, ReLU gradient ${chosen.relu}` });
 }
 
-/** Steps fed by the real pipeline (decode, augment, targets, prefetch); the first batch is warm-up. */
-async function withPipeline(s: TrainState, dir: string): Promise<Speed> {
-  const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
-  const source = new BatchSource(6, imgSize, s.grid);
+/** Pipeline figures: speed, and how long the trainer thread waited for each batch (median ms, after warm-up). */
+interface PipelineSpeed extends Speed {
+  waitMs: number;
+}
+
+/**
+ * Steps fed by the real pipeline (decode, augment, targets, prefetch), its batches prepared in `thread`; the
+ * first batch is warm-up. Every image is new to the cache, so decoding is part of each step's data work.
+ */
+async function withPipeline(s: TrainState, m: Manifest, thread: PipelineThread): Promise<PipelineSpeed> {
+  const batches = await openTrainBatches({
+    numClasses: 6,
+    imgSize,
+    grid: s.grid,
+    classWeights: null,
+    train: m.images,
+    evalImages: [],
+    thread,
+  });
+  if (batches.thread !== thread) throw new Error(`asked for batches in the ${thread}: ${batches.note}`);
   const groups = chunk(epochOrder(m.images, 1, 0), batch);
   const seconds: number[] = [];
-  let t0 = performance.now();
-  for await (const b of prefetch(groups, (g) => source.makeBatch(g, { seed: 1, epoch: 0 }))) {
-    const { x, targets } = batchTensors(b, imgSize, 6, s.grid.size);
-    await trainStep(s, x, targets, 1e-4);
-    tf.dispose([x, targets.cls, targets.box, targets.pos]);
-    const t1 = performance.now();
-    if (b.size === batch) seconds.push((t1 - t0) / 1000);
-    t0 = t1;
+  const waits: number[] = [];
+  try {
+    let t0 = performance.now();
+    for await (const b of prefetch(groups, (g) => batches.makeBatch(g, { seed: 1, epoch: 0 }))) {
+      waits.push(performance.now() - t0);
+      const { x, targets } = batchTensors(b, imgSize, 6, s.grid.size);
+      await trainStep(s, x, targets, 1e-4);
+      tf.dispose([x, targets.cls, targets.box, targets.pos]);
+      const t1 = performance.now();
+      if (b.size === batch) seconds.push((t1 - t0) / 1000);
+      t0 = t1;
+    }
+  } finally {
+    await batches.close();
   }
-  return speedOf(seconds.slice(1));
+  const w = waits.slice(1).sort((a, b) => a - b);
+  return { ...speedOf(seconds.slice(1)), waitMs: w[Math.floor(w.length / 2)] ?? 0 };
+}
+
+/** The pipeline with batches in the trainer thread and in the worker, alternating rounds (same load for both). */
+async function pipelineSpeeds(s: TrainState, dir: string): Promise<Record<PipelineThread, PipelineSpeed>> {
+  const m = await sampleManifest(dir, batch * (STEPS + 1), 5, 320, 240);
+  const rounds: Record<PipelineThread, PipelineSpeed[]> = { 'in-thread': [], worker: [] };
+  for (let round = 0; round < PIPELINE_ROUNDS; round++)
+    for (const thread of ['in-thread', 'worker'] as const)
+      rounds[thread].push(await withPipeline(s, m, thread));
+  // Each round's figures already summarise its steps: the best of the best steps, the means of the rest.
+  const avg = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+  const pool = (xs: PipelineSpeed[]): PipelineSpeed => ({
+    best: Math.max(...xs.map((x) => x.best)),
+    mean: avg(xs.map((x) => x.mean)),
+    waitMs: avg(xs.map((x) => x.waitMs)),
+  });
+  return { 'in-thread': pool(rounds['in-thread']), worker: pool(rounds.worker) };
 }
 
 /** One backbone: tfjs-node figures, the twin built from the same description and checked, the ratios. */
@@ -252,7 +312,8 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
   disposeTrainState(each);
   const stepIps = speedOf(fusedS);
   const eachIps = speedOf(eachS);
-  const pipeIps = await withPipeline(s, path.join(tmp, backbone));
+  const pipe = await pipelineSpeeds(s, path.join(tmp, backbone));
+  const pipeIps = pipe.worker;
   const share = (ips: number, flops: number, c = ceiling) => `${((100 * ips * flops) / 1e9 / c).toFixed(0)}%`;
   const fmt = (v: Speed) => `${v.best.toFixed(1)} img/s best step, ${v.mean.toFixed(1)} mean`;
   console.log(`tfjs-node training (steps only): ${fmt(stepIps)}`);
@@ -272,6 +333,16 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
     );
   console.log(`  training kernels chosen at selection: ${trainingKernels.chosen}`);
   console.log(`tfjs-node training (with data pipeline): ${fmt(pipeIps)}`);
+  console.log(
+    `  change, batches in a worker thread (${PIPELINE_ROUNDS} alternating rounds, load ${loadAverage()}): ` +
+      `${fmt(pipe['in-thread'])} in the trainer thread -> ${fmt(pipe.worker)} in the worker ` +
+      `(x${(pipe.worker.best / pipe['in-thread'].best).toFixed(2)} best step, ` +
+      `x${(pipe.worker.mean / pipe['in-thread'].mean).toFixed(2)} mean)`,
+  );
+  console.log(
+    `  the trainer thread waited for each batch (median): ${pipe['in-thread'].waitMs.toFixed(0)} ms with ` +
+      `batches in it, ${pipe.worker.waitMs.toFixed(0)} ms with the worker`,
+  );
   if (backbone === BACKBONES[0]) await printOpProfile(s, batch);
   disposeTrainState(s);
 

@@ -46,6 +46,8 @@ export async function followRuns(
       note(io, `${b.label}: training on ${e.backend} (${e.device})`);
       const kernels = kernelSummary(e.reasons);
       if (kernels) note(io, `  kernels (faster of each, timed on this machine): ${kernels}`);
+      const pipeline = e.reasons.find((r) => r.backend === e.backend)?.dataPipeline;
+      if (pipeline) note(io, `  data pipeline: ${pipeline}`);
       for (const r of e.reasons.filter((x) => x.backend !== e.backend))
         note(io, `  ${r.backend}: ${r.reason}`);
     } else if (event === 'run.progress') {

@@ -16,7 +16,8 @@ import {
   setModelWeights,
   type CheckpointMeta,
 } from './checkpoint';
-import { BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
+import { type BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
+import { openTrainBatches, withDataPipeline } from './data/train-batches';
 import { SeededRng, hashIntsFnv } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
 import { cachedSide, shrinkToSide } from './data/scale-cache';
@@ -141,7 +142,6 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
         ? { imagesPerSecond: await estimateSlowTrainSpeed(probe), how: 'one 64 px image, scaled by pixels' }
         : measureTrainSpeed(probe, 2, 2),
   });
-  emit({ type: 'backend', backend: choice.backend, reasons: choice.reasons, device: choice.device });
 
   const split = (s: ManifestImage['split']) => manifest.images.filter((i) => i.split === s);
   const train = split('train');
@@ -150,11 +150,25 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
   const trainEval = new SeededRng(hashIntsFnv(config.seed, 0x7e57))
     .shuffle(train)
     .slice(0, TRAIN_EVAL_SUBSET);
-
-  const s = await createTrainState(cfg, config.reg, config.lambda);
   const power = opts.classBalancePower ?? CLASS_BALANCE_POWER;
   const weights = power > 0 ? classWeights(boxCounts(train, C), power) : null;
-  const source = new BatchSource(C, cfg.imgSize, s.grid, undefined, weights);
+  // Training batches (a worker thread when one starts); evaluation batches from `source`, in this thread.
+  const batches = await openTrainBatches({
+    numClasses: C,
+    imgSize: cfg.imgSize,
+    grid: makeGrid(cfg.imgSize),
+    classWeights: weights,
+    train,
+    evalImages: [...trainEval, ...val],
+  });
+  const reasons = withDataPipeline(choice.reasons, choice.backend, batches.note);
+  emit({ type: 'backend', backend: choice.backend, reasons, device: choice.device });
+
+  const s = await createTrainState(cfg, config.reg, config.lambda).catch(async (e: unknown) => {
+    await batches.close();
+    throw e;
+  });
+  const source = batches.source;
   const groupsPerEpoch = chunk(train, config.batchSize).length;
   const totalSteps = groupsPerEpoch * config.epochs;
   const ema = new WeightEma(s.model, emaWindow(totalSteps));
@@ -189,7 +203,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       const mosaic =
         epoch < mosaicEpochs(config.epochs) ? { probability: MOSAIC_PROBABILITY, pool: train } : undefined;
       const augment = { seed: config.seed, epoch, ...(mosaic ? { mosaic } : {}) };
-      for await (const b of prefetch(groups, (g) => source.makeBatch(g, augment))) {
+      for await (const b of prefetch(groups, (g) => batches.makeBatch(g, augment))) {
         if (signal.aborted) break;
         const lr = learningRateAt(config.learningRate, meta.step, totalSteps);
         const { x, targets } = batchTensors(b, cfg.imgSize, C, s.grid.size);
@@ -297,6 +311,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       ...(saliency ? { saliency } : {}),
     });
   } finally {
+    await batches.close();
     ema.dispose();
     disposeTrainState(s);
   }

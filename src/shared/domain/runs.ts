@@ -145,6 +145,8 @@ export interface BackendReason {
   imagesPerSecond?: number;
   /** On the backend that ran, when it is native TensorFlow: the kernel implementations it used. */
   kernels?: KernelChoice[];
+  /** On the backend that ran: where its training batches were prepared, and why (trainer/data/train-batches.ts). */
+  dataPipeline?: string;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   renderPlacement,
   transformBoxes,
   writeFloat,
+  type ColourJitter,
   type Placement,
   type RawImage,
 } from './image';
@@ -34,6 +35,13 @@ export interface Batch {
 
 /** Default memory budget for decoded images (the sample's 200 images at 320x240 take 46 MB). */
 export const DEFAULT_CACHE_BYTES = 512 * 1024 * 1024;
+
+/** The bytes an image takes in the cache once decoded at the scale of an `imgSize` input (an upper bound). */
+export function decodedBytes(img: ManifestImage, imgSize: number): number {
+  const side = cachedSide(imgSize);
+  const shrink = Math.min(1, side / Math.max(1, img.width, img.height));
+  return Math.ceil(img.width * shrink) * Math.ceil(img.height * shrink) * 3;
+}
 
 /** Boxes of a manifest image as InputBox, rescaled if the decoded size differs from the manifest's. */
 function sourceBoxes(img: ManifestImage, raw: RawImage): InputBox[] {
@@ -77,10 +85,8 @@ export class BatchSource {
   decode(img: ManifestImage): Promise<RawImage> {
     const hit = this.cache.get(img.id);
     if (hit) return hit;
-    const side = cachedSide(this.imgSize);
-    const p = decodeAtScale(img.file, side);
-    const shrink = Math.min(1, side / Math.max(1, img.width, img.height));
-    const estimate = Math.ceil(img.width * shrink) * Math.ceil(img.height * shrink) * 3;
+    const p = decodeAtScale(img.file, cachedSide(this.imgSize));
+    const estimate = decodedBytes(img, this.imgSize);
     if (this.cachedBytes + estimate <= this.cacheBytes) {
       this.cachedBytes += estimate;
       this.cache.set(img.id, p);
@@ -128,47 +134,99 @@ export class BatchSource {
       ...(augment && this.classWeights ? { weight: new Float32Array(n * N).fill(1) } : {}),
     };
     const prepared = await Promise.all(
-      images.map(async (img) => {
-        const raw = await this.decode(img);
-        if (!augment) {
-          const placement = letterboxPlacement(raw.width, raw.height, S);
-          const canvas = transform
-            ? await renderPlacement(await transform(img, raw), placement, S)
-            : await this.evalCanvas(img, raw, placement);
-          return { raw, img, placement, colour: null, canvas };
-        }
-        const rng = new SeededRng(hashIntsFnv(augment.seed, augment.epoch, img.id, 0xa06));
-        const { placement, colour } = augmentPlacement(raw.width, raw.height, S, rng);
-        const m = augment.mosaic;
-        if (m && m.pool.length > 1 && rng.next() < m.probability) {
-          const others = [0, 1, 2].map(() => m.pool[Math.floor(rng.next() * m.pool.length)]!);
-          const srcs = [img, ...others];
-          const raws = [raw, ...(await Promise.all(others.map((o) => this.decode(o))))];
-          const layout = mosaicLayout(raws, S, rng);
-          const canvas = await renderMosaic(raws, layout, S);
-          let boxes = mosaicBoxes(
-            srcs.map((s, k) => sourceBoxes(s, raws[k]!)),
-            layout,
-            S,
-          );
-          if (placement.flip) boxes = mirrorBoxes(boxes, S);
-          return { raw, img, placement, colour, canvas, boxes };
-        }
-        return { raw, img, placement, colour, canvas: await renderPlacement(raw, placement, S) };
-      }),
+      images.map((img) => namingFailures(img, (at) => this.prepareImage(img, augment, transform, at))),
     );
     prepared.forEach(({ raw, img, placement, colour, canvas, boxes: mosaic }, i) => {
-      writeFloat(canvas, S, placement.flip, colour, batch.x, i * S * S * 3);
-      const boxes = mosaic ?? transformBoxes(sourceBoxes(img, raw), placement, S);
-      const t = assignTargets(this.grid, boxes, C, S);
-      batch.cls.set(t.cls, i * N * C);
-      batch.box.set(t.box, i * N * 4);
-      batch.pos.set(t.pos, i * N);
-      if (batch.weight) writeLocationWeights(t, this.classWeights!, C, batch.weight, i * N);
-      batch.placements.push(placement);
-      batch.boxes.push(boxes);
+      try {
+        writeFloat(canvas, S, placement.flip, colour, batch.x, i * S * S * 3);
+        const boxes = mosaic ?? transformBoxes(sourceBoxes(img, raw), placement, S);
+        const t = assignTargets(this.grid, boxes, C, S);
+        batch.cls.set(t.cls, i * N * C);
+        batch.box.set(t.box, i * N * 4);
+        batch.pos.set(t.pos, i * N);
+        if (batch.weight) writeLocationWeights(t, this.classWeights!, C, batch.weight, i * N);
+        batch.placements.push(placement);
+        batch.boxes.push(boxes);
+      } catch (e) {
+        throw imageFailure(img, 'writing pixels and targets of', e);
+      }
     });
     return batch;
+  }
+
+  /** One image of a batch rendered (decoded, placed, maybe made a mosaic); `at` names each op as it starts. */
+  private async prepareImage(
+    img: ManifestImage,
+    augment: AugmentRequest | null,
+    transform: EvalTransform | undefined,
+    at: (op: string) => void,
+  ): Promise<PreparedImage> {
+    const S = this.imgSize;
+    at('decoding');
+    const raw = await this.decode(img);
+    if (!augment) {
+      const placement = letterboxPlacement(raw.width, raw.height, S);
+      at(transform ? 'transforming and letterboxing' : 'letterboxing');
+      const canvas = transform
+        ? await renderPlacement(await transform(img, raw), placement, S)
+        : await this.evalCanvas(img, raw, placement);
+      return { raw, img, placement, colour: null, canvas };
+    }
+    const rng = new SeededRng(hashIntsFnv(augment.seed, augment.epoch, img.id, 0xa06));
+    const { placement, colour } = augmentPlacement(raw.width, raw.height, S, rng);
+    const m = augment.mosaic;
+    if (m && m.pool.length > 1 && rng.next() < m.probability) {
+      const others = [0, 1, 2].map(() => m.pool[Math.floor(rng.next() * m.pool.length)]!);
+      const srcs = [img, ...others];
+      at('decoding the mosaic partners of');
+      const raws = [raw, ...(await Promise.all(others.map((o) => this.decode(o))))];
+      at('rendering the mosaic of');
+      const layout = mosaicLayout(raws, S, rng);
+      const canvas = await renderMosaic(raws, layout, S);
+      let boxes = mosaicBoxes(
+        srcs.map((s, k) => sourceBoxes(s, raws[k]!)),
+        layout,
+        S,
+      );
+      if (placement.flip) boxes = mirrorBoxes(boxes, S);
+      return { raw, img, placement, colour, canvas, boxes };
+    }
+    at('rendering the augmented placement of');
+    return { raw, img, placement, colour, canvas: await renderPlacement(raw, placement, S) };
+  }
+}
+
+/** An image of a batch once rendered: its canvas and what writing it into the batch needs. */
+interface PreparedImage {
+  raw: RawImage;
+  img: ManifestImage;
+  placement: Placement;
+  colour: ColourJitter | null;
+  canvas: Uint8Array;
+  /** The boxes on a mosaic canvas (otherwise derived from the placement). */
+  boxes?: InputBox[];
+}
+
+/**
+ * A failure while preparing an image, said as what it is (issue 12: which image, which op): the op and the file
+ * are named unless the cause already names the file (decodeRgb's "cannot decode image FILE: ...").
+ */
+export function imageFailure(img: ManifestImage, op: string, cause: unknown): Error {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (message.includes(img.file)) return cause instanceof Error ? cause : new Error(message);
+  return new Error(`${op} image ${img.file} (id ${img.id}) failed: ${message}`);
+}
+
+/** Runs `prepare`, turning a failure into imageFailure with the op it was in when it failed. */
+async function namingFailures<T>(
+  img: ManifestImage,
+  prepare: (at: (op: string) => void) => Promise<T>,
+): Promise<T> {
+  let op = 'preparing';
+  try {
+    return await prepare((next) => (op = next));
+  } catch (e) {
+    throw imageFailure(img, op, e);
   }
 }
 
