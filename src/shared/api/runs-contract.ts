@@ -109,19 +109,6 @@ export interface TrainPreflight {
   cpus: number;
 }
 
-/** One arm's summary over seeds (mirrors the services' ArmSummary). */
-export interface ArmSummaryView {
-  arm: string;
-  reg: RegMode;
-  lambda: number;
-  runs: number;
-  testMAP50: { mean: number; sd: number; n: number };
-  testMAP50_95: { mean: number; sd: number; n: number };
-  gap: { mean: number; sd: number; n: number };
-  weightNorm: { mean: number; sd: number; n: number };
-  seconds: { mean: number; sd: number; n: number };
-}
-
 /** A box in image pixels with a class index (a run's class order) and, for predictions, a score. */
 export interface EvalBox {
   classIndex: number;

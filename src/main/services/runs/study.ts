@@ -117,3 +117,43 @@ export function deleteStudy(p: Project, studyId: string): string[] {
   rmSync(path.join(p.dir, RUNS_DIR, studyId), { recursive: true, force: true }); // its report.html
   return deleted;
 }
+
+/** What resuming a study queued: runs continuing from their last checkpoint, and runs trained again from the start. */
+export interface ResumedStudy {
+  resumed: string[];
+  restarted: string[];
+}
+
+/**
+ * Resume a study after a restart, a crash or a cancel: interrupted runs (and queued ones no live process holds)
+ * continue from their last checkpoint, failed and cancelled runs are trained again from the start, done runs are
+ * kept, runs a live process trains are left to it. `resumeRun` is the queue's resume (it refuses a run a live
+ * process holds). Refused, in the words every door uses, when there is nothing to do.
+ */
+export function resumeStudy(p: Project, studyId: string, resumeRun: (runId: string) => void): ResumedStudy {
+  const { runs } = studyState(p, studyId);
+  const out: ResumedStudy = { resumed: [], restarted: [] };
+  for (const r of runs) {
+    if (r.status === 'done') continue;
+    if (r.status === 'failed' || r.status === 'cancelled') {
+      if (!p.tx(() => p.runs.clearForRestart(r.id)))
+        throw new UserError(`run ${r.id} changed while resuming study ${studyId}; try again`);
+      resumeRun(r.id);
+      out.restarted.push(r.id);
+      continue;
+    }
+    try {
+      resumeRun(r.id);
+      out.resumed.push(r.id);
+    } catch (err) {
+      // Queued or running in a live process (this one included): it goes on there.
+      if (r.status === 'interrupted' || !(err instanceof UserError)) throw err;
+    }
+  }
+  if (out.resumed.length + out.restarted.length === 0)
+    throw new UserError(
+      `study ${studyId} has nothing to resume: its runs are done or training in a live process`,
+    );
+  p.tx(() => p.studies.markResumed(studyId));
+  return out;
+}
