@@ -12,6 +12,7 @@ import { closeExperimentsFixture, TESTS as EXPERIMENTS_VIEW } from './experiment
 import { TESTS as GESTURES } from './gestures.e2e';
 import { TESTS as REVIEW } from './review.e2e';
 import { closeSharedStudio } from './shared';
+import { closeStudyFixture, TESTS as STUDY_VIEW } from './study-view.e2e';
 import { TESTS as STUDIO } from './studio.e2e';
 import { TESTS as TABS } from './two-tabs.e2e';
 
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     ...STUDIO,
     ...EXPERIMENTS,
     ...EXPERIMENTS_VIEW,
+    ...STUDY_VIEW,
     ...TABS,
     ...CONNECTION,
     ...IMPORT,
@@ -55,6 +57,7 @@ async function main(): Promise<void> {
   }
   await closeSharedStudio();
   await closeExperimentsFixture();
+  await closeStudyFixture();
   writeFileSync(
     path.join(ROOT, 'test-results', 'e2e.json'),
     JSON.stringify({ passed, failed, results }, null, 2),

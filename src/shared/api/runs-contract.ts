@@ -212,11 +212,15 @@ export interface StudySummaryView {
   endedAt: string | null;
   arms: string[];
   runIds: string[];
+  /** How far it got: runs done, runs ended (done, failed, cancelled or interrupted), runs in all. */
+  progress: { done: number; ended: number; total: number };
+  /** Files on disk that deleting the study removes (its runs' folders and its report). */
+  files: number;
 }
 
 /** The study document of `ridge compare --json`, `ridge study show --json` and studies.show. */
 export interface StudyDocument {
-  study: Omit<StudySummaryView, 'arms' | 'runIds'> & { testImages: number | null; resamples: number };
+  study: Omit<StudySummaryView, 'arms' | 'runIds' | 'progress' | 'files'> & { testImages: number | null; resamples: number };
   manifestHash: string;
   /** True when every run of the study shares the comparability key. */
   comparable: boolean;

@@ -29,7 +29,8 @@ export async function studyCommand(argv: string[], io: CliIo): Promise<number> {
           : list
               .map(
                 (s) =>
-                  `${s.id}  ${s.status.padEnd(9)} ${s.arms.length} arms x ${s.seeds} seeds  ${s.createdAt}  ${s.name}`,
+                  `${s.id}  ${s.status.padEnd(9)} ${s.arms.length} arms x ${s.seeds} seeds  ` +
+                  `${s.progress.done}/${s.progress.total} done  ${s.createdAt}  ${s.name}`,
               )
               .join('\n'),
       );

@@ -10,7 +10,14 @@ import { freezeManifest, manifestSummary } from '../runs/manifest';
 import { deleteRun, hasModel, renameRun, runName } from '../runs/run-files';
 import { toRunRow } from '../runs/run-row';
 import { createPlannedRuns, planRun } from '../runs/plan';
-import { cancelStudy, createStudy, deleteStudy, listStudies, resumeStudy } from '../runs/study';
+import {
+  cancelStudy,
+  createStudy,
+  deleteStudy,
+  listStudies,
+  resumeStudy,
+  studyFileCount,
+} from '../runs/study';
 import { analyzeStudy } from '../runs/study-analysis';
 import { predictFolder } from '../runs/predict-folder';
 import { writeComparisonReport, writeStudyReport } from '../runs/report';
@@ -139,6 +146,12 @@ export function createRunsHandlers(
         endedAt: s.endedAt,
         arms: s.study.arms.map((x) => x.arm),
         runIds: s.runs.map((r) => r.id),
+        progress: {
+          done: s.runs.filter((r) => r.status === 'done').length,
+          ended: s.runs.filter((r) => r.status !== 'queued' && r.status !== 'running').length,
+          total: s.runs.length,
+        },
+        files: studyFileCount(p(), s),
       })),
     'studies.show': (a) => {
       const { epochs, runs, ...doc } = analyzeStudy(p(), a.studyId);

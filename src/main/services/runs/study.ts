@@ -2,7 +2,7 @@
 // back, cancelled and deleted as one unit. Their queued runs are ordinary queued runs, so a restarted queue
 // continues them; the study's status is derived from its runs (shared/domain/study.ts).
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { armSettingsSchema, compareBaseSchema } from '../../../shared/domain/run-config';
@@ -87,6 +87,25 @@ export function studyState(p: Project, studyId: string): StudyState {
   const live = status === 'queued' || status === 'running';
   const ends = runs.map((r) => r.endedAt).filter((e): e is string => e !== null);
   return { study, status, runs, endedAt: live || ends.length === 0 ? null : ends.sort().at(-1)! };
+}
+
+function countFiles(dir: string): number {
+  let n = 0;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      n += e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1;
+  } catch {
+    // no folder (a run that never started, or a study without a report): nothing to delete there
+  }
+  return n;
+}
+
+/** The files deleting a study removes: everything under its runs' folders and its own (report.html). */
+export function studyFileCount(p: Project, st: StudyState): number {
+  return [...st.runs.map((r) => r.id), st.study.id].reduce(
+    (n, id) => n + countFiles(path.join(p.dir, RUNS_DIR, id)),
+    0,
+  );
 }
 
 /** Every study, oldest first, with its status. */

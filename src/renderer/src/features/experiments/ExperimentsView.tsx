@@ -8,11 +8,12 @@ import { PrelabelCard } from './PrelabelCard';
 import { displayName, shortRunNames } from './run-names';
 import { RunsTable } from './RunsTable';
 import { SideBySide } from './SideBySide';
+import { StudiesCard } from './StudiesCard';
 
 /** How long a delete can be undone before it reaches the project. */
 const UNDO_MS = 8000;
 
-/** The Experiments tab: the runs table, the compare view of the selection, side-by-side predictions, pre-label. */
+/** The Experiments tab: studies, the runs table, the compare view of the selection, side-by-side predictions, pre-label. */
 export function ExperimentsView({
   conn,
   onPrelabeled,
@@ -141,6 +142,7 @@ export function ExperimentsView({
         </div>
       )}
       {msg && <p className="err">{msg}</p>}
+      <StudiesCard conn={conn} onChanged={refresh} />
       <RunsTable
         data={data}
         hidden={hidden}
