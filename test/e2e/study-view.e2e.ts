@@ -216,12 +216,9 @@ async function actionsWork(): Promise<void> {
     const dialog = page.locator('[role="dialog"]');
     const body = (await dialog.textContent()) ?? '';
     const files = (await api(f.served, 'studies.list', {})).find((s) => s.id === id)!.files;
-    check(
-      files > 0 && body.includes(`This deletes its 1 run(s) and ${files} file(s) on disk`),
-      `dialog: ${body}`,
-    );
+    check(files > 0 && body.includes(`This deletes its 1 run and ${files} files on disk`), `dialog: ${body}`);
     await shot(page, 'study-delete-confirm-1280x720');
-    await dialog.locator('button', { hasText: 'Delete 1 runs' }).click();
+    await dialog.locator('button', { hasText: 'Delete study and 1 run' }).click();
     await page.waitForSelector('[data-testid="studies-note"]:text("Deleted study to cancel")', {
       timeout: 10_000,
     });

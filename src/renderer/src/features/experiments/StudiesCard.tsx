@@ -7,7 +7,7 @@ import './study.css';
 
 /**
  * Studies as first-class units of Experiments: the list of the project's studies and, for the selected one, the
- * study panel. Reloads when runs end or the queue moves (a study's status and progress derive from its runs).
+ * study panel. Reloads when a run starts or ends (a study's status and progress derive from its runs).
  */
 export function StudiesCard({ conn, onChanged }: { conn: Connection; onChanged(): void }) {
   const [studies, setStudies] = useState<StudySummaryView[] | null>(null);
@@ -27,7 +27,8 @@ export function StudiesCard({ conn, onChanged }: { conn: Connection; onChanged()
   );
   useEffect(() => {
     refresh();
-    const offs = [conn.on('run.ended', refresh), conn.on('runs.queue', refresh)];
+    // Not on every queue update (those come with each training step): a run starting or ending moves a study.
+    const offs = [conn.on('run.started', refresh), conn.on('run.ended', refresh)];
     return () => offs.forEach((off) => off());
   }, [conn, refresh]);
   const summary = studies?.find((s) => s.id === selected);

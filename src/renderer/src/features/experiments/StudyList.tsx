@@ -45,7 +45,7 @@ export function StudyList({
               onClick={() => onSelect(s.id === selected ? null : s.id)}
             >
               <td className="name">
-                <button className="link" aria-pressed={s.id === selected}>
+                <button className="study-name" aria-pressed={s.id === selected}>
                   {s.name}
                 </button>
               </td>

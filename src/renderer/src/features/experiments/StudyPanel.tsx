@@ -6,6 +6,11 @@ import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { figureText, STUDY_COLUMNS } from './study-figures';
 import { SweepCharts } from './SweepCharts';
 
+/** "1 run", "3 runs". */
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** A study is live while runs of it wait or train: Cancel applies then, Resume once it has stopped short. */
 function live(status: StudySummaryView['status']): boolean {
   return status === 'queued' || status === 'running';
@@ -81,7 +86,8 @@ export function StudyPanel({
       const r = await conn.api['studies.delete']({ studyId: id });
       return `Deleted study ${summary.name} and ${r.deleted.length} run(s).`;
     }, true);
-  const stoppedShort = !live(summary.status) && summary.status !== 'done';
+  // Some run ended short of done (interrupted, failed, cancelled): there is something to resume.
+  const stoppedShort = summary.progress.ended > summary.progress.done;
   const base = doc?.arms.find((a) => a.arm === doc.study.baseline);
   return (
     <div className="card study-panel" data-testid="study-panel" data-study={id}>
@@ -116,7 +122,7 @@ export function StudyPanel({
       ) : (
         <>
           <p className="plan" data-testid="study-plan">
-            {doc.arms.length} arms × {doc.study.seeds} seeds, paired by seed:{' '}
+            {plural(doc.arms.length, 'arm')} × {plural(doc.study.seeds, 'seed')}, paired by seed:{' '}
             {doc.arms.map((a) => armLabel(a.reg, a.lambda)).join(', ')}. Baseline:{' '}
             {base ? armLabel(base.reg, base.lambda) : doc.study.baseline}. Manifest{' '}
             <code title={doc.manifestHash}>{doc.manifestHash.slice(0, 12)}</code>. Comparable:{' '}
@@ -141,6 +147,12 @@ export function StudyPanel({
             </div>
           )}
           <h3>Verdict on the test split</h3>
+          {doc.verdicts.length === 0 && (
+            <p className="hint">
+              No verdict:{' '}
+              {doc.arms.length < 2 ? 'the study has only its baseline arm' : 'no finished runs yet'}.
+            </p>
+          )}
           <ul className="verdict" data-testid="study-verdicts">
             {doc.verdicts.map((v) => (
               <li key={`${v.metric}:${v.arm}`} className={v.claim ? 'claim' : 'noclaim'}>
@@ -194,11 +206,10 @@ export function StudyPanel({
         <ConfirmDialog
           title={`Delete study “${summary.name}”?`}
           body={
-            `This deletes its ${summary.runIds.length} run(s) and ${summary.files} file(s) on disk ` +
+            `This deletes its ${plural(summary.runIds.length, 'run')} and ${plural(summary.files, 'file')} on disk ` +
             `(checkpoints, models, detections, the report). It cannot be undone.`
           }
-          confirmLabel={`Delete ${summary.runIds.length} runs`}
-          danger
+          confirmLabel={`Delete study and ${plural(summary.runIds.length, 'run')}`}
           onConfirm={del}
           onCancel={() => setConfirmDelete(false)}
         />

@@ -17,10 +17,15 @@ export function SweepCharts({ arms, baseline }: { arms: StudyArmView[]; baseline
   const base = arms.find((a) => a.arm === baseline);
   return (
     <div className="sweeps" data-testid="sweeps">
-      <h3>Sweeps against log10 lambda (mean over seeds, band: 95% interval)</h3>
+      <h3>Sweeps against lambda (log scale)</h3>
+      <p className="hint sweep-key">
+        <span className="key-line" style={{ borderColor: PALETTE[1] }} /> mean over seeds, shaded: its 95%
+        interval <span className="key-line dashed" /> baseline
+        {base ? ` (${armLabel(base.reg, base.lambda)})` : ''}
+      </p>
       {sweeps.map((sw, si) => {
         const xs = sw.lambdas.map((l) => Math.log10(l));
-        const color = PALETTE[(si + 1) % PALETTE.length]!;
+        const color = PALETTE[(si + 1) % PALETTE.length]!; // PALETTE[1] for the first, as the key says
         const lo = Math.min(...xs) - 0.3;
         const hi = Math.max(...xs) + 0.3;
         return (
@@ -77,14 +82,13 @@ export function SweepCharts({ arms, baseline }: { arms: StudyArmView[]; baseline
                         axes: [
                           {
                             ...AXES[0],
-                            label: 'lambda (log scale)',
-                            labelSize: 18,
                             splits: () => xs,
                             values: (_u, t) => t.map((x) => armLabel('l2', 10 ** x).slice(3)),
                           },
                           m.percent ? PCT_AXIS : AXES[1]!,
                         ],
                         series,
+                        legend: { show: false },
                         bands: [{ series: [2, 3], fill: alpha(color, 0.2) }],
                       }}
                     />
