@@ -220,7 +220,10 @@ export interface StudySummaryView {
 
 /** The study document of `ridge compare --json`, `ridge study show --json` and studies.show. */
 export interface StudyDocument {
-  study: Omit<StudySummaryView, 'arms' | 'runIds' | 'progress' | 'files'> & { testImages: number | null; resamples: number };
+  study: Omit<StudySummaryView, 'arms' | 'runIds' | 'progress' | 'files'> & {
+    testImages: number | null;
+    resamples: number;
+  };
   manifestHash: string;
   /** True when every run of the study shares the comparability key. */
   comparable: boolean;
