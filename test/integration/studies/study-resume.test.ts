@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +55,18 @@ describe('study resume', () => {
       )[0];
       return r;
     }, 120_000);
+    // The trainer reports an epoch, then writes its checkpoints (last, and best: epoch 1 is the best so far):
+    // kill only once both are there.
+    const state = (name: string) => path.join(dir, 'runs', first.run_id, 'checkpoints', name, 'state.json');
+    await until(() => {
+      try {
+        const epochOf = (name: string) =>
+          (JSON.parse(readFileSync(state(name), 'utf8')) as { epoch: number }).epoch;
+        return epochOf('last') >= 1 && epochOf('best') >= 1 ? true : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 60_000);
     c.child.kill('SIGKILL');
     await c.exited;
     const studyId = query<{ id: string }>('SELECT id FROM study')[0]!.id;
