@@ -227,6 +227,8 @@ async function compareComparable(): Promise<void> {
     check(pooled.join(',') === '2,2', `each arm pools 2 runs: ${arms.join(' | ')}`);
     const apart = (await page.textContent('[data-testid="not-comparable"]')) ?? '';
     check(/imgSize/.test(apart) && /96/.test(apart) && /64/.test(apart), `shown apart: ${apart}`);
+    // The verdict (the study's rule: a bootstrap over the test images) arrives after the table.
+    await page.waitForSelector('[data-testid="verdict"] li', { timeout: 30_000 });
     await page.locator('[data-testid="compare"]').scrollIntoViewIfNeeded();
     await shot(page, 'expview-compare');
 

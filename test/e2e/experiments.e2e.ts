@@ -51,7 +51,14 @@ async function experimentsFlow(): Promise<void> {
     check((await page.$$('[data-testid="run-row"]')).length === 4, 'four runs in the table');
     await page.waitForSelector('[data-testid="verdict"] li');
     const verdict = await page.textContent('[data-testid="verdict"]');
-    check(/l2 5e-4 vs none: /.test(verdict ?? ''), `verdict: ${verdict}`);
+    // The study's one rule and words (shared/stats/verdicts.ts), for an ad-hoc selection too.
+    check(/L2 5e-4 vs no regularization: /.test(verdict ?? ''), `verdict: ${verdict}`);
+    // The comparison started in Train is a study, listed as one unit.
+    const study = await page.locator('[data-testid="study-list"] tr[data-study]').allTextContents();
+    check(
+      study.length === 1 && /done/.test(study[0]!) && /2 × 2/.test(study[0]!),
+      `studies: ${study.join(' | ')}`,
+    );
     await page.waitForSelector('[data-testid="pr-curves"] canvas', { timeout: 60_000 });
     await page.waitForSelector('[data-testid="sbs-row"]', { timeout: 60_000 });
     await page.waitForTimeout(800);

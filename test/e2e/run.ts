@@ -13,6 +13,7 @@ import { TESTS as GESTURES } from './gestures.e2e';
 import { TESTS as REVIEW } from './review.e2e';
 import { closeSaliencyFixture, TESTS as SALIENCY_VIEW } from './saliency-view.e2e';
 import { closeSharedStudio } from './shared';
+import { closeStudyFixture, TESTS as STUDY_VIEW } from './study-view.e2e';
 import { TESTS as STUDIO } from './studio.e2e';
 import { TESTS as TABS } from './two-tabs.e2e';
 
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     ...EXPERIMENTS,
     ...EXPERIMENTS_VIEW,
     ...SALIENCY_VIEW,
+    ...STUDY_VIEW,
     ...TABS,
     ...CONNECTION,
     ...IMPORT,
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
   await closeSharedStudio();
   await closeExperimentsFixture();
   await closeSaliencyFixture();
+  await closeStudyFixture();
   writeFileSync(
     path.join(ROOT, 'test-results', 'e2e.json'),
     JSON.stringify({ passed, failed, results }, null, 2),

@@ -1,9 +1,10 @@
 import type { BackendName, BackendReason, EpochMetrics, RunRecord } from '../domain/runs';
 import type { Annotation, ImageRecord, LabelClass, ProjectInfo, ProjectStats } from '../domain/types';
 import type {
-  ArmSummaryView,
+  StudyArmView,
   StudyDocument,
   StudySummaryView,
+  StudyVerdictView,
   PrelabelReport,
   QueueState,
   RunRowView,
@@ -91,13 +92,22 @@ export interface ResultMap extends StudioResultMap {
   'studies.show': StudyDocument;
   'studies.cancel': { cancelled: string[] };
   'studies.delete': { deleted: string[] };
+  /** Runs continuing from their last checkpoint (interrupted) and runs trained again from the start. */
+  'studies.resume': { resumed: string[]; restarted: string[] };
   'runs.cancel': { cancelled: boolean };
   'runs.resume': { queued: boolean };
   'runs.rename': { name: string | null };
   'runs.delete': { deleted: string[] };
+  /** An ad-hoc comparison, judged by the study's one rule (seed-paired, image bootstrap, Holm). */
   'runs.compare': {
-    arms: ArmSummaryView[];
+    arms: StudyArmView[];
+    verdicts: StudyVerdictView[];
+    /** The sentences to show: the verdicts', or why the selection cannot be judged by the paired method. */
     verdict: string[];
+    comparable: boolean;
+    apart: { runId: string; differs: string[] }[];
+    testImages: number | null;
+    resamples: number;
     rows: RunRowView[];
     /** The report.html written when asked (runs.compare with report), else null. */
     report: string | null;

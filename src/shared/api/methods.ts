@@ -32,6 +32,7 @@ export const METHOD_NAMES = [
   'studies.show',
   'studies.cancel',
   'studies.delete',
+  'studies.resume',
   'runs.cancel',
   'runs.resume',
   'runs.rename',

@@ -116,19 +116,6 @@ export interface TrainPreflight {
   cpus: number;
 }
 
-/** One arm's summary over seeds (mirrors the services' ArmSummary). */
-export interface ArmSummaryView {
-  arm: string;
-  reg: RegMode;
-  lambda: number;
-  runs: number;
-  testMAP50: { mean: number; sd: number; n: number };
-  testMAP50_95: { mean: number; sd: number; n: number };
-  gap: { mean: number; sd: number; n: number };
-  weightNorm: { mean: number; sd: number; n: number };
-  seconds: { mean: number; sd: number; n: number };
-}
-
 /** A box in image pixels with a class index (a run's class order) and, for predictions, a score. */
 export interface EvalBox {
   classIndex: number;
@@ -232,11 +219,18 @@ export interface StudySummaryView {
   endedAt: string | null;
   arms: string[];
   runIds: string[];
+  /** How far it got: runs done, runs ended (done, failed, cancelled or interrupted), runs in all. */
+  progress: { done: number; ended: number; total: number };
+  /** Files on disk that deleting the study removes (its runs' folders and its report). */
+  files: number;
 }
 
 /** The study document of `ridge compare --json`, `ridge study show --json` and studies.show. */
 export interface StudyDocument {
-  study: Omit<StudySummaryView, 'arms' | 'runIds'> & { testImages: number | null; resamples: number };
+  study: Omit<StudySummaryView, 'arms' | 'runIds' | 'progress' | 'files'> & {
+    testImages: number | null;
+    resamples: number;
+  };
   manifestHash: string;
   /** True when every run of the study shares the comparability key. */
   comparable: boolean;

@@ -165,6 +165,7 @@ export const argSchemas = {
   'studies.show': z.object({ studyId: studyIdSchema, report: z.boolean().optional() }).strict(),
   'studies.cancel': z.object({ studyId: studyIdSchema }).strict(),
   'studies.delete': z.object({ studyId: studyIdSchema }).strict(),
+  'studies.resume': z.object({ studyId: studyIdSchema }).strict(),
   'runs.cancel': z.object({ runId: runIdSchema }).strict(),
   'runs.resume': z.object({ runId: runIdSchema }).strict(),
   'runs.rename': z.object({ runId: runIdSchema, name: z.string().trim().max(100) }).strict(),

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultMap } from '../../../src/shared/api/contract';
+import type { StudyDocument } from '../../../src/shared/api/runs-contract';
 import { dispatch } from '../../../src/main/services/api/dispatch';
 import { ridge, ridgeSampleProject } from '../../helpers/cli';
 import { STANDIN_TRAINER } from '../../helpers/paths';
@@ -29,12 +31,20 @@ describe('runs rows in the views equal `ridge runs --json`', () => {
 
     const cmp = await dispatch(h, 'runs.compare', { runIds: (cli as { id: string }[]).map((r) => r.id) });
     expect(cmp.ok).toBe(true);
-    const v = (cmp as { value: { verdict: string[]; arms: { arm: string; runs: number }[] } }).value;
+    const v = (cmp as { value: ResultMap['runs.compare'] }).value;
     expect(v.arms.map((a) => [a.arm, a.runs])).toEqual([
       ['none', 2],
       ['l2=0.0005', 2],
     ]);
-    expect(v.verdict[0]).toMatch(/^l2=0.0005 vs none: no claim/);
+    // The study's one rule and words (seed-paired; the stand-in trainer stores no test detections: seeds only).
+    expect(v.verdict[0]).toMatch(
+      /^L2 5e-4 vs no regularization: no claim on test mAP50-95: .*2 seeds, seeds only/,
+    );
+    expect(v.verdict).toEqual(v.verdicts.map((x) => x.sentence));
+    // The same runs read as their study give the same verdicts.
+    const studyId = (cli as { study: string }[])[0]!.study;
+    const shown = await dispatch(h, 'studies.show', { studyId });
+    expect((shown as { value: StudyDocument }).value.verdicts).toEqual(v.verdicts);
 
     try {
       const started = await dispatch(h, 'runs.start', { configs: [{ reg: 'l2', lambda: 1e-3, epochs: 2 }] });
@@ -45,6 +55,33 @@ describe('runs rows in the views equal `ridge runs --json`', () => {
       expect(after[4]).toMatchObject({ arm: 'l2=0.001', status: 'done' });
       const rows2 = await dispatch(h, 'runs.rows', {});
       expect((rows2 as { value: { rows: unknown[] } }).value.rows).toEqual(after);
+
+      // A run with other settings (no robustness, as a plain run) is never pooled: it is named apart.
+      const all = (after as unknown as { id: string }[]).map((r) => r.id);
+      const mixed = (await dispatch(h, 'runs.compare', { runIds: all })) as {
+        value: ResultMap['runs.compare'];
+      };
+      expect(mixed.value.comparable).toBe(false);
+      expect(mixed.value.apart.map((a) => a.runId)).toEqual([all[4]]);
+      expect(mixed.value.apart[0]!.differs).toContain('robustness true vs false');
+      expect(mixed.value.arms.map((a) => a.runs)).toEqual([2, 2]);
+
+      // Two runs of one seed in an arm cannot be paired by seed: said in plain words, no verdict by another rule.
+      const twin = await dispatch(h, 'runs.start', {
+        configs: [{ reg: 'none', epochs: 2, robustness: true, seed: 0 }],
+      });
+      expect(twin.ok).toBe(true);
+      await door.session.queue.idle();
+      const twinId = (twin as { value: { runIds: string[] } }).value.runIds[0]!;
+      const unpaired = (await dispatch(h, 'runs.compare', { runIds: [...all.slice(0, 4), twinId] })) as {
+        value: ResultMap['runs.compare'];
+      };
+      expect(unpaired.value.apart).toEqual([]);
+      expect(unpaired.value.verdicts).toEqual([]);
+      expect(unpaired.value.verdict).toEqual([
+        'no verdict: no regularization has more than one run of seed 0, so its runs cannot be paired by seed ' +
+          'with the baseline; select one run per seed and arm',
+      ]);
     } finally {
       await door.close();
     }

@@ -171,6 +171,7 @@ describe('ridge serve: the contract over WebSocket', () => {
       'studies.show': { studyId: 's' },
       'studies.cancel': { studyId: 's' },
       'studies.delete': { studyId: 's' },
+      'studies.resume': { studyId: 's' },
       'runs.predict': { runId: 'r', images: '/tmp/x' },
       'labeling.prelabel': { runId: 'r', scoreThreshold: 0.5 },
       'images.byIds': { ids: [1] },

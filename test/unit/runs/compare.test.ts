@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { type ArmSummary, spread, verdict } from '../../../src/main/services/runs/compare';
 import { planComparison, planRun } from '../../../src/main/services/runs/plan';
 import { armSettingsSchema, parseArmList } from '../../../src/shared/domain/run-config';
 import { argSchemas } from '../../../src/shared/api/schemas';
-
-function arm(name: string, values: number[]): ArmSummary {
-  const s = spread(values);
-  return {
-    arm: name,
-    reg: 'none',
-    lambda: 0,
-    runs: values.length,
-    testMAP50: s,
-    testMAP50_95: s,
-    gap: s,
-    weightNorm: s,
-    seconds: s,
-  };
-}
 
 describe('compare arms', () => {
   it('plans arms with and without strengths, seed-major, and refuses nonsense with the shared rules', () => {
@@ -56,26 +40,5 @@ describe('compare arms', () => {
     ]);
     expect(planRun({}).robustness).toBe(false);
     expect(planRun({ robustness: true }).robustness).toBe(true);
-  });
-
-  it('mean and sample sd', () => {
-    expect(spread([1, 2, 3])).toEqual({ mean: 2, sd: 1, n: 3 });
-    expect(spread([5])).toEqual({ mean: 5, sd: 0, n: 1 });
-  });
-
-  it('claims a difference only beyond the spread between seeds', () => {
-    const lines = verdict([
-      arm('none', [0.5, 0.52]),
-      arm('l2=0.001', [0.6, 0.61]),
-      arm('wd=0.05', [0.49, 0.55]),
-    ]);
-    expect(lines[0]).toMatch(/^l2=0.001 vs none: test mAP50-95 higher by 9\.5 points/);
-    expect(lines[1]).toMatch(/^wd=0.05 vs none: no claim/);
-  });
-
-  it('makes no claim with a single seed, however large the difference', () => {
-    expect(verdict([arm('none', [0.1]), arm('l2=0.001', [0.9])])[0]).toMatch(
-      /no claim \(fewer than 2 finished seeds/,
-    );
   });
 });

@@ -10,7 +10,14 @@ import { freezeManifest, manifestSummary } from '../runs/manifest';
 import { deleteRun, hasModel, renameRun, runName } from '../runs/run-files';
 import { toRunRow } from '../runs/run-row';
 import { createPlannedRuns, planRun } from '../runs/plan';
-import { cancelStudy, createStudy, deleteStudy, listStudies } from '../runs/study';
+import {
+  cancelStudy,
+  createStudy,
+  deleteStudy,
+  listStudies,
+  resumeStudy,
+  studyFileCount,
+} from '../runs/study';
 import { analyzeStudy } from '../runs/study-analysis';
 import { predictFolder } from '../runs/predict-folder';
 import { writeComparisonReport, writeStudyReport } from '../runs/report';
@@ -79,6 +86,7 @@ type RunsMethods =
   | 'studies.show'
   | 'studies.cancel'
   | 'studies.delete'
+  | 'studies.resume'
   | 'runs.predict'
   | 'runs.cancel'
   | 'runs.resume'
@@ -146,6 +154,12 @@ export function createRunsHandlers(
         endedAt: s.endedAt,
         arms: s.study.arms.map((x) => x.arm),
         runIds: s.runs.map((r) => r.id),
+        progress: {
+          done: s.runs.filter((r) => r.status === 'done').length,
+          ended: s.runs.filter((r) => r.status !== 'queued' && r.status !== 'running').length,
+          total: s.runs.length,
+        },
+        files: studyFileCount(p(), s),
       })),
     'studies.show': (a) => {
       const { epochs, runs, ...doc } = analyzeStudy(p(), a.studyId);
@@ -156,6 +170,7 @@ export function createRunsHandlers(
       cancelStudy(p(), a.studyId, (id) => q().cancel(id));
       return { deleted: deleteStudy(p(), a.studyId) };
     },
+    'studies.resume': (a) => resumeStudy(p(), a.studyId, (id) => q().resume(id)),
     'runs.cancel': (a) => ({ cancelled: q().cancel(a.runId) }),
     'runs.resume': (a) => {
       q().resume(a.runId);
@@ -174,7 +189,20 @@ export function createRunsHandlers(
       const c = compareRuns(p(), a.runIds, a.baseline);
       return {
         arms: c.arms,
+        verdicts: c.verdicts.map(({ arm, baseline, metric, diff, ci, claim, sentence }) => ({
+          arm,
+          baseline,
+          metric,
+          diff,
+          ci,
+          claim,
+          sentence,
+        })),
         verdict: c.verdict,
+        comparable: c.comparable,
+        apart: c.apart,
+        testImages: c.testImages,
+        resamples: c.resamples,
         rows: c.runs.map((r) => toRunRow(r, c.epochs.get(r.id) ?? [])),
         report: a.report ? writeComparisonReport(p(), c) : null,
       };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { type EpochMetrics, optimizerLabel, type RunRecord } from '../../../shared/domain/runs';
 import { type Project, RUNS_DIR } from '../project/project';
 import type { StudyDocument } from '../../../shared/api/runs-contract';
-import type { ArmSummary, Comparison } from './compare';
+import type { Comparison } from './compare';
 import { esc, studyIntro, studyTable, sweepData } from './study-report';
 
 /** Everything a comparison report shows. */
@@ -13,17 +13,11 @@ export interface ReportData {
   manifestHash: string;
   /** How the runs were optimized ("Adam", "AdamW (decoupled weight decay)", or both). */
   optimizer: string;
-  arms: ArmSummary[];
   verdict: string[];
   runs: RunRecord[];
   epochs: Record<string, EpochMetrics[]>;
-  /** A study's own sections (question, plan, table with intervals, sweeps), replacing the plain table. */
-  study?: { intro: string; table: string; sweeps: ReturnType<typeof sweepData> };
-}
-
-function fmt(s: { mean: number; sd: number; n: number }, scale = 1, digits = 3): string {
-  if (!Number.isFinite(s.mean)) return 'n/a';
-  return `${(s.mean * scale).toFixed(digits)} &plusmn; ${(s.sd * scale).toFixed(digits)}`;
+  /** The sections with intervals: question and plan (a study's; an ad-hoc comparison says what it is), the per-arm table, sweeps. */
+  study: { intro: string; table: string; sweeps: ReturnType<typeof sweepData> };
 }
 
 function uplotAssets(): { js: string; css: string } {
@@ -48,19 +42,12 @@ const CHARTS: [key: keyof EpochMetrics | 'gap', title: string][] = [
  */
 export function renderReport(d: ReportData): string {
   const { js, css } = uplotAssets();
-  const rows = d.arms
-    .map(
-      (a) =>
-        `<tr><td>${esc(a.arm)}</td><td>${a.runs}</td><td>${fmt(a.testMAP50, 100, 1)}</td><td>${fmt(a.testMAP50_95, 100, 1)}</td>` +
-        `<td>${fmt(a.gap)}</td><td>${fmt(a.weightNorm, 1, 2)}</td><td>${fmt(a.seconds, 1, 0)}</td></tr>`,
-    )
-    .join('\n');
   const payload = JSON.stringify({
-    arms: d.arms.length ? d.arms.map((a) => a.arm) : [...new Set(d.runs.map((r) => r.config.arm))],
+    arms: [...new Set(d.runs.map((r) => r.config.arm))],
     runs: d.runs.map((r) => ({ id: r.id, arm: r.config.arm, seed: r.config.seed })),
     epochs: d.epochs,
     charts: CHARTS,
-    sweeps: d.study?.sweeps ?? [],
+    sweeps: d.study.sweeps,
   }).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>${esc(d.title)}</title>
@@ -70,16 +57,11 @@ table{border-collapse:collapse;margin:12px 0}td,th{border-bottom:1px solid #dde;
 td:first-child,th:first-child{text-align:left}.ci{color:#667;font-size:12px}.warn{color:#a33}.verdict li{margin:4px 0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
 .note{color:#667}</style></head><body>
 <h1>${esc(d.title)}</h1>
-<p class="note">Created ${esc(d.createdAt)} &middot; every run trained on the same frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer ${esc(d.optimizer)} &middot; numbers on the test split, ${d.study ? 'mean and 95% interval over seeds' : 'mean &plusmn; sd over seeds'}</p>
-${d.study ? d.study.intro : ''}
+<p class="note">Created ${esc(d.createdAt)} &middot; frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer ${esc(d.optimizer)} &middot; numbers on the test split, mean and 95% interval over seeds</p>
+${d.study.intro}
 <h2>Verdict</h2><ul class="verdict">${d.verdict.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>
-${
-  d.study
-    ? `<h2>Results on the test split</h2>${d.study.table}`
-    : `<table><thead><tr><th>arm</th><th>runs</th><th>test mAP50 (%)</th><th>test mAP50-95 (%)</th><th>gap (val-train loss)</th><th>weight norm</th><th>seconds</th></tr></thead>
-<tbody>${rows}</tbody></table>`
-}
-${d.study?.sweeps.length ? '<h2>Sweeps against log10 lambda</h2><p class="note">mean over seeds with the 95% interval</p><div class="charts" id="sweeps"></div>' : ''}
+<h2>Results on the test split</h2>${d.study.table}
+${d.study.sweeps.length ? `<h2>Sweeps against log10 lambda</h2><p class="note">mean over seeds with the 95% interval</p>${d.study.sweeps.map((s) => `<p>${esc(s.bestSentence)}</p>`).join('')}<div class="charts" id="sweeps"></div>` : ''}
 <h2>Curves per epoch</h2><div class="charts" id="charts"></div>
 <script>${js}</script>
 <script>
@@ -134,10 +116,20 @@ export function writeComparisonReport(p: Project, c: Comparison, now = new Date(
       createdAt: now.toISOString(),
       manifestHash: c.runs[0]?.manifestHash ?? '',
       optimizer: optimizers.join(', '),
-      arms: c.arms,
       verdict: c.verdict,
       runs: c.runs,
       epochs: Object.fromEntries(c.epochs),
+      study: {
+        intro:
+          `<p>An ad-hoc comparison of ${c.runs.length} selected runs, judged like a study: each arm against ` +
+          `${esc(c.baseline ?? 'the baseline')} by the seed-paired difference with a bootstrap over the ` +
+          `${c.testImages ?? '?'} test images (${c.resamples} resamples), Holm's correction across arms.</p>` +
+          (c.apart.length
+            ? `<p class="warn">Not pooled (other settings): ${c.apart.map((a) => `${esc(a.runId)} (${esc(a.differs.join(', '))})`).join('; ')}.</p>`
+            : ''),
+        table: studyTable(c),
+        sweeps: sweepData(c),
+      },
     }),
   );
 }
@@ -166,7 +158,6 @@ export function writeStudyReport(
       createdAt: now.toISOString(),
       manifestHash: doc.manifestHash,
       optimizer: optimizers.join(', '),
-      arms: [],
       verdict: doc.verdicts.map((v) => v.sentence),
       runs: doc.runs.filter((r) => r.status === 'done'),
       epochs: doc.epochs,

@@ -1,6 +1,7 @@
 // The parts of report.html only a study has: its question, its plan, the table with 95% intervals, robustness and
 // saliency when the runs carry them, and sweep curves against log lambda. report.ts puts them on the page.
 import type { FigureView, StudyDocument } from '../../../shared/api/runs-contract';
+import { type Sweep, sweepsOf } from '../../../shared/stats/sweep';
 import { armLabel } from '../../../shared/stats/verdicts';
 
 /** Text made safe inside HTML (report.ts and the study sections share it). */
@@ -38,7 +39,7 @@ export function studyIntro(doc: Omit<StudyDocument, 'report'>): string {
 }
 
 /** The per-arm table with 95% intervals over seeds (mAP in percent). */
-export function studyTable(doc: Omit<StudyDocument, 'report'>): string {
+export function studyTable(doc: Pick<StudyDocument, 'arms'>): string {
   const robust = doc.arms.some((a) => Number.isFinite(a.mPC.mean));
   const saliency = doc.arms.some((a) => Number.isFinite(a.saliencyInBox.mean));
   const head =
@@ -58,24 +59,7 @@ export function studyTable(doc: Omit<StudyDocument, 'report'>): string {
   return `<table><thead>${head}</thead><tbody>${rows}</tbody></table><p class="note">mean over seeds, [95% t-interval]</p>`;
 }
 
-/** Sweep data when at least two arms share a mode at different strengths: figures against log10 lambda. */
-export function sweepData(
-  doc: Omit<StudyDocument, 'report'>,
-): { mode: string; lambdas: number[]; figures: Record<string, FigureView[]> }[] {
-  const modes = [...new Set(doc.arms.filter((a) => a.reg !== 'none').map((a) => a.reg))];
-  return modes
-    .map((mode) => {
-      const arms = doc.arms.filter((a) => a.reg === mode).sort((x, y) => x.lambda - y.lambda);
-      return {
-        mode,
-        lambdas: arms.map((a) => a.lambda),
-        figures: {
-          testMAP50_95: arms.map((a) => a.testMAP50_95),
-          mPC: arms.map((a) => a.mPC),
-          gap: arms.map((a) => a.gap),
-          weightNorm: arms.map((a) => a.weightNorm),
-        },
-      };
-    })
-    .filter((s) => s.lambdas.length >= 2);
+/** Sweep data when at least two arms share a mode at different strengths (shared/stats/sweep.ts, as the app). */
+export function sweepData(doc: Pick<StudyDocument, 'arms'>): Sweep[] {
+  return sweepsOf(doc.arms);
 }

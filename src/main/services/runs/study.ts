@@ -2,7 +2,7 @@
 // back, cancelled and deleted as one unit. Their queued runs are ordinary queued runs, so a restarted queue
 // continues them; the study's status is derived from its runs (shared/domain/study.ts).
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { armSettingsSchema, compareBaseSchema } from '../../../shared/domain/run-config';
@@ -89,6 +89,25 @@ export function studyState(p: Project, studyId: string): StudyState {
   return { study, status, runs, endedAt: live || ends.length === 0 ? null : ends.sort().at(-1)! };
 }
 
+function countFiles(dir: string): number {
+  let n = 0;
+  try {
+    for (const e of readdirSync(dir, { withFileTypes: true }))
+      n += e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1;
+  } catch {
+    // no folder (a run that never started, or a study without a report): nothing to delete there
+  }
+  return n;
+}
+
+/** The files deleting a study removes: everything under its runs' folders and its own (report.html). */
+export function studyFileCount(p: Project, st: StudyState): number {
+  return [...st.runs.map((r) => r.id), st.study.id].reduce(
+    (n, id) => n + countFiles(path.join(p.dir, RUNS_DIR, id)),
+    0,
+  );
+}
+
 /** Every study, oldest first, with its status. */
 export function listStudies(p: Project): StudyState[] {
   return p.studies.list().map((s) => studyState(p, s.id));
@@ -116,4 +135,44 @@ export function deleteStudy(p: Project, studyId: string): string[] {
   p.tx(() => p.studies.remove(studyId));
   rmSync(path.join(p.dir, RUNS_DIR, studyId), { recursive: true, force: true }); // its report.html
   return deleted;
+}
+
+/** What resuming a study queued: runs continuing from their last checkpoint, and runs trained again from the start. */
+export interface ResumedStudy {
+  resumed: string[];
+  restarted: string[];
+}
+
+/**
+ * Resume a study after a restart, a crash or a cancel: interrupted runs (and queued ones no live process holds)
+ * continue from their last checkpoint, failed and cancelled runs are trained again from the start, done runs are
+ * kept, runs a live process trains are left to it. `resumeRun` is the queue's resume (it refuses a run a live
+ * process holds). Refused, in the words every door uses, when there is nothing to do.
+ */
+export function resumeStudy(p: Project, studyId: string, resumeRun: (runId: string) => void): ResumedStudy {
+  const { runs } = studyState(p, studyId);
+  const out: ResumedStudy = { resumed: [], restarted: [] };
+  for (const r of runs) {
+    if (r.status === 'done') continue;
+    if (r.status === 'failed' || r.status === 'cancelled') {
+      if (!p.tx(() => p.runs.clearForRestart(r.id)))
+        throw new UserError(`run ${r.id} changed while resuming study ${studyId}; try again`);
+      resumeRun(r.id);
+      out.restarted.push(r.id);
+      continue;
+    }
+    try {
+      resumeRun(r.id);
+      out.resumed.push(r.id);
+    } catch (err) {
+      // Queued or running in a live process (this one included): it goes on there.
+      if (r.status === 'interrupted' || !(err instanceof UserError)) throw err;
+    }
+  }
+  if (out.resumed.length + out.restarted.length === 0)
+    throw new UserError(
+      `study ${studyId} has nothing to resume: its runs are done or training in a live process`,
+    );
+  p.tx(() => p.studies.markResumed(studyId));
+  return out;
 }

@@ -150,6 +150,11 @@ export class RunRepo {
       epochCount: db.prepare('SELECT count(*) AS n FROM epoch_metric WHERE run_id = ?'),
       robustness: db.prepare('UPDATE run SET robustness_json = @robustness WHERE id = @id'),
       remove: db.prepare('DELETE FROM run WHERE id = ?'),
+      clearEpochs: db.prepare('DELETE FROM epoch_metric WHERE run_id = ?'),
+      clearResults: db.prepare(
+        `UPDATE run SET best_epoch = NULL, test_metrics_json = NULL, robustness_json = NULL, saliency_json = NULL,
+           fail_reason = NULL WHERE id = ? AND status IN ('failed', 'cancelled')`,
+      ),
       name: db.prepare('SELECT name FROM run WHERE id = ?'),
       rename: db.prepare('UPDATE run SET name = ? WHERE id = ?'),
     };
@@ -283,6 +288,16 @@ export class RunRepo {
   /** Set or clear (null) a run's display name. */
   rename(id: string, name: string | null): void {
     this.q.rename.run(name, id);
+  }
+
+  /**
+   * Forget what a failed or cancelled run trained (its epochs and results), so it is trained again from the start
+   * (the queue resumes from a checkpoint only when epochs are stored). False for a run in any other status.
+   */
+  clearForRestart(id: string): boolean {
+    if (this.q.clearResults.run(id).changes !== 1) return false;
+    this.q.clearEpochs.run(id);
+    return true;
   }
 
   /** Delete a run and its metrics. */

@@ -40,6 +40,7 @@ export class StudyRepo {
       byId: db.prepare('SELECT * FROM study WHERE id = ?'),
       list: db.prepare('SELECT * FROM study ORDER BY created_at, rowid'),
       cancel: db.prepare('UPDATE study SET cancelled_at = coalesce(cancelled_at, ?) WHERE id = ?'),
+      uncancel: db.prepare('UPDATE study SET cancelled_at = NULL WHERE id = ?'),
       remove: db.prepare('DELETE FROM study WHERE id = ?'),
     };
   }
@@ -73,6 +74,11 @@ export class StudyRepo {
   /** Record that a person cancelled the study as a whole. */
   markCancelled(id: string): void {
     this.q.cancel.run(nowIso(), id);
+  }
+
+  /** A person resumed the study: it is no longer cancelled as a whole. */
+  markResumed(id: string): void {
+    this.q.uncancel.run(id);
   }
 
   /** Delete the record; its runs' rows go with it (ON DELETE CASCADE). */

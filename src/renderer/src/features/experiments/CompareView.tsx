@@ -6,7 +6,6 @@ import type { Connection } from '../../api/client';
 import { ArmCharts } from './ArmCharts';
 import { ARM_FIGURES, armsOf } from './arms';
 import { type ApartRun, armKey } from './comparable';
-import { armLabel } from './run-names';
 import { alpha, AXES, PALETTE, PCT_AXIS, UPlotChart } from './UPlotChart';
 import { formatDuration, formatPct } from './view-model';
 
@@ -41,7 +40,7 @@ export function CompareView({
   nameOf(id: string): string;
   evals: Map<string, RunTestEval>;
 }) {
-  const [verdict, setVerdict] = useState<string[] | null>(null);
+  const [verdict, setVerdict] = useState<{ text: string; claim: boolean }[] | null>(null);
   const [epochs, setEpochs] = useState<Map<string, EpochMetrics[]>>(new Map());
   const [err, setErr] = useState<string | null>(null);
   const key = rows.map((r) => r.id).join(',');
@@ -51,7 +50,11 @@ export function CompareView({
     let live = true;
     setErr(null);
     void conn.api['runs.compare']({ runIds }).then(
-      (c) => live && setVerdict(c.verdict),
+      (c) =>
+        live &&
+        setVerdict(
+          c.verdict.map((text) => ({ text, claim: c.verdicts.some((v) => v.sentence === text && v.claim) })),
+        ),
       (e: Error) => live && setErr(e.message),
     );
     void Promise.all(
@@ -67,17 +70,6 @@ export function CompareView({
   const armKeys = arms.map((a) => a.key);
   const color = (arm: string) => PALETTE[armKeys.indexOf(arm) % PALETTE.length]!;
   const labelOf = (arm: string) => arms.find((a) => a.key === arm)?.label ?? arm;
-  // The verdict names arms by their stored labels ("l2=0.0001"); show them in the studio's one notation.
-  const relabel = (v: string) =>
-    rows.reduce(
-      (t, r) =>
-        t
-          .split(`${r.arm} vs `)
-          .join(`${armLabel(r.reg, r.lambda)} vs `)
-          .split(` vs ${r.arm}:`)
-          .join(` vs ${armLabel(r.reg, r.lambda)}:`),
-      v,
-    );
   return (
     <div className="compare" data-testid="compare">
       <div className="card">
@@ -88,16 +80,18 @@ export function CompareView({
           <p className="hint">Loading the comparison…</p>
         ) : (
           <ul className="verdict" data-testid="verdict">
-            {verdict.map(relabel).map((v) => (
-              <li key={v} className={v.includes('no claim') ? 'noclaim' : 'claim'}>
-                {v}
+            {verdict.map((v) => (
+              <li key={v.text} className={v.claim ? 'claim' : 'noclaim'}>
+                {v.text}
               </li>
             ))}
           </ul>
         )}
         <p className="hint">
-          A difference is claimed only when the arms' mean ± sd intervals over seeds do not overlap (at least
-          2 finished seeds each); otherwise the verdict says “no claim”. Differences are in points of mAP (%).
+          Judged like a study (the same rule and words as `ridge study show`): each arm against the baseline
+          by the seed-paired difference, its 95% interval from the seeds and a bootstrap over the test images,
+          Holm's correction across arms. Runs that cannot be paired by seed get no verdict. Differences are in
+          points of mAP (%).
         </p>
         <table className="mini arms" data-testid="arms-table">
           <thead>

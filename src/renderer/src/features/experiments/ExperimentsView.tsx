@@ -10,11 +10,12 @@ import { RobustnessPanel } from './RobustnessPanel';
 import { RunsTable } from './RunsTable';
 import { SaliencyCompare } from './SaliencyCompare';
 import { SideBySide } from './SideBySide';
+import { StudiesCard } from './StudiesCard';
 
 /** How long a delete can be undone before it reaches the project. */
 const UNDO_MS = 8000;
 
-/** The Experiments tab: the runs table, the compare view of the selection, side-by-side predictions, pre-label. */
+/** The Experiments tab: studies, the runs table, the compare view of the selection, side-by-side predictions, pre-label. */
 export function ExperimentsView({
   conn,
   onPrelabeled,
@@ -143,6 +144,7 @@ export function ExperimentsView({
         </div>
       )}
       {msg && <p className="err">{msg}</p>}
+      <StudiesCard conn={conn} onChanged={refresh} />
       <RunsTable
         data={data}
         hidden={hidden}
