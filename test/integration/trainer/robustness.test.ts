@@ -6,6 +6,10 @@ import { robustnessOfModel, saliencyOfModel } from '../../../src/main/trainer/an
 import { runTraining } from '../../../src/main/trainer/engine';
 import type { Manifest, TrainerEvent } from '../../../src/main/trainer/protocol';
 import { CORRUPTIONS, SEVERITIES } from '../../../src/main/trainer/robustness/corruptions';
+import { evaluateSaliency } from '../../../src/main/trainer/robustness/saliency';
+import { BatchSource } from '../../../src/main/trainer/data/pipeline';
+import { openExportedModel } from '../../../src/main/trainer/engine';
+import { makeGrid } from '../../../src/main/trainer/model/targets';
 import { sampleManifest, testConfig } from './fixtures';
 
 let root: string;
@@ -50,6 +54,21 @@ describe('robustness and saliency after training', () => {
     const s = done.saliency!;
     expect(s.images).toBeGreaterThan(0);
     expect(s.saliencyInBox).toBeGreaterThan(0);
+  });
+
+  it('saliencyInBox does not depend on how many images share a gradient pass (passes are kept small for memory)', async () => {
+    const { model, meta } = await openExportedModel(path.join(root, 'run', 'model'));
+    try {
+      const source = new BatchSource(meta.classes.length, meta.imgSize, makeGrid(meta.imgSize));
+      const test = manifest.images.filter((i) => i.split === 'test');
+      const one = await evaluateSaliency(model, source, test, { batchSize: 1 });
+      const pairs = await evaluateSaliency(model, source, test, { batchSize: 8 });
+      expect(one.images).toBeGreaterThan(1);
+      expect(pairs.images).toBe(one.images);
+      expect(pairs.saliencyInBox!).toBeCloseTo(one.saliencyInBox!, 4);
+    } finally {
+      model.dispose();
+    }
   });
 
   it('on demand: the exported model gives the same clean figure and, the noise seeded, the same scores', async () => {

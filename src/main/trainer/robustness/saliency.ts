@@ -27,6 +27,15 @@ import type { ManifestImage } from '../protocol';
 /** Test images the per-run saliencyInBox looks at, at most (one forward and one backward pass each). */
 export const SALIENCY_IMAGES = 50;
 
+/**
+ * Images per saliency gradient pass. A pass keeps every activation of the network for the backward pass, for
+ * the image and its mirror (flip TTA), so at the run's batch size it held twice a training step's memory: a
+ * BCCD run (MobileNetV2, 384 px, batch 8) went from 7.0 GB during training to 14.8 GB in the 4 s after it, which
+ * on a 24 GB machine beside other work thrashed for half an hour. Each image's gradient is its own (inference
+ * mode: no batch statistics), so smaller passes give the same maps for a little more time.
+ */
+export const SALIENCY_BATCH = 2;
+
 /** A rectangle of pixels [x0, x1) x [y0, y1). */
 export interface PixelRect {
   x0: number;
@@ -156,7 +165,7 @@ export async function evaluateSaliency(
   const S = source.imgSize;
   const ratios: number[] = [];
   const images = test.filter((i) => i.boxes.length > 0).slice(0, SALIENCY_IMAGES);
-  for (const group of chunk(images, o.batchSize, false)) {
+  for (const group of chunk(images, Math.min(o.batchSize, SALIENCY_BATCH), false)) {
     const b = await source.makeBatch(group, null);
     const { x, targets } = batchTensors(b, S, source.numClasses, source.grid.size);
     try {
