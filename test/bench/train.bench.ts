@@ -44,6 +44,10 @@
 //   machine. Kept as the default without a run-time choice: the bytes are the same either way, the waits are
 //   gone, and on a machine with a core TensorFlow leaves idle the overlap is free; a run-time measurement
 //   (alternating the two for the first steps of a run, as kernel-choice.ts times kernels) is not done.
+//   Then, after the fused batch-norm kernels, at load 3.5 (07:31): 46.5 img/s best step, 31.3 mean in the trainer
+//   thread -> 32.6 best, 26.2 mean in the worker (x0.70, x0.84), waits 98 ms -> 0 ms. With both cores busy in
+//   TensorFlow the worker costs more than it hides, so the trainer thread is the default again and the worker is
+//   RIDGE_BATCH_WORKER=1 (train-batches.ts, defaultPipelineThread).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -63,7 +67,11 @@ import {
   type ReluGradPath,
 } from '../../src/main/trainer/backend/relu-grad';
 import { chunk, epochOrder, prefetch } from '../../src/main/trainer/data/pipeline';
-import { openTrainBatches, type PipelineThread } from '../../src/main/trainer/data/train-batches';
+import {
+  defaultPipelineThread,
+  openTrainBatches,
+  type PipelineThread,
+} from '../../src/main/trainer/data/train-batches';
 import { batchTensors } from '../../src/main/trainer/evaluate';
 import { describeArchitecture } from '../../src/main/trainer/model/architecture';
 import type { DetectorConfig } from '../../src/main/trainer/model/detector';
@@ -313,7 +321,7 @@ async function benchBackbone(backbone: BackboneName, ceiling: number, tmp: strin
   const stepIps = speedOf(fusedS);
   const eachIps = speedOf(eachS);
   const pipe = await pipelineSpeeds(s, path.join(tmp, backbone));
-  const pipeIps = pipe.worker;
+  const pipeIps = pipe[defaultPipelineThread()]; // what a run uses
   const share = (ips: number, flops: number, c = ceiling) => `${((100 * ips * flops) / 1e9 / c).toFixed(0)}%`;
   const fmt = (v: Speed) => `${v.best.toFixed(1)} img/s best step, ${v.mean.toFixed(1)} mean`;
   console.log(`tfjs-node training (steps only): ${fmt(stepIps)}`);

@@ -17,7 +17,7 @@ import {
   type CheckpointMeta,
 } from './checkpoint';
 import { type BatchSource, chunk, epochOrder, prefetch } from './data/pipeline';
-import { openTrainBatches, withDataPipeline } from './data/train-batches';
+import { defaultPipelineThread, openTrainBatches, withDataPipeline } from './data/train-batches';
 import { SeededRng, hashIntsFnv } from './data/prng';
 import { letterboxPlacement, renderPlacement, untransformBox, writeFloat, decodeRgb } from './data/image';
 import { cachedSide, shrinkToSide } from './data/scale-cache';
@@ -152,8 +152,10 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     .slice(0, TRAIN_EVAL_SUBSET);
   const power = opts.classBalancePower ?? CLASS_BALANCE_POWER;
   const weights = power > 0 ? classWeights(boxCounts(train, C), power) : null;
-  // Training batches (a worker thread when one starts); evaluation batches from `source`, in this thread.
+  // Training batches (in this thread unless RIDGE_BATCH_WORKER=1 asks for the worker, see defaultPipelineThread);
+  // evaluation batches from `source`, in this thread.
   const batches = await openTrainBatches({
+    thread: defaultPipelineThread(),
     numClasses: C,
     imgSize: cfg.imgSize,
     grid: makeGrid(cfg.imgSize),

@@ -46,10 +46,11 @@ describe('runTraining', () => {
       onEvent: (e) => e.type === 'epoch' && counts.push(tf.memory().numTensors),
     });
     expect(events[0]!.type).toBe('backend');
-    // Training batches came from the worker thread, and the run's record says so.
+    // Training batches came from the trainer thread (the default, see defaultPipelineThread), and the run's
+    // record says so.
     const started = events[0] as Extract<TrainerEvent, { type: 'backend' }>;
     expect(started.reasons.find((r) => r.backend === started.backend)?.dataPipeline).toBe(
-      'batches prepared ahead in a worker thread',
+      'batches prepared in the trainer thread (RIDGE_BATCH_WORKER=1: in a worker thread)',
     );
     expect(events.some((e) => e.type === 'progress')).toBe(true);
     expect(events.at(-1)!.type).toBe('done');

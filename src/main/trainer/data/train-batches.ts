@@ -55,6 +55,18 @@ export function splitCacheBudget(
   return { worker, thread: total - worker };
 }
 
+/**
+ * Where a run's training batches are prepared unless asked otherwise: the trainer thread, or the worker when
+ * RIDGE_BATCH_WORKER=1. Measured side by side in one bench run (test/bench/train.bench.ts, scratch, 320 px, batch
+ * 16, load 3.5, after the fused batch-norm kernels): 46.5 img/s best step in the trainer thread against 32.6 in
+ * the worker (x0.70; mean x0.84), although the trainer thread then waited 98 ms per batch and with the worker 0:
+ * on 2 cores TensorFlow's threads already use both, and the worker's work slows them more than the overlap
+ * saves. Under heavy load from other work the worker won (x1.07-1.15 best step). Not yet chosen per machine.
+ */
+export function defaultPipelineThread(env: NodeJS.ProcessEnv = process.env): PipelineThread {
+  return env.RIDGE_BATCH_WORKER === '1' ? 'worker' : 'in-thread';
+}
+
 /** Starts the worker (or, when it cannot start or is not wanted, prepares batches in this thread). */
 export async function openTrainBatches(o: TrainBatchesOptions): Promise<TrainBatches> {
   const total = o.cacheBytes ?? DEFAULT_CACHE_BYTES;
@@ -68,7 +80,8 @@ export async function openTrainBatches(o: TrainBatchesOptions): Promise<TrainBat
       close: () => Promise.resolve(),
     };
   };
-  if (o.thread === 'in-thread') return inThread('batches prepared in the trainer thread (asked for)');
+  if (o.thread === 'in-thread')
+    return inThread('batches prepared in the trainer thread (RIDGE_BATCH_WORKER=1: in a worker thread)');
   const budget = splitCacheBudget(total, o.train, o.evalImages, o.imgSize);
   let worker: BatchWorker;
   try {
