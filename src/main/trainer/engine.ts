@@ -35,6 +35,7 @@ import {
   type Manifest,
   type ManifestImage,
   type PredictedBox,
+  SALIENCY_EXAMPLE_FILE,
   TEST_DETECTIONS_FILE,
   type TrainerEvent,
 } from './protocol';
@@ -275,7 +276,7 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     // Final: the best checkpoint, evaluated once on the test split, then exported.
     const best = await loadCheckpoint(checkpointDir(outDir, 'best'));
     if (best) setModelWeights(s.model, best.ema?.values ?? best.weights);
-    const { testMetrics, detections, robustness, saliency } = await evaluateTestSplit(
+    const { testMetrics, detections, robustness, saliency, saliencyExample } = await evaluateTestSplit(
       s.model,
       source,
       test,
@@ -295,6 +296,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
       // Every test detection as scored (all of them, not a viewer cut): a study's bootstrap re-scores from these.
       await writeFile(path.join(outDir, TEST_DETECTIONS_FILE), JSON.stringify(detections));
     }
+    if (saliencyExample)
+      await writeFile(path.join(outDir, SALIENCY_EXAMPLE_FILE), JSON.stringify(saliencyExample));
     const modelDir = path.join(outDir, 'model');
     await exportModel(s.model, cfg, modelDir, {
       classes: manifest.classes,

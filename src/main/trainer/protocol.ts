@@ -132,3 +132,5 @@ export type TrainerMessage = TrainerEvent | PredictReply | AnalysisReply;
 
 /** Where the trainer leaves every test detection of the best checkpoint (COCO results, source pixels) in outDir. */
 export const TEST_DETECTIONS_FILE = 'test-detections.json';
+/** The run's saliency example for report.html (SaliencyExampleView), written beside TEST_DETECTIONS_FILE. */
+export const SALIENCY_EXAMPLE_FILE = 'saliency-example.json';

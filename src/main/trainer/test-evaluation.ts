@@ -8,7 +8,7 @@ import type { DecodeSettings } from './model/decode';
 import type { GridTensors } from './model/loss';
 import type { ManifestImage } from './protocol';
 import { evaluateRobustness } from './robustness/robustness';
-import { evaluateSaliency } from './robustness/saliency';
+import { evaluateSaliency, type SaliencyExample } from './robustness/saliency';
 
 /** What the test split says of the best checkpoint (empty metrics and nothing else without test images). */
 export interface TestEvaluation {
@@ -17,6 +17,8 @@ export interface TestEvaluation {
   detections: Awaited<ReturnType<typeof evaluateImages>>['detections'];
   robustness?: RunRobustness;
   saliency?: RunSaliency;
+  /** The first evaluated test image's map, for the report (written to SALIENCY_EXAMPLE_FILE). */
+  saliencyExample?: SaliencyExample;
 }
 
 /** Evaluates `model` (the best checkpoint's weights) on `test`; robustness stops early when `signal` aborts. */
@@ -31,8 +33,17 @@ export async function evaluateTestSplit(
   const { batchSize, seed } = o.config;
   const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true, decode: o.decode });
   const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
-  const saliency = await evaluateSaliency(model, source, test, { batchSize, decode: o.decode });
-  if (!o.config.robustness) return { testMetrics, detections: r.detections, saliency };
+  const { example, ...saliency } = await evaluateSaliency(model, source, test, {
+    batchSize,
+    decode: o.decode,
+  });
+  const base = {
+    testMetrics,
+    detections: r.detections,
+    saliency,
+    ...(example ? { saliencyExample: example } : {}),
+  };
+  if (!o.config.robustness) return base;
   const ro = {
     classes: o.classes,
     batchSize,
@@ -42,5 +53,5 @@ export async function evaluateTestSplit(
     decode: o.decode,
   };
   const robustness = await evaluateRobustness(model, source, test, grid, ro);
-  return { testMetrics, detections: r.detections, saliency, ...(robustness ? { robustness } : {}) };
+  return { ...base, ...(robustness ? { robustness } : {}) };
 }

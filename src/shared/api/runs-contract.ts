@@ -59,6 +59,14 @@ export interface SaliencyMapView {
   ranked: { classIndex: number; score: number }[];
 }
 
+/**
+ * The saliency map a run keeps for its report (runs/<id>/saliency-example.json): its first evaluated test image
+ * (the first with boxes and a detection, in manifest order) and that image's top detection.
+ */
+export interface SaliencyExampleView extends SaliencyMapView {
+  imageId: number;
+}
+
 /** How many of an image's detections a saliency map lists (its `ranked`): enough to choose from, a short list. */
 export const RANKED_DETECTIONS = 50;
 

@@ -161,9 +161,9 @@ export function createRunsHandlers(
         },
         files: studyFileCount(p(), s),
       })),
-    'studies.show': (a) => {
+    'studies.show': async (a) => {
       const { epochs, runs, ...doc } = analyzeStudy(p(), a.studyId);
-      return { ...doc, report: a.report ? writeStudyReport(p(), { ...doc, epochs, runs }) : null };
+      return { ...doc, report: a.report ? await writeStudyReport(p(), { ...doc, epochs, runs }) : null };
     },
     'studies.cancel': (a) => ({ cancelled: cancelStudy(p(), a.studyId, (id) => q().cancel(id)) }),
     'studies.delete': (a) => {

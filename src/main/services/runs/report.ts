@@ -4,6 +4,7 @@ import { type EpochMetrics, optimizerLabel, type RunRecord } from '../../../shar
 import { type Project, RUNS_DIR } from '../project/project';
 import type { StudyDocument } from '../../../shared/api/runs-contract';
 import type { Comparison } from './compare';
+import { saliencySection } from './saliency-example';
 import { esc, studyIntro, studyTable, sweepData } from './study-report';
 
 /** Everything a comparison report shows. */
@@ -18,6 +19,8 @@ export interface ReportData {
   epochs: Record<string, EpochMetrics[]>;
   /** The sections with intervals: question and plan (a study's; an ad-hoc comparison says what it is), the per-arm table, sweeps. */
   study: { intro: string; table: string; sweeps: ReturnType<typeof sweepData> };
+  /** The two saliency examples (a study's; saliency-example.ts), or nothing for an ad-hoc comparison. */
+  saliency?: string;
 }
 
 function uplotAssets(): { js: string; css: string } {
@@ -55,13 +58,15 @@ export function renderReport(d: ReportData): string {
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d2330;max-width:1200px}
 table{border-collapse:collapse;margin:12px 0}td,th{border-bottom:1px solid #dde;padding:4px 10px;text-align:right}
 td:first-child,th:first-child{text-align:left}.ci{color:#667;font-size:12px}.warn{color:#a33}.verdict li{margin:4px 0}.charts{display:grid;grid-template-columns:1fr 1fr;gap:18px}
-.note{color:#667}</style></head><body>
+.note{color:#667}.examples{display:flex;gap:24px;flex-wrap:wrap}.examples figure{margin:0;max-width:340px}.examples img{display:block;border:1px solid #ccd}
+figcaption{font-size:13px;margin-top:6px}</style></head><body>
 <h1>${esc(d.title)}</h1>
 <p class="note">Created ${esc(d.createdAt)} &middot; frozen data (manifest ${esc(d.manifestHash.slice(0, 12))}) &middot; optimizer ${esc(d.optimizer)} &middot; numbers on the test split, mean and 95% interval over seeds</p>
 ${d.study.intro}
 <h2>Verdict</h2><ul class="verdict">${d.verdict.map((v) => `<li>${esc(v)}</li>`).join('')}</ul>
 <h2>Results on the test split</h2>${d.study.table}
 ${d.study.sweeps.length ? `<h2>Sweeps against log10 lambda</h2><p class="note">mean over seeds with the 95% interval</p>${d.study.sweeps.map((s) => `<p>${esc(s.bestSentence)}</p>`).join('')}<div class="charts" id="sweeps"></div>` : ''}
+${d.saliency ?? ''}
 <h2>Curves per epoch</h2><div class="charts" id="charts"></div>
 <script>${js}</script>
 <script>
@@ -144,11 +149,11 @@ function writeReportFile(p: Project, folder: string, html: string): string {
 }
 
 /** Write a study's report.html into runs/<study-id>/ (the same file from `ridge compare`, `ridge study show` and the app). */
-export function writeStudyReport(
+export async function writeStudyReport(
   p: Project,
   doc: Omit<StudyDocument, 'report'> & { epochs: Record<string, EpochMetrics[]>; runs: RunRecord[] },
   now = new Date(),
-): string {
+): Promise<string> {
   const optimizers = [...new Set(doc.runs.map((r) => optimizerLabel(r.config)))];
   return writeReportFile(
     p,
@@ -162,6 +167,7 @@ export function writeStudyReport(
       runs: doc.runs.filter((r) => r.status === 'done'),
       epochs: doc.epochs,
       study: { intro: studyIntro(doc), table: studyTable(doc), sweeps: sweepData(doc) },
+      saliency: await saliencySection(p, doc, doc.runs),
     }),
   );
 }

@@ -13,7 +13,11 @@
 // the logit, not the sigmoid score, so confident detections do not vanish in a flat sigmoid (the map differs only
 // by a positive factor, which saliencyInBox ignores). A pixel's saliency is the L2 norm over its RGB gradient.
 import * as tf from '@tensorflow/tfjs';
-import { RANKED_DETECTIONS, type SaliencyMapView } from '../../../shared/api/runs-contract';
+import {
+  RANKED_DETECTIONS,
+  type SaliencyExampleView,
+  type SaliencyMapView,
+} from '../../../shared/api/runs-contract';
 import type { RunSaliency } from '../../../shared/domain/runs';
 import type { Placement } from '../data/image';
 import { chunk, type BatchSource } from '../data/pipeline';
@@ -150,20 +154,49 @@ async function batchDetections(
   );
 }
 
+/** One image's map as a viewer shows it: the image region only, grey levels 0..255 scaled by the map's maximum. */
+function mapView(
+  map: Float32Array,
+  S: number,
+  p: Placement,
+  dets: readonly Detection[],
+  d: Detection,
+  boxes: readonly InputBox[],
+): SaliencyMapView {
+  const r = imageRegion(p, S);
+  let max = 0;
+  for (let y = r.y0; y < r.y1; y++) for (let x = r.x0; x < r.x1; x++) max = Math.max(max, map[y * S + x]!);
+  const values: number[] = [];
+  for (let y = r.y0; y < r.y1; y++)
+    for (let x = r.x0; x < r.x1; x++) values.push(max > 0 ? Math.round((map[y * S + x]! / max) * 255) : 0);
+  return {
+    width: r.x1 - r.x0,
+    height: r.y1 - r.y0,
+    values,
+    detection: { classIndex: d.classIndex, score: d.score, x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
+    placement: p,
+    inBox: saliencyInBox(map, S, r, boxes),
+    detections: dets.length,
+    ranked: dets.slice(0, RANKED_DETECTIONS).map((x) => ({ classIndex: x.classIndex, score: x.score })),
+  };
+}
+
 /**
  * The run's saliencyInBox: the mean over test images that have boxes and a detection (at most SALIENCY_IMAGES,
- * in manifest order) of saliencyInBox for the image's top-scoring detection.
+ * in manifest order) of saliencyInBox for the image's top-scoring detection; and, as the report's example, the
+ * map of the first such image.
  */
 export async function evaluateSaliency(
   model: tf.LayersModel,
   source: BatchSource,
   test: readonly ManifestImage[],
   o: { batchSize: number; decode?: DecodeSettings },
-): Promise<RunSaliency> {
+): Promise<RunSaliency & { example?: SaliencyExample }> {
   const t0 = performance.now();
   const decode = o.decode ?? DEFAULT_DECODE;
   const S = source.imgSize;
   const ratios: number[] = [];
+  let example: SaliencyExample | undefined;
   const images = test.filter((i) => i.boxes.length > 0).slice(0, SALIENCY_IMAGES);
   for (const group of chunk(images, Math.min(o.batchSize, SALIENCY_BATCH), false)) {
     const b = await source.makeBatch(group, null);
@@ -176,6 +209,10 @@ export async function evaluateSaliency(
       const maps = await gradientSaliency(model, x, top, shapeOf(source), decode.flipTta);
       maps.forEach((map, i) => {
         if (!top[i]) return;
+        example ??= {
+          imageId: group[i]!.id,
+          ...mapView(map, S, b.placements[i]!, dets[i]!, dets[i]![0]!, b.boxes[i]!),
+        };
         const r = saliencyInBox(map, S, imageRegion(b.placements[i]!, S), b.boxes[i]!);
         if (r !== null) ratios.push(r);
       });
@@ -187,8 +224,12 @@ export async function evaluateSaliency(
     saliencyInBox: ratios.length ? ratios.reduce((s, r) => s + r, 0) / ratios.length : null,
     images: ratios.length,
     seconds: (performance.now() - t0) / 1000,
+    ...(example ? { example } : {}),
   };
 }
+
+/** The map the trainer keeps for a run's report (SALIENCY_EXAMPLE_FILE): the first evaluated test image's. */
+export type SaliencyExample = SaliencyExampleView;
 
 /** One detection's saliency map over its image (the canvas's image region), scaled to 0..255 by its maximum. */
 export type SaliencyMap = SaliencyMapView;
@@ -214,27 +255,7 @@ export async function detectionSaliency(
       );
     const target = { location: d.location, classIndex: d.classIndex };
     const [map] = await gradientSaliency(model, x, [target], shapeOf(source), decode.flipTta);
-    const p = b.placements[0]!;
-    const r = imageRegion(p, S);
-    const w = r.x1 - r.x0;
-    const h = r.y1 - r.y0;
-    let max = 0;
-    for (let y = r.y0; y < r.y1; y++)
-      for (let xx = r.x0; xx < r.x1; xx++) max = Math.max(max, map![y * S + xx]!);
-    const values: number[] = [];
-    for (let y = r.y0; y < r.y1; y++)
-      for (let xx = r.x0; xx < r.x1; xx++)
-        values.push(max > 0 ? Math.round((map![y * S + xx]! / max) * 255) : 0);
-    return {
-      width: w,
-      height: h,
-      values,
-      detection: { classIndex: d.classIndex, score: d.score, x1: d.x1, y1: d.y1, x2: d.x2, y2: d.y2 },
-      placement: p,
-      inBox: saliencyInBox(map!, S, r, b.boxes[0]!),
-      detections: dets.length,
-      ranked: dets.slice(0, RANKED_DETECTIONS).map((x) => ({ classIndex: x.classIndex, score: x.score })),
-    };
+    return mapView(map!, S, b.placements[0]!, dets, d, b.boxes[0]!);
   } finally {
     tf.dispose([x, targets.cls, targets.box, targets.pos]);
   }
