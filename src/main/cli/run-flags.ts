@@ -30,10 +30,10 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     onOff: true,
     usage: '[--robustness on|off (score under corruptions after training)]',
   },
-  'robustness-images': {
-    field: 'robustnessImages',
+  'analysis-images': {
+    field: 'analysisImages',
     number: true,
-    usage: '[--robustness-images N (test images scored under corruptions, spread evenly; default all)]',
+    usage: '[--analysis-images N (test images robustness and saliency score, spread evenly; default all)]',
   },
   'max-det': {
     field: 'maxDet',
@@ -52,7 +52,7 @@ export const SHARED_RUN_FLAGS: readonly string[] = [
   'backbone',
   'backend',
   'robustness',
-  'robustness-images',
+  'analysis-images',
   'max-det',
 ];
 

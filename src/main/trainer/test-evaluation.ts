@@ -1,6 +1,6 @@
 // The final evaluation of a run's best checkpoint on the test split: COCO figures and data loss, where the model
-// looks (saliencyInBox, bounded to SALIENCY_IMAGES images) and, when the run asks for it, robustness (15 passes,
-// on all test images or the evenly spread subset config.robustnessImages asks for).
+// looks (saliencyInBox, bounded to SALIENCY_IMAGES images) and, when the run asks for it, robustness (15 passes).
+// Both analyses score all test images, or the evenly spread subset config.analysisImages asks for.
 import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig, RunRobustness, RunSaliency } from '../../shared/domain/runs';
 import type { BatchSource } from './data/pipeline';
@@ -8,7 +8,7 @@ import { cocoStats, evaluateImages } from './evaluate';
 import type { DecodeSettings } from './model/decode';
 import type { GridTensors } from './model/loss';
 import type { ManifestImage } from './protocol';
-import { evaluateRobustness, robustnessSubset } from './robustness/robustness';
+import { evaluateRobustness, analysisSubset } from './robustness/robustness';
 import { evaluateSaliency } from './robustness/saliency';
 
 /** What the test split says of the best checkpoint (empty metrics and nothing else without test images). */
@@ -32,10 +32,10 @@ export async function evaluateTestSplit(
   const { batchSize, seed } = o.config;
   const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true, decode: o.decode });
   const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
-  const saliency = await evaluateSaliency(model, source, test, { batchSize, decode: o.decode });
+  // On a subset (config.analysisImages), the clean figure of rPC is measured on the same images.
+  const scored = analysisSubset(test, o.config.analysisImages);
+  const saliency = await evaluateSaliency(model, source, scored, { batchSize, decode: o.decode });
   if (!o.config.robustness) return { testMetrics, detections: r.detections, saliency };
-  // On a subset (config.robustnessImages), the clean figure of rPC is measured on the same images.
-  const scored = robustnessSubset(test, o.config.robustnessImages);
   const ro = {
     classes: o.classes,
     batchSize,
