@@ -148,9 +148,9 @@ describe("the README's main job", () => {
     expect(r.stdout).toMatch(/^arm\s+runs\s+test mAP50 %/m);
     expect(r.stdout).toMatch(/^none\s+2\s+\d/m);
     expect(r.stdout).toMatch(/^l2=0\.0001\s+2\s+\d/m);
-    expect(r.stdout).toMatch(/^wd=0\.01\s+2\s+\d/m);
+    expect(r.stdout).toMatch(/^wd=0\.001\s+2\s+\d/m);
     expect(r.stdout).toMatch(/verdict \(test split, 24 images, 1000 bootstrap resamples\):\n\s+L2 1e-4 /);
-    expect(r.stdout).toMatch(/^\s+weight decay 0\.01 /m);
+    expect(r.stdout).toMatch(/^\s+weight decay 0\.001 /m);
     expect(r.stdout).toMatch(/saliencyInBox scored on 12 of the 24 test images/);
     expect(r.stdout).toMatch(/open it in the studio: npx ridge serve /);
     const report = /report: (.+\.html)/.exec(r.stdout)![1]!;
