@@ -47,13 +47,13 @@ export const DEMO_SETTINGS = {
 //     evenly): robustness 8.9 s, saliency 4.6 s (none, seed 0, load 15-18) against 13.2 s and 12.2 s on all 24;
 //     test mAP unchanged (it is of all 24: 0.324 / 0.369 again for none / L2 seed 0). mPC and saliencyInBox are
 //     compared over seeds only anyway (no per-image bootstrap), so the pairing holds.
+//   - batch 16, 3 epochs (21 steps; EMA window 4 tried with it): mean 0.26 over the 3 arms: 3 epochs are too few.
 //   - the whole `npm run demo` at these settings, wd 1e-3: 4 min 56 s at load 3.0-3.7 (5 min 57 s at load 16 to 8
 //     with wd 1e-2), runs 40-55 s; test mAP50 none 0.324 / 0.296, L2 1e-4 0.369 / 0.284, wd 1e-3 0.314 / 0.253,
 //     mean 30.7%. wd 1e-2 scored 0.258 / 0.253 (mean 29.7%): in 28 steps neither strength moves the weights
 //     much, so the gap is seed noise, and "no claim" is what the study says.
 // The full demo (6 runs of 12 epochs at 160 px on 200 images, all 30 test images analysed) is not measured; from
 // the per-image costs above, about 4 minutes a run, 25 minutes in all.
-//   - batch 16, 3 epochs (21 steps; EMA window 4 tried with it): mean 0.26 over the 3 arms: 3 epochs are too few.
 
 /**
  * The demo's sample data: 3 classes of fairly large objects (a quarter to 60% of the image side, at most 3 per
