@@ -30,6 +30,11 @@ export const RUN_FLAGS: Record<string, RunFlag> = {
     onOff: true,
     usage: '[--robustness on|off (score under corruptions after training)]',
   },
+  'analysis-images': {
+    field: 'analysisImages',
+    number: true,
+    usage: '[--analysis-images N (test images robustness and saliency score, spread evenly; default all)]',
+  },
   'max-det': {
     field: 'maxDet',
     number: true,
@@ -47,6 +52,7 @@ export const SHARED_RUN_FLAGS: readonly string[] = [
   'backbone',
   'backend',
   'robustness',
+  'analysis-images',
   'max-det',
 ];
 

@@ -8,7 +8,7 @@ import { DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 import { gridTensors } from './model/loss';
 import { makeGrid } from './model/targets';
 import type { Manifest, ManifestImage } from './protocol';
-import { evaluateRobustness } from './robustness/robustness';
+import { evaluateRobustness, analysisSubset } from './robustness/robustness';
 import { detectionSaliency, type SaliencyMap } from './robustness/saliency';
 
 /** Images per evaluation batch (eval-mode: no batch statistics, so only memory and speed depend on it). */
@@ -19,7 +19,10 @@ function decodeOf(saved: Partial<DecodeSettings> | undefined): DecodeSettings {
   return { ...DEFAULT_DECODE, flipTta: false, ...saved };
 }
 
-/** The exported model's test mAP50-95, clean and under every corruption and severity (16 test evaluations). */
+/**
+ * The exported model's test mAP50-95, clean and under every corruption and severity (16 test evaluations), on
+ * the test images its config scores robustness on (all, or its analysisImages subset).
+ */
 export async function robustnessOfModel(
   modelDir: string,
   manifest: Manifest,
@@ -33,7 +36,9 @@ export async function robustnessOfModel(
   try {
     const source = new BatchSource(meta.classes.length, meta.imgSize, grid);
     const o = { classes: meta.classes, batchSize: BATCH, seed, decode: decodeOf(meta.decode) };
-    return (await evaluateRobustness(model, source, test, g, o))!;
+    // The run's own subset when it asked for one (the same images its training-time figures were scored on).
+    const scored = analysisSubset(test, meta.config.analysisImages);
+    return (await evaluateRobustness(model, source, scored, g, o))!;
   } finally {
     model.dispose();
     Object.values(g).forEach((t) => t.dispose());

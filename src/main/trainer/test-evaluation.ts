@@ -1,5 +1,6 @@
 // The final evaluation of a run's best checkpoint on the test split: COCO figures and data loss, where the model
 // looks (saliencyInBox, bounded to SALIENCY_IMAGES images) and, when the run asks for it, robustness (15 passes).
+// Both analyses score all test images, or the evenly spread subset config.analysisImages asks for.
 import type * as tf from '@tensorflow/tfjs';
 import type { RunConfig, RunRobustness, RunSaliency } from '../../shared/domain/runs';
 import type { BatchSource } from './data/pipeline';
@@ -7,7 +8,7 @@ import { cocoStats, evaluateImages } from './evaluate';
 import type { DecodeSettings } from './model/decode';
 import type { GridTensors } from './model/loss';
 import type { ManifestImage } from './protocol';
-import { evaluateRobustness } from './robustness/robustness';
+import { analysisSubset, evaluateRobustness } from './robustness/robustness';
 import { evaluateSaliency, type SaliencyExample } from './robustness/saliency';
 
 /** What the test split says of the best checkpoint (empty metrics and nothing else without test images). */
@@ -33,7 +34,9 @@ export async function evaluateTestSplit(
   const { batchSize, seed } = o.config;
   const r = await evaluateImages(model, source, test, grid, { batchSize, detect: true, decode: o.decode });
   const testMetrics = { ...cocoStats(o.classes, test, r.detections), dataLoss: r.dataLoss };
-  const { example, ...saliency } = await evaluateSaliency(model, source, test, {
+  // On a subset (config.analysisImages), the clean figure of rPC is measured on the same images.
+  const scored = analysisSubset(test, o.config.analysisImages);
+  const { example, ...saliency } = await evaluateSaliency(model, source, scored, {
     batchSize,
     decode: o.decode,
   });
@@ -49,9 +52,9 @@ export async function evaluateTestSplit(
     batchSize,
     seed,
     signal: o.signal,
-    clean: testMetrics.AP,
+    ...(scored.length === test.length ? { clean: testMetrics.AP } : {}),
     decode: o.decode,
   };
-  const robustness = await evaluateRobustness(model, source, test, grid, ro);
+  const robustness = await evaluateRobustness(model, source, scored, grid, ro);
   return { ...base, ...(robustness ? { robustness } : {}) };
 }

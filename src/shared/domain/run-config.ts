@@ -37,6 +37,7 @@ const SETTING_RULES = {
   widthMultiplier: finite.gt(0, 'must be above 0 and at most 4').max(4, 'must be above 0 and at most 4'),
   backbone: z.enum(BACKBONES, `must be one of ${BACKBONES.join(', ')}`),
   robustness: z.boolean('must be true or false'),
+  analysisImages: intFrom(1, 100_000),
   maxDet: intFrom(1, MAX_DET_LIMIT),
   arm: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
 };
@@ -85,6 +86,7 @@ const settingsObject = z
     widthMultiplier: SETTING_RULES.widthMultiplier.optional(),
     backbone: SETTING_RULES.backbone.optional(),
     robustness: SETTING_RULES.robustness.optional(),
+    analysisImages: SETTING_RULES.analysisImages.optional(),
     maxDet: SETTING_RULES.maxDet.optional(),
     arm: SETTING_RULES.arm.optional(),
   })
@@ -113,6 +115,7 @@ export const runConfigSchema = z
     ...SETTING_RULES,
     backbone: SETTING_RULES.backbone.optional(),
     robustness: SETTING_RULES.robustness.optional(),
+    analysisImages: SETTING_RULES.analysisImages.optional(),
     maxDet: SETTING_RULES.maxDet.optional(),
     optimizer: z.literal('adam'),
   })

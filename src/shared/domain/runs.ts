@@ -46,6 +46,16 @@ export interface RunConfig {
    */
   robustness?: boolean;
   /**
+   * Test images the analyses after training (robustness, saliencyInBox) score, at most: that many spread evenly
+   * over the test split (the same ones in every run of a manifest, whatever the seed), with the clean figure of
+   * rPC measured on them too. The test mAP is always of the whole split. Absent (and on runs made before the
+   * setting existed): every test image (saliencyInBox: the first SALIENCY_IMAGES with boxes). It exists because
+   * the 15 corrupted passes and the saliency gradients cost about as much as the epochs of a short run (the quick
+   * demo's), while mPC and saliencyInBox are compared between arms over seeds only (no per-image bootstrap), so a
+   * fixed subset shared by every run keeps the comparison paired and fair.
+   */
+  analysisImages?: number;
+  /**
    * Detections kept per image over all classes, in evaluation, export and prediction (Ultralytics' max_det).
    * COCO figures still count at most 100 per image and class (COCOeval's maxDets). Absent on runs made before
    * the setting existed: those keep their cap of 100 over all classes.

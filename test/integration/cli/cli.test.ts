@@ -141,14 +141,17 @@ describe("the README's main job", () => {
     expect(second!.replace("'reimported'", "'sample'").trim()).toBe(first!.trim());
   }, 240_000);
 
-  it('ridge demo --quick (training half): none vs L2 over 2 seeds, the table, a verdict and report.html', () => {
+  it('ridge demo --quick (training half): none vs L2 vs weight decay over 2 seeds, the table, verdicts, report.html', () => {
     const out = path.join(tmp.dir, 'demo-quick');
     const r = ridge(['demo', '--quick', '--out', out], { timeout: 900_000 });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^arm\s+runs\s+test mAP50 %/m);
     expect(r.stdout).toMatch(/^none\s+2\s+\d/m);
     expect(r.stdout).toMatch(/^l2=0\.0001\s+2\s+\d/m);
+    expect(r.stdout).toMatch(/^wd=0\.001\s+2\s+\d/m);
     expect(r.stdout).toMatch(/verdict \(test split, 24 images, 1000 bootstrap resamples\):\n\s+L2 1e-4 /);
+    expect(r.stdout).toMatch(/^\s+weight decay 0\.001 /m);
+    expect(r.stdout).toMatch(/saliencyInBox scored on 12 of the 24 test images/);
     expect(r.stdout).toMatch(/open it in the studio: npx ridge serve /);
     const report = /report: (.+\.html)/.exec(r.stdout)![1]!;
     expect(readFileSync(report, 'utf8')).toContain('uPlot');
@@ -156,7 +159,7 @@ describe("the README's main job", () => {
       status: string;
       backend: string;
     }[];
-    expect(runs.map((x) => x.status)).toEqual(['done', 'done', 'done', 'done']);
+    expect(runs.map((x) => x.status)).toEqual(Array(6).fill('done'));
     expect(new Set(runs.map((x) => x.backend))).toEqual(new Set(['tfjs-node']));
   }, 900_000);
 });

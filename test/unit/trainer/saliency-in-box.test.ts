@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { imageRegion, saliencyInBox } from '../../../src/main/trainer/robustness/saliency';
-import { summarizeRobustness } from '../../../src/main/trainer/robustness/robustness';
+import { analysisSubset, summarizeRobustness } from '../../../src/main/trainer/robustness/robustness';
 
 const S = 64;
 const uniform = new Float32Array(S * S).fill(0.3);
@@ -48,5 +48,26 @@ describe('summarizeRobustness', () => {
     expect(s.mPC).toBeCloseTo(0.2, 12);
     expect(s.rPC).toBeCloseTo(0.5, 12);
     expect(summarizeRobustness(scores, 0).rPC).toBeNull();
+  });
+});
+
+describe('analysisSubset', () => {
+  const test = Array.from({ length: 24 }, (_, i) => i);
+  it('keeps every test image without a limit, or with one at or above the split size', () => {
+    expect(analysisSubset(test)).toEqual(test);
+    expect(analysisSubset(test, 24)).toEqual(test);
+    expect(analysisSubset(test, 100)).toEqual(test);
+  });
+
+  it('takes the limit spread evenly over the split, distinct and in manifest order, the same every time', () => {
+    expect(analysisSubset(test, 12)).toEqual([1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23]);
+    expect(analysisSubset(test, 5)).toEqual([2, 7, 12, 16, 21]);
+    const odd = analysisSubset(
+      Array.from({ length: 30 }, (_, i) => i),
+      16,
+    );
+    expect(new Set(odd).size).toBe(16);
+    expect([...odd].sort((a, b) => a - b)).toEqual(odd);
+    expect(analysisSubset(test, 1)).toEqual([12]);
   });
 });

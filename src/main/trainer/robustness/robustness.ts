@@ -24,6 +24,17 @@ export interface RobustnessOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * The test images a run's robustness and saliencyInBox are scored on: all of them, or `limit` spread evenly over
+ * the split in manifest order (RunConfig.analysisImages). It depends on nothing but the split and the limit, so every arm
+ * and seed of a study is scored on the same images and their mPC stays paired.
+ */
+export function analysisSubset<T>(test: readonly T[], limit?: number): readonly T[] {
+  if (limit === undefined || limit >= test.length) return test;
+  const n = Math.max(1, Math.floor(limit));
+  return Array.from({ length: n }, (_, i) => test[Math.floor(((i + 0.5) * test.length) / n)]!);
+}
+
 /** mPC and rPC of scores and a clean figure (rPC null when the clean figure is 0: nothing to lose). */
 export function summarizeRobustness(
   scores: readonly CorruptionScore[],
