@@ -48,6 +48,10 @@
 //   thread -> 32.6 best, 26.2 mean in the worker (x0.70, x0.84), waits 98 ms -> 0 ms. With both cores busy in
 //   TensorFlow the worker costs more than it hides, so the trainer thread is the default again and the worker is
 //   RIDGE_BATCH_WORKER=1 (train-batches.ts, defaultPipelineThread).
+// - all of the above, on the nearly quiet machine (07:48, load 1.5-2.0, matmul ceiling 193.3 GFLOP/s): steps only
+//   66.6 img/s best step (54.0 mean) against 27.9 at 05:53; tfjs' batch-norm/ReLU ops 26.6 -> fused 66.1 (x2.48);
+//   torch twin 66.2 img/s: ratio steps only 1.01 (means 0.85), with data pipeline 0.77 (means 0.66), against 0.39
+//   and 0.30 at 05:53; worker against trainer thread x0.99 best step, x1.03 mean (load 2.1).
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
