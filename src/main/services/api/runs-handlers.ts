@@ -18,7 +18,7 @@ import {
   resumeStudy,
   studyFileCount,
 } from '../runs/study';
-import { analyzeStudy } from '../runs/study-analysis';
+import { analyzeStudy, verdictViews } from '../runs/study-analysis';
 import { predictFolder } from '../runs/predict-folder';
 import { writeComparisonReport, writeStudyReport } from '../runs/report';
 import { runTestEval } from '../runs/test-eval';
@@ -189,15 +189,7 @@ export function createRunsHandlers(
       const c = compareRuns(p(), a.runIds, a.baseline);
       return {
         arms: c.arms,
-        verdicts: c.verdicts.map(({ arm, baseline, metric, diff, ci, claim, sentence }) => ({
-          arm,
-          baseline,
-          metric,
-          diff,
-          ci,
-          claim,
-          sentence,
-        })),
+        verdicts: verdictViews(c.verdicts),
         verdict: c.verdict,
         comparable: c.comparable,
         apart: c.apart,

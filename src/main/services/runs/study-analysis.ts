@@ -2,7 +2,7 @@
 // studies.show and report.html are made of. The method is argued in shared/stats/study-stats.ts.
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { StudyArmView, StudyDocument } from '../../../shared/api/runs-contract';
+import type { StudyArmView, StudyDocument, StudyVerdictView } from '../../../shared/api/runs-contract';
 import { comparabilityKey, groupComparable, keyDifferences } from '../../../shared/domain/comparability';
 import type { EpochMetrics, RegMode, RunRecord } from '../../../shared/domain/runs';
 import { mulberry32 } from '../../../shared/random';
@@ -102,6 +102,19 @@ export interface JudgedRuns {
    * words; then there are no verdicts. Null when they were judged.
    */
   unpaired: string | null;
+}
+
+/** The verdicts as the API and `--json` show them (studies.show and runs.compare alike): only the public fields. */
+export function verdictViews(verdicts: readonly Verdict[]): StudyVerdictView[] {
+  return verdicts.map(({ arm, baseline, metric, diff, ci, claim, sentence }) => ({
+    arm,
+    baseline,
+    metric,
+    diff,
+    ci,
+    claim,
+    sentence,
+  }));
 }
 
 /** Why pooled runs cannot be judged by the seed-paired method, or null when they can. */
@@ -244,15 +257,7 @@ export function analyzeStudy(
     comparable: j.comparable,
     apart: j.apart,
     arms: j.arms,
-    verdicts: j.verdicts.map(({ arm, baseline, metric, diff, ci, claim, sentence }) => ({
-      arm,
-      baseline,
-      metric,
-      diff,
-      ci,
-      claim,
-      sentence,
-    })),
+    verdicts: verdictViews(j.verdicts),
     epochs,
     runs: st.runs,
   };
