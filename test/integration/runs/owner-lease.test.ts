@@ -6,6 +6,7 @@ import { ridge, ridgeSampleProject } from '../../helpers/cli';
 import { REPO_ROOT, STANDIN_TRAINER } from '../../helpers/paths';
 import { standInQueue, testDoor } from '../../helpers/studio';
 import type { makeTmpDir } from '../../helpers/tmp';
+import { until } from '../../helpers/until';
 
 // Every run is held by its owner's lease (pid, start time, heartbeat every 2 s, stale after 6 s): the real CLI
 // with the stand-in trainer (real protocol, real processes, real SQLite), and in this process a door like the
@@ -43,16 +44,6 @@ const exited = (c: ChildProcess) =>
   new Promise<number | null>((r) =>
     c.exitCode !== null ? r(c.exitCode) : c.once('exit', (code) => r(code)),
   );
-
-async function until<T>(get: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('owner leases across processes', () => {
   it('a `ridge train` killed with SIGKILL mid-epoch leaves its run interrupted within 10 s, and resume finishes it', async () => {

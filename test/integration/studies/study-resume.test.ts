@@ -9,6 +9,7 @@ import { ridge, ridgeSampleProject } from '../../helpers/cli';
 import { startRidge } from '../../helpers/ridge-process';
 import { testDoor } from '../../helpers/studio';
 import type { makeTmpDir } from '../../helpers/tmp';
+import { until } from '../../helpers/until';
 
 // Resuming a study with the real trainer (tiny: 24 images, 64 px, 2 epochs): a `ridge compare` killed after its
 // first run's first epoch leaves that run interrupted; `ridge study resume` continues it from its checkpoint (its
@@ -33,40 +34,38 @@ function query<T>(sql: string, ...args: unknown[]): T[] {
   }
 }
 
-async function until<T>(get: () => T | undefined, ms: number): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = get();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`not reached within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('study resume', () => {
   it('a killed ridge compare is resumed by ridge study resume: the interrupted run from its checkpoint', async () => {
     const c = startRidge([
       'compare', dir, '--arms', 'none,l2=1e-4', '--seeds', '2',
       '--epochs', '2', '--img-size', '64', '--batch-size', '8',
     ]); // prettier-ignore
-    const first = await until(() => {
-      const r = query<{ run_id: string; seconds: number }>(
-        'SELECT run_id, seconds FROM epoch_metric WHERE epoch = 1 LIMIT 1',
-      )[0];
-      return r;
-    }, 120_000);
+    const first = await until(
+      () => {
+        const r = query<{ run_id: string; seconds: number }>(
+          'SELECT run_id, seconds FROM epoch_metric WHERE epoch = 1 LIMIT 1',
+        )[0];
+        return r;
+      },
+      120_000,
+      200,
+    );
     // The trainer reports an epoch, then writes its checkpoints (last, and best: epoch 1 is the best so far):
     // kill only once both are there.
     const state = (name: string) => path.join(dir, 'runs', first.run_id, 'checkpoints', name, 'state.json');
-    await until(() => {
-      try {
-        const epochOf = (name: string) =>
-          (JSON.parse(readFileSync(state(name), 'utf8')) as { epoch: number }).epoch;
-        return epochOf('last') >= 1 && epochOf('best') >= 1 ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 60_000);
+    await until(
+      () => {
+        try {
+          const epochOf = (name: string) =>
+            (JSON.parse(readFileSync(state(name), 'utf8')) as { epoch: number }).epoch;
+          return epochOf('last') >= 1 && epochOf('best') >= 1 ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      },
+      60_000,
+      200,
+    );
     c.child.kill('SIGKILL');
     await c.exited;
     const studyId = query<{ id: string }>('SELECT id FROM study')[0]!.id;
