@@ -1,14 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { inputBoxOnImage, mapRectOnImage } from '../../../src/renderer/src/features/experiments/heatmap';
 import {
   colorAt,
   heatmapPixels,
   INFERNO,
-  inputBoxOnImage,
   legendGradient,
-  mapRectOnImage,
   normalise,
   quantile,
-} from '../../../src/renderer/src/features/experiments/heatmap';
+} from '../../../src/shared/heatmap';
 import { robustnessGrid } from '../../../src/renderer/src/features/experiments/robustness-table';
 import {
   analysisBlocker,

@@ -2,6 +2,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SaliencyExampleView } from '../../../src/shared/api/runs-contract';
+import { colorAt, DEFAULT_HEATMAP_OPACITY } from '../../../src/shared/heatmap';
 import { EXAMPLE_SIZE, overlaySaliency } from '../../../src/main/services/runs/saliency-example';
 import { makeTmpDir } from '../../helpers/tmp';
 
@@ -44,6 +45,13 @@ describe('overlaySaliency', () => {
     const cold = px(Math.round(info.width * 0.75), y);
     const sum = (c: number[]) => c[0]! + c[1]! + c[2]!;
     expect(sum(hot)).toBeGreaterThan(sum(cold) + 200);
+    // The hot side is the app's colour for the map's top (src/shared/heatmap.ts) at the default opacity.
+    const top = colorAt(1);
+    hot.forEach((v, c) =>
+      expect(
+        Math.abs(v - (120 * 0.8 * (1 - DEFAULT_HEATMAP_OPACITY) + top[c]! * DEFAULT_HEATMAP_OPACITY)),
+      ).toBeLessThan(3),
+    );
     // Where the map is 0 the pixel is the (slightly darkened) grey image, not tinted.
     expect(cold[0]).toBe(cold[2]);
     expect(cold[0]).toBeGreaterThan(80);

@@ -7,6 +7,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import type { RunRecord } from '../../../shared/domain/runs';
 import type { SaliencyExampleView, StudyDocument } from '../../../shared/api/runs-contract';
+import { colorAt, DEFAULT_HEATMAP_OPACITY, normalise } from '../../../shared/heatmap';
 import { armLabel } from '../../../shared/stats/verdicts';
 import { type Manifest, SALIENCY_EXAMPLE_FILE } from '../../trainer/protocol';
 import type { Project } from '../project/project';
@@ -23,9 +24,10 @@ export interface OverlayBoxes {
 }
 
 /**
- * The test image (grey, so colour means saliency) with the map over it as a heat colour (black-red-yellow-white),
- * opacity rising with the map, so where the map is 0 the image shows unchanged; GT boxes in green, the detection
- * in cyan. A PNG of the image region at EXAMPLE_SIZE on its longest side.
+ * The test image (grey, so colour means saliency) with the map over it in the app's colour scale and
+ * normalisation (src/shared/heatmap.ts: inferno, clipped at the map's 99th percentile, alpha the default opacity
+ * times the map), so where the map is 0 the image shows unchanged; GT boxes in green, the detection in cyan. A PNG
+ * of the image region at EXAMPLE_SIZE on its longest side.
  */
 export async function overlaySaliency(
   imageFile: string,
@@ -42,7 +44,9 @@ export async function overlaySaliency(
     .extractChannel(0)
     .raw()
     .toBuffer();
-  const heat = await sharp(Buffer.from(Uint8Array.from(ex.values)), {
+  // Normalised at the map's own resolution, as the app does, then enlarged.
+  const t = normalise(ex.values);
+  const heat = await sharp(Buffer.from(Uint8Array.from(t, (v) => Math.round(255 * v))), {
     raw: { width: ex.width, height: ex.height, channels: 1 },
   })
     .resize(W, H, { fit: 'fill' })
@@ -50,13 +54,12 @@ export async function overlaySaliency(
     .raw()
     .toBuffer();
   const out = Buffer.alloc(W * H * 3);
-  const clamp = (v: number) => Math.min(1, Math.max(0, v));
   for (let i = 0; i < W * H; i++) {
     const v = heat[i]! / 255;
     const g = img[i]! * 0.8; // the image a little darker, so the heat stands out
-    const a = 0.85 * Math.sqrt(v);
-    const rgb = [clamp(3 * v), clamp(3 * v - 1), clamp(3 * v - 2)];
-    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(g * (1 - a) + rgb[c]! * 255 * a);
+    const a = DEFAULT_HEATMAP_OPACITY * v;
+    const rgb = colorAt(v);
+    for (let c = 0; c < 3; c++) out[i * 3 + c] = Math.round(g * (1 - a) + rgb[c]! * a);
   }
   const sx = W / boxes.imageSize.width;
   const sy = H / boxes.imageSize.height;

@@ -1,7 +1,8 @@
 import { useEffect, useRef } from 'react';
 import type { EvalBox, SaliencyMapView } from '../../../../shared/api/runs-contract';
 import { useHtmlImage } from '../annotate/canvas/use-image';
-import { heatmapPixels, inputBoxOnImage, mapRectOnImage } from './heatmap';
+import { heatmapPixels } from '../../../../shared/heatmap';
+import { inputBoxOnImage, mapRectOnImage } from './heatmap';
 
 /** Largest size a saliency canvas is drawn at (two fit side by side in a 1280 px window). */
 const MAX_W = 460;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { RunRowView, RunTestEval, SaliencyMapView } from '../../../../shared/api/runs-contract';
 import type { Connection } from '../../api/client';
 import './analysis.css';
-import { CLIP_QUANTILE, legendGradient } from './heatmap';
+import { CLIP_QUANTILE, DEFAULT_HEATMAP_OPACITY, legendGradient } from '../../../../shared/heatmap';
 import { SaliencyCanvas } from './SaliencyCanvas';
 import { analysisBlocker, defaultSaliencyPair, saliencyError } from './saliency-pair';
 import { PALETTE } from './UPlotChart';
@@ -182,7 +182,7 @@ export function SaliencyCompare({
   const pair = picked ?? defaultSaliencyPair(rows, models, sideBySide);
   const [imageId, setImageId] = useState<number | null>(null);
   const [detections, setDetections] = useState<[number, number]>([0, 0]);
-  const [opacity, setOpacity] = useState(0.7);
+  const [opacity, setOpacity] = useState(DEFAULT_HEATMAP_OPACITY);
   const cache = useRef(new Map<string, MapState>()).current;
   const rowOf = (id: string) => rows.find((r) => r.id === id);
   // Closed until asked for: each map is a trainer process, too much to start whenever Experiments opens.
