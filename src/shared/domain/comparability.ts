@@ -7,9 +7,10 @@ import { DEFAULT_RUN_CONFIG, type RegMode, type RunConfig } from './runs';
 
 /**
  * Version of the training recipe (model, loss, augmentation, evaluation). Bump it when a change makes new runs'
- * numbers incomparable with old ones: runs of different versions are never pooled.
+ * numbers incomparable with old ones: runs of different versions are never pooled. 2: the class loss became
+ * quality focal loss (model/loss.ts).
  */
-export const TRAINER_VERSION = '1';
+export const TRAINER_VERSION = '2';
 
 /** Settings that may differ inside a study: what an arm is (mode, strength, its label) and the seed. */
 export const ARM_FIELDS: readonly string[] = ['reg', 'lambda', 'seed', 'arm'];

@@ -22,14 +22,32 @@ const targets = {
 };
 const reg = tf.tensor([...Array(4).fill(Math.log(4 / 8)), ...Array(12).fill(0)]);
 
-describe('detection loss (focal + GIoU + class CE at positives)', () => {
-  it("falls as a positive's class score rises and as its box approaches the target", () => {
+// The predicted 0..8 box overlaps the 0..12 target with IoU 64 / 144.
+const IOU = 64 / 144;
+
+describe('detection loss (quality focal + GIoU + class CE at positives)', () => {
+  it("falls as a positive's class score approaches its box's IoU and as its box approaches the target", () => {
     const at = (p: number, r = reg) => detectionLoss(outputs(logit(p), r), targets, g, 1).dataSync()[0]!;
-    expect(at(0.9)).toBeLessThan(at(0.5));
-    expect(at(0.5)).toBeLessThan(at(0.1));
+    expect(at(IOU)).toBeLessThan(at(0.9));
+    expect(at(IOU)).toBeLessThan(at(0.2));
+    expect(at(0.3)).toBeLessThan(at(0.1));
     // l=t=r=b=6 px around (4,4) is -2..10: closer to 0..12 than the 0..8 box.
     const better = tf.tensor([...Array(4).fill(Math.log(6 / 8)), ...Array(12).fill(0)]);
     expect(at(0.5, better)).toBeLessThan(at(0.5));
+  });
+
+  it("pulls a positive's class score towards its box's IoU, not towards 1 (GFL's quality target)", () => {
+    const clsGrad = (p: number) =>
+      tf
+        .grad((c: tf.Tensor) => {
+          const cls = tf.concat([c.reshape([1]), tf.tensor([-20, -20, -20])]).reshape([1, 2, 2, 1]);
+          const l8 = tf.concat([cls, reg.reshape([1, 2, 2, 4])], 3);
+          return detectionLoss([l8, tf.tensor([-20, 0, 0, 0, 0]).reshape([1, 1, 1, 5])], targets, g, 1);
+        })(tf.scalar(logit(p)))
+        .dataSync()[0]!;
+    expect(Math.abs(clsGrad(IOU))).toBeLessThan(1e-6);
+    expect(clsGrad(0.2)).toBeLessThan(0);
+    expect(clsGrad(0.9)).toBeGreaterThan(0);
   });
 
   it('moves boxes only through the box term (the same box gradient at any class score)', () => {

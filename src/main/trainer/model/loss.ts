@@ -1,6 +1,7 @@
-// The detection loss: sigmoid focal loss on the class maps plus GIoU loss on the boxes of positive
-// locations, both normalised by the number of positives (as FCOS does), plus an auxiliary softmax
-// cross-entropy over the classes at positive locations. In training, every term of a positive location is
+// The detection loss: quality focal loss on the class maps (GFL, Li et al. 2020: the target of a positive's
+// class is the IoU its predicted box has with its object, so a score ranks boxes by how well they fit) plus GIoU
+// loss on the boxes of positive locations, both normalised by the number of positives (as FCOS does), plus an
+// auxiliary softmax cross-entropy over the classes at positive locations. In training, every term of a positive location is
 // weighted by its class's weight (class-balance.ts) and the sum normalised by the weighted positives.
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from './targets';
@@ -16,8 +17,15 @@ export const BOX_LOSS_WEIGHT = 2;
  * everywhere (val AP50 0.00). With the class weights it helps (class-balance.ts).
  */
 export const CLASS_AUX_WEIGHT = 2;
-const ALPHA = 0.25;
-const GAMMA = 2;
+
+/**
+ * The value of x with no gradient (tfjs has no stop-gradient op): the IoU targets are read from the predicted
+ * boxes but must not pull them (GFL detaches them too); only the GIoU term moves boxes.
+ */
+const noGrad = tf.customGrad((x: tf.Tensor) => ({
+  value: tf.clone(x),
+  gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
+})) as (x: tf.Tensor) => tf.Tensor;
 
 /** The heads' outputs flattened to [B, N, C+4] in the grid's location order. */
 export function flattenOutputs(outputs: tf.Tensor[], numClasses: number): tf.Tensor3D {
@@ -47,8 +55,8 @@ export function decodeBoxes(reg: tf.Tensor, g: GridTensors): tf.Tensor[] {
   return [tf.sub(g.px, l!), tf.sub(g.py, t!), tf.add(g.px, r!), tf.add(g.py, b!)];
 }
 
-/** Generalised IoU of aligned boxes given as [x1, y1, x2, y2] tensors of equal shape. */
-export function giou(a: tf.Tensor[], b: tf.Tensor[]): tf.Tensor {
+/** IoU and generalised IoU of aligned boxes given as [x1, y1, x2, y2] tensors of equal shape. */
+export function iouAndGiou(a: tf.Tensor[], b: tf.Tensor[]): { iou: tf.Tensor; giou: tf.Tensor } {
   const [ax1, ay1, ax2, ay2] = a as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
   const [bx1, by1, bx2, by2] = b as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
   const areaA = tf.mul(tf.relu(tf.sub(ax2, ax1)), tf.relu(tf.sub(ay2, ay1)));
@@ -60,7 +68,8 @@ export function giou(a: tf.Tensor[], b: tf.Tensor[]): tf.Tensor {
   const cw = tf.sub(tf.maximum(ax2, bx2), tf.minimum(ax1, bx1));
   const ch = tf.sub(tf.maximum(ay2, by2), tf.minimum(ay1, by1));
   const hull = tf.add(tf.mul(cw, ch), 1e-7);
-  return tf.sub(tf.div(inter, union), tf.div(tf.sub(hull, union), hull));
+  const iou = tf.div(inter, union);
+  return { iou, giou: tf.sub(iou, tf.div(tf.sub(hull, union), hull)) };
 }
 
 /** Targets of a batch as tensors: cls [B,N,C], box [B,N,4] (x1,y1,x2,y2), pos [B,N,1]. */
@@ -73,7 +82,7 @@ export interface BatchTargets {
 }
 
 /**
- * The data loss of a batch (a scalar): focal + BOX_LOSS_WEIGHT * GIoU + CLASS_AUX_WEIGHT * softmax CE at
+ * The data loss of a batch (a scalar): quality focal + BOX_LOSS_WEIGHT * GIoU + CLASS_AUX_WEIGHT * softmax CE at
  * positives, over max(1, positives); with targets.weight, each location's terms weighted and the sum over
  * max(1, weighted positives).
  */
@@ -87,17 +96,18 @@ export function detectionLoss(
     const flat = flattenOutputs(outputs, numClasses);
     const logits = tf.slice(flat, [0, 0, 0], [-1, -1, numClasses]);
     const reg = tf.slice(flat, [0, 0, numClasses], [-1, -1, 4]);
-    const z = targets.cls;
-    // Stable sigmoid cross-entropy: max(x,0) - x*z + log(1 + exp(-|x|)).
-    const ce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, z)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-    const p = tf.sigmoid(logits);
-    const pt = tf.add(tf.mul(p, z), tf.mul(tf.sub(1, p), tf.sub(1, z)));
-    const alphaT = tf.add(tf.mul(z, ALPHA), tf.mul(tf.sub(1, z), 1 - ALPHA));
-    const w = targets.weight ?? tf.onesLike(targets.pos);
-    const focal = tf.sum(tf.mul(tf.mul(tf.mul(alphaT, tf.pow(tf.sub(1, pt), GAMMA)), ce), w));
     const pred = decodeBoxes(reg, g);
     const tgt = tf.split(targets.box, 4, 2);
-    const gi = giou(pred, tgt);
+    const { iou, giou: gi } = iouAndGiou(pred, tgt);
+    const z = targets.cls;
+    // The class target: the positive's IoU (detached) at its class, 0 elsewhere and at negatives.
+    const q = tf.mul(z, noGrad(tf.mul(targets.pos, iou)));
+    // Stable sigmoid cross-entropy with soft targets: max(x,0) - x*q + log(1 + exp(-|x|)).
+    const ce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, q)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    // QFL's modulating factor |q - p|^beta with GFL's beta = 2.
+    const p = tf.sigmoid(logits);
+    const w = targets.weight ?? tf.onesLike(targets.pos);
+    const focal = tf.sum(tf.mul(tf.mul(tf.square(tf.sub(q, p)), ce), w));
     const posW = tf.mul(targets.pos, w);
     const boxLoss = tf.sum(tf.mul(posW, tf.sub(1, gi)));
     // Softmax cross-entropy at positives (z is one-hot there): logsumexp(x) - x[class].
