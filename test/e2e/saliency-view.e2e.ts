@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
@@ -255,7 +255,7 @@ async function compareSaliency(): Promise<void> {
   }
 }
 
-/** A run still training and a run whose model file is gone read as plain messages, without a page error (last: it removes a model). */
+/** A run still training, a run whose model file is gone and a damaged model read as plain messages, without a page error (last: it breaks two models). */
 async function plainMessages(): Promise<void> {
   const f = await salFixture();
   const { runIds } = await apiCall<{ runIds: string[] }>(f.served, 'runs.start', {
@@ -281,21 +281,21 @@ async function plainMessages(): Promise<void> {
     await page.selectOption('[aria-label="saliency run 2"]', f.runs.l2);
     const gone = (await side.textContent()) ?? '';
     check(gone.includes(`model file is missing (runs/${f.runs.l2}/model)`), gone);
-    // A measurement that fails (the model removed after the page loaded) says why.
-    rmSync(path.join(f.dir, 'runs', f.runs.none, 'model'), { recursive: true, force: true });
+    // The robustness panel refuses the run whose model is gone, before any measurement.
+    await page.selectOption('[aria-label="robustness run"]', f.runs.l2);
+    const blocked = page.locator('[data-testid="robustness-blocked"]');
+    await blocked.waitFor({ timeout: 10_000 });
+    check(((await blocked.textContent()) ?? '').includes('model file is missing'), 'blocked without a model');
+    // A measurement that fails in the trainer (a damaged model.json: present, so the table cannot tell; removing
+    // the file instead raced the table's refresh, which hid the button) says why and names the file.
+    const modelJson = path.join(f.dir, 'runs', f.runs.none, 'model', 'model.json');
+    writeFileSync(modelJson, readFileSync(modelJson, 'utf8').slice(0, 100));
     await page.selectOption('[aria-label="robustness run"]', f.runs.none);
     await page.click('[data-testid="measure-robustness"]');
     const err = page.locator('[data-testid="robustness-error"]');
     await err.waitFor({ timeout: 30_000 });
     const said = (await err.textContent()) ?? '';
-    check(/could not be measured for .*has no trained model/.test(said), said);
-    // The runs table refreshed after the failure: the panel now says what is wrong instead of offering the button.
-    const blocked = page.locator('[data-testid="robustness-blocked"]');
-    await blocked.waitFor({ timeout: 10_000 });
-    check(
-      ((await blocked.textContent()) ?? '').includes('model file is missing'),
-      'refreshed after the failure',
-    );
+    check(/could not be measured for .*model\.json is damaged/.test(said), said);
     await page.locator('[data-testid="robustness"]').scrollIntoViewIfNeeded();
     await shot(page, 'saliency-view-robustness-error-1280');
     check(errors.length === 0, `page errors: ${errors.join('; ')}`);

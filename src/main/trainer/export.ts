@@ -75,20 +75,48 @@ export async function exportModel(
   await writeFile(path.join(dir, 'ridge-model.json'), JSON.stringify(full, null, 2));
 }
 
+/** A file of an exported model, parsed; a missing or damaged file is an error that names it and what is wrong. */
+async function readModelFile<T>(dir: string, name: string, parse: (b: Buffer) => T): Promise<T> {
+  const file = path.join(dir, name);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new Error(
+      `the model file ${file} ${code === 'ENOENT' ? 'is missing' : `cannot be read (${code})`}`,
+    );
+  }
+  try {
+    return parse(bytes);
+  } catch (e) {
+    throw new Error(`the model file ${file} is damaged: ${(e as Error).message}`);
+  }
+}
+
 /** Loads an exported model from disk on the active backend (the same files a browser would fetch). */
 export async function loadExportedModel(
   dir: string,
 ): Promise<{ model: tf.LayersModel; meta: RidgeModelMeta }> {
-  const meta = JSON.parse(await readFile(path.join(dir, 'ridge-model.json'), 'utf8')) as RidgeModelMeta;
-  const json = JSON.parse(await readFile(path.join(dir, 'model.json'), 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const parseJson = (b: Buffer) => JSON.parse(b.toString('utf8')) as unknown;
+  const meta = (await readModelFile(dir, 'ridge-model.json', parseJson)) as RidgeModelMeta;
+  const json = (await readModelFile(dir, 'model.json', parseJson)) as {
+    modelTopology?: object;
+    weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
   };
-  const group = json.weightsManifest[0]!;
-  const bin = await readFile(path.join(dir, group.paths[0]!));
+  const group = json.weightsManifest?.[0];
+  if (!json.modelTopology || !group?.paths?.[0])
+    throw new Error(
+      `the model file ${path.join(dir, 'model.json')} is damaged: it has no model topology or weights manifest`,
+    );
+  const bin = await readModelFile(dir, group.paths[0], (b) => b);
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
-  const model = await tf.loadLayersModel(
-    tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }),
-  );
-  return { model, meta };
+  try {
+    const model = await tf.loadLayersModel(
+      tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: group.weights, weightData }),
+    );
+    return { model, meta };
+  } catch (e) {
+    throw new Error(`the model in ${dir} is damaged: ${(e as Error).message}`);
+  }
 }

@@ -139,12 +139,14 @@ export function RobustnessPanel({
       </p>
       {stored ? (
         <RobustnessTable r={stored} />
-      ) : blocker ? (
+      ) : (
+        !blocker && <p className="hint">Not measured for this run yet.</p>
+      )}
+      {/* Also under a stored table: it says why there is no "Measure again" (the model file gone, say). */}
+      {blocker && (
         <p className="hint" data-testid="robustness-blocked">
           {blocker}
         </p>
-      ) : (
-        <p className="hint">Not measured for this run yet.</p>
       )}
       {!blocker && (
         <div className="xrow">
