@@ -86,6 +86,11 @@ describe('arms and names', () => {
     ]);
     expect(arms[0]!.figures.testMAP50.mean).toBeCloseTo(0.6);
     expect(arms[0]!.figures.testMAP50.sd).toBeCloseTo(Math.SQRT2 * 0.1);
+    // The 95% t-interval a study gives (t(0.975, 1) = 12.706, sd/sqrt(2) = 0.1); none for one run.
+    const [lo, hi] = arms[0]!.figures.testMAP50.ci;
+    expect(lo).toBeCloseTo(0.6 - 12.706 * 0.1, 3);
+    expect(hi).toBeCloseTo(0.6 + 12.706 * 0.1, 3);
+    expect(arms[1]!.figures.testMAP50.ci.every(Number.isNaN)).toBe(true);
     expect(armKey({ reg: 'l2', lambda: 1e-4 })).toBe(armKey({ reg: 'l2', lambda: 0.0001 }));
   });
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import uPlot from 'uplot';
 import type { RunRowView, RunTestEval } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
+import type { Figure } from '../../../../shared/stats/study-stats';
 import type { Connection } from '../../api/client';
 import { ArmCharts } from './ArmCharts';
 import { ARM_FIGURES, armsOf } from './arms';
@@ -9,10 +10,23 @@ import { type ApartRun, armKey } from './comparable';
 import { alpha, AXES, PALETTE, PCT_AXIS, UPlotChart } from './UPlotChart';
 import { formatDuration, formatPct } from './view-model';
 
-/** One figure over an arm's seeds, in the runs table's own format: "12.3 ± 1.0" (sd left out for one run). */
-function pm(s: { mean: number; sd: number; n: number }, fmt: (v: number) => string): string {
-  if (!(s.n > 0) || !Number.isFinite(s.mean)) return '–';
-  return s.n > 1 ? `${fmt(s.mean)} ± ${fmt(s.sd)}` : fmt(s.mean);
+/**
+ * One figure over an arm's seeds, in the runs table's own format: "12.3 ± 1.0" and its 95% t-interval below, as
+ * the study panel writes it (sd and interval left out for one run).
+ */
+function FigureCell({ f, fmt }: { f: Figure; fmt: (v: number) => string }) {
+  if (!(f.n > 0) || !Number.isFinite(f.mean)) return <>–</>;
+  if (f.n === 1) return <>{fmt(f.mean)}</>;
+  return (
+    <>
+      <div>
+        {fmt(f.mean)} ± {fmt(f.sd)}
+      </div>
+      <div className="ci">
+        [{fmt(f.ci[0])}, {fmt(f.ci[1])}]
+      </div>
+    </>
+  );
 }
 
 const ARM_COLS: { key: (typeof ARM_FIGURES)[number]; title: string; fmt(v: number): string }[] = [
@@ -112,13 +126,14 @@ export function CompareView({
                 <td data-col="runs">{a.rows.length}</td>
                 {ARM_COLS.map((c) => (
                   <td key={c.key} data-col={c.key}>
-                    {pm(a.figures[c.key], c.fmt)}
+                    <FigureCell f={a.figures[c.key]} fmt={c.fmt} />
                   </td>
                 ))}
               </tr>
             ))}
           </tbody>
         </table>
+        <p className="hint">Per arm: mean ± sd over its runs, [95% t-interval] below (two runs or more).</p>
         {apart.length > 0 && (
           <div className="not-comparable" data-testid="not-comparable">
             <h3>
