@@ -22,8 +22,8 @@ export const CLASS_AUX_WEIGHT = 2;
  * The value of x with no gradient (tfjs has no stop-gradient op): the IoU targets are read from the predicted
  * boxes but must not pull them (GFL detaches them too); only the GIoU term moves boxes.
  */
-const noGrad = tf.customGrad((x: tf.Tensor) => ({
-  value: tf.clone(x),
+const noGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.clone(args[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 })) as (x: tf.Tensor) => tf.Tensor;
 
