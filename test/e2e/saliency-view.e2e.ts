@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import type { SaliencyMapView } from '../../src/shared/api/runs-contract';
+import { matchingDetection } from '../../src/renderer/src/features/experiments/saliency-pair';
 import { launchChromium, ROOT, serve, type Served, shot } from './harness';
 import { check, tmpDir } from './util';
 
@@ -213,26 +214,47 @@ async function compareSaliency(): Promise<void> {
         timeout: 60_000,
       });
     const imageId = Number(await page.inputValue('[aria-label="saliency image"]'));
+    // Side 2's detection is the one on side 1's object (the API's own lists, matched the same way).
+    const best = (k: number) =>
+      apiCall<SaliencyMapView>(f.served, 'runs.saliency', { runId: pair[k - 1], imageId, detection: 0 });
+    const [m1, m2] = [await best(1), await best(2)];
+    const want = matchingDetection(
+      { det: m1.detection, placement: m1.placement },
+      m2.ranked,
+      m2.placement,
+    ).index;
+    await page.waitForSelector(`[data-testid="saliency-matched"][data-index="${want}"]`, { timeout: 30_000 });
+    check(
+      (await page.inputValue('[aria-label="saliency detection 2"]')) === String(want),
+      `side 2 shows detection #${want + 1}, the one on side 1's object`,
+    );
     for (const k of [1, 2]) {
-      const px = await canvasPixels(page, `[data-testid="saliency-canvas-${k}"]`);
-      check(px.total > 10_000 && px.opaque === px.total, `canvas ${k} drawn: ${JSON.stringify(px)}`);
-      const shown = page.locator(`[data-testid="saliency-inbox-${k}"]`);
+      const detection = k === 1 ? 0 : want;
       const m = await apiCall<SaliencyMapView>(f.served, 'runs.saliency', {
         runId: pair[k - 1],
         imageId,
-        detection: 0,
+        detection,
       });
       check(m.inBox !== null, `image ${imageId} has boxes, so a saliencyInBox`);
+      // The side shows this detection's map once it has arrived (side 2 asks for it after the match).
+      await page.waitForFunction(
+        ([sel, v]) => document.querySelector(sel)?.dataset['value'] === v,
+        [`[data-testid="saliency-inbox-${k}"]`, String(m.inBox)] as const,
+        { timeout: 60_000 },
+      );
+      const px = await canvasPixels(page, `[data-testid="saliency-canvas-${k}"]`);
+      check(px.total > 10_000 && px.opaque === px.total, `canvas ${k} drawn: ${JSON.stringify(px)}`);
+      const shown = page.locator(`[data-testid="saliency-inbox-${k}"]`);
       check(
         Number(await shown.getAttribute('data-value')) === m.inBox &&
           (await shown.textContent()) === m.inBox.toFixed(2),
         `run ${k}: shown ${await shown.textContent()} (${await shown.getAttribute('data-value')}) vs API ${m.inBox}`,
       );
       const det = await page.locator(`[aria-label="saliency detection ${k}"] option`).first().textContent();
-      const best = m.ranked[0]!;
+      const top = m.ranked[0]!;
       check(
-        (det ?? '').includes(`${Math.round(100 * best.score)}%`),
-        `detections listed with their score: ${det} vs ${best.score}`,
+        (det ?? '').includes(`${Math.round(100 * top.score)}%`),
+        `detections listed with their score: ${det} vs ${top.score}`,
       );
     }
     const caption = (await page.textContent('[data-testid="saliency-caption"]')) ?? '';

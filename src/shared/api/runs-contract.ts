@@ -55,8 +55,11 @@ export interface SaliencyMapView {
   inBox: number | null;
   /** How many detections the image has: valid detection indices are 0 to this minus 1. */
   detections: number;
-  /** The image's detections best first (at most RANKED_DETECTIONS), so a viewer can offer them by class and score. */
-  ranked: { classIndex: number; score: number }[];
+  /**
+   * The image's detections best first (at most RANKED_DETECTIONS), so a viewer can offer them by class and score
+   * and match another run's detection to the same object (boxes in the model input's pixels, like `detection`).
+   */
+  ranked: { classIndex: number; score: number; x1: number; y1: number; x2: number; y2: number }[];
 }
 
 /**

@@ -79,7 +79,7 @@ describe('robustness and saliencyInBox of runs', () => {
       expect(m.inBox).toBeGreaterThan(0);
       // The image's detections, best first, so a viewer offers them by class and score; the first is the map's.
       expect(m.ranked).toHaveLength(Math.min(m.detections, RANKED_DETECTIONS));
-      expect(m.ranked[0]).toEqual({ classIndex: m.detection.classIndex, score: m.detection.score });
+      expect(m.ranked[0]).toEqual(m.detection);
       for (let i = 1; i < m.ranked.length; i++)
         expect(m.ranked[i]!.score).toBeLessThanOrEqual(m.ranked[i - 1]!.score);
       await expect(

@@ -12,6 +12,7 @@ import { robustnessGrid } from '../../../src/renderer/src/features/experiments/r
 import {
   analysisBlocker,
   defaultSaliencyPair,
+  matchingDetection,
   saliencyError,
 } from '../../../src/renderer/src/features/experiments/saliency-pair';
 import type { RunRowView } from '../../../src/shared/api/runs-contract';
@@ -189,5 +190,35 @@ describe('the robustness table', () => {
       { corruption: 'gaussian_noise', name: 'Gaussian noise', scores: [0.4, 0.3] },
       { corruption: 'jpeg', name: 'JPEG compression', scores: [0.45, null] },
     ]);
+  });
+});
+
+describe("side 2's detection follows side 1's object", () => {
+  // Run 1 at 64 px and run 2 at 128 px on one 128 x 128 image: run 2's input pixels are source pixels, run 1's
+  // are halves of them.
+  const p64: Placement = { srcW: 128, srcH: 128, nw: 64, nh: 64, offX: 0, offY: 0, flip: false };
+  const p128: Placement = { ...p64, nw: 128, nh: 128 };
+  const box = (classIndex: number, x1: number, y1: number, x2: number, y2: number) => ({
+    classIndex,
+    x1,
+    y1,
+    x2,
+    y2,
+  });
+  const target = { det: box(1, 10, 10, 20, 20), placement: p64 }; // source 20..40
+
+  it('picks the same-class detection on the object, in source pixels whatever the input size', () => {
+    const ranked = [box(1, 80, 80, 100, 100), box(0, 20, 20, 40, 40), box(1, 22, 22, 42, 42)];
+    const m = matchingDetection(target, ranked, p128);
+    expect(m.index).toBe(2); // class 0 fits better (IoU 1) but is another class
+    expect(m.iou).toBeCloseTo((18 * 18) / (400 + 400 - 18 * 18), 6);
+  });
+
+  it("falls back to another class's overlapping box, then to the best detection", () => {
+    expect(matchingDetection(target, [box(1, 80, 80, 90, 90), box(0, 25, 25, 40, 40)], p128).index).toBe(1);
+    expect(matchingDetection(target, [box(1, 80, 80, 90, 90), box(0, 60, 60, 70, 70)], p128)).toEqual({
+      index: 0,
+      iou: 0,
+    });
   });
 });

@@ -23,7 +23,7 @@ function example(): SaliencyExampleView {
     placement: { offX: 0, offY: 8, nw: 32, nh: 16 } as SaliencyExampleView['placement'],
     inBox: 1.5,
     detections: 1,
-    ranked: [{ classIndex: 0, score: 0.9 }],
+    ranked: [{ classIndex: 0, score: 0.9, x1: 20, y1: 8, x2: 28, y2: 12 }],
   };
 }
 

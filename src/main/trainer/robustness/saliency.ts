@@ -177,7 +177,9 @@ function mapView(
     placement: p,
     inBox: saliencyInBox(map, S, r, boxes),
     detections: dets.length,
-    ranked: dets.slice(0, RANKED_DETECTIONS).map((x) => ({ classIndex: x.classIndex, score: x.score })),
+    ranked: dets
+      .slice(0, RANKED_DETECTIONS)
+      .map((x) => ({ classIndex: x.classIndex, score: x.score, x1: x.x1, y1: x.y1, x2: x.x2, y2: x.y2 })),
   };
 }
 

@@ -4,7 +4,7 @@ import type { Connection } from '../../api/client';
 import './analysis.css';
 import { CLIP_QUANTILE, DEFAULT_HEATMAP_OPACITY, legendGradient } from '../../../../shared/heatmap';
 import { SaliencyCanvas } from './SaliencyCanvas';
-import { analysisBlocker, defaultSaliencyPair, saliencyError } from './saliency-pair';
+import { analysisBlocker, defaultSaliencyPair, matchingDetection, saliencyError } from './saliency-pair';
 import { PALETTE } from './UPlotChart';
 
 /** A run's test evaluation (image list, ground truth, class names): the view's copy if loaded, else fetched. */
@@ -36,11 +36,15 @@ function useTestEval(
 
 type MapState = { map: SaliencyMapView } | { error: string };
 
-/** An image's detections (best first) as any computed map of it by that run lists them; none computed yet: []. */
-function rankedOf(cache: ReadonlyMap<string, MapState>, runId: string | undefined, imageId: number | null) {
-  if (!runId || imageId === null) return [];
-  for (const [k, v] of cache) if (k.startsWith(`${runId}|${imageId}|`) && 'map' in v) return v.map.ranked;
-  return [];
+/** Any computed map of an image by a run (each lists the image's detections and placement alike), or undefined. */
+function anyMapOf(
+  cache: ReadonlyMap<string, MapState>,
+  runId: string | undefined,
+  imageId: number | null,
+): SaliencyMapView | undefined {
+  if (!runId || imageId === null) return undefined;
+  for (const [k, v] of cache) if (k.startsWith(`${runId}|${imageId}|`) && 'map' in v) return v.map;
+  return undefined;
 }
 
 /** One run's column: its saliency map of the chosen image and detection, or why there is none. */
@@ -56,6 +60,10 @@ function SaliencySide(p: {
   onDetection(d: number): void;
   opacity: number;
   cache: Map<string, MapState>;
+  /** A map arrived (the parent matches side 2's detection to side 1's once both are known). */
+  onMap(): void;
+  /** Side 2 only: the detection chosen to match side 1's object, and its overlap; null when not matched. */
+  matched: { index: number; iou: number } | null;
 }) {
   const { row, imageId, detection } = p;
   const blocker = analysisBlocker(row, p.models, 'saliency maps need');
@@ -69,6 +77,7 @@ function SaliencySide(p: {
       (map) => {
         p.cache.set(key, { map });
         if (live) setTick((t) => t + 1);
+        p.onMap();
       },
       (e: Error) => {
         p.cache.set(key, { error: saliencyError(e.message) });
@@ -80,7 +89,7 @@ function SaliencySide(p: {
     };
   }, [p.conn, p.cache, key, blocker, row, imageId, detection]);
   // The detection list: this image's detections from any map of it computed so far (the list is the same).
-  const ranked = state && 'map' in state ? state.map.ranked : rankedOf(p.cache, row?.id, imageId);
+  const ranked = (state && 'map' in state ? state.map : anyMapOf(p.cache, row?.id, imageId))?.ranked ?? [];
   const cls = (i: number) => p.classes[i] ?? `class ${i}`;
   const color = PALETTE[p.k]!;
   const map = state && 'map' in state ? state.map : null;
@@ -109,6 +118,18 @@ function SaliencySide(p: {
                 ))}
               </select>
             </label>
+            {p.matched && (
+              <span
+                className="hint"
+                data-testid="saliency-matched"
+                data-index={p.matched.index}
+                title="the detection of this run that lies on the object of run 1's chosen detection"
+              >
+                {p.matched.iou > 0
+                  ? `on run 1's object (IoU ${p.matched.iou.toFixed(2)})`
+                  : "no detection overlaps run 1's: its best"}
+              </span>
+            )}
             {map && (
               <span className="saliency-inbox" title="this image's saliencyInBox for this detection">
                 saliencyInBox{' '}
@@ -184,6 +205,9 @@ export function SaliencyCompare({
   const [detections, setDetections] = useState<[number, number]>([0, 0]);
   const [opacity, setOpacity] = useState(DEFAULT_HEATMAP_OPACITY);
   const cache = useRef(new Map<string, MapState>()).current;
+  const [, mapArrived] = useState(0);
+  // Side 2 follows side 1's object until a person picks side 2's detection by hand.
+  const [manual2, setManual2] = useState(false);
   const rowOf = (id: string) => rows.find((r) => r.id === id);
   // Closed until asked for: each map is a trainer process, too much to start whenever Experiments opens.
   const [open, setOpen] = useState(false);
@@ -198,7 +222,22 @@ export function SaliencyCompare({
     next[k] = id;
     setPicked(next);
     setDetections([0, 0]);
+    setManual2(false);
   };
+  const first = image ? cache.get(`${pair[0]}|${image.id}|${detections[0]}`) : undefined;
+  const other = anyMapOf(cache, pair[1], image?.id ?? null);
+  const matched =
+    !manual2 && first && 'map' in first && other
+      ? matchingDetection(
+          { det: first.map.detection, placement: first.map.placement },
+          other.ranked,
+          other.placement,
+        )
+      : null;
+  const matchIndex = matched?.index;
+  useEffect(() => {
+    if (matchIndex !== undefined && matchIndex !== detections[1]) setDetections(([d0]) => [d0, matchIndex]);
+  }, [matchIndex, detections]);
   if (!open)
     return (
       <div className="card" data-testid="saliency-compare">
@@ -247,6 +286,7 @@ export function SaliencyCompare({
             onChange={(e) => {
               setImageId(Number(e.target.value));
               setDetections([0, 0]);
+              setManual2(false);
             }}
           >
             {list.length === 0 && (
@@ -301,9 +341,14 @@ export function SaliencyCompare({
               image={image}
               classes={(k === 0 ? a.ev : b.ev)?.classes ?? (a.ev ?? b.ev)?.classes ?? []}
               detection={detections[k]!}
-              onDetection={(d) => setDetections((cur) => (k === 0 ? [d, cur[1]] : [cur[0], d]))}
+              onDetection={(d) => {
+                setDetections((cur) => (k === 0 ? [d, cur[1]] : [cur[0], d]));
+                setManual2(k === 1); // a new side-1 object: side 2 follows it again
+              }}
               opacity={opacity}
               cache={cache}
+              onMap={() => mapArrived((t) => t + 1)}
+              matched={k === 1 ? matched : null}
             />
           </div>
         ))}

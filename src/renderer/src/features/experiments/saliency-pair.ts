@@ -1,5 +1,8 @@
-// Which two runs the saliency comparison opens on, and how a failed map reads in plain words.
+// Which two runs the saliency comparison opens on, which detection of the second matches the first's object, and
+// how a failed map reads in plain words.
 import type { RunRowView } from '../../../../shared/api/runs-contract';
+import type { Placement } from '../../../../shared/domain/runs';
+import { type ImageRect, inputBoxOnImage } from './heatmap';
 
 /**
  * The two runs to compare at first: the side-by-side pair when it names two runs; else the baseline arm's run
@@ -55,4 +58,40 @@ export function saliencyError(message: string): string {
   if (/is not in the data run/.test(message))
     return 'This image is not in the data this run was trained and tested on.';
   return `The saliency map could not be computed: ${message}`;
+}
+
+/** A detection of a saliency map's list (input pixels of its run) and how that run placed the image. */
+interface PlacedDetection {
+  det: { classIndex: number; x1: number; y1: number; x2: number; y2: number };
+  placement: Placement;
+}
+
+function rectIou(a: ImageRect, b: ImageRect): number {
+  const iw = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
+  const ih = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
+  const inter = iw * ih;
+  const union = a.w * a.h + b.w * b.h - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+/**
+ * Which of the other run's detections (its map's `ranked`, best first) is the object the first run's detection
+ * is on, so the two maps explain the same object: the largest overlap on the source image among detections of the
+ * same class, else of any class; 0 (its best) when none overlaps. Runs may differ in input size, so boxes are
+ * compared in source-image pixels. Returns the index and its IoU.
+ */
+export function matchingDetection(
+  target: PlacedDetection,
+  ranked: readonly PlacedDetection['det'][],
+  placement: Placement,
+): { index: number; iou: number } {
+  const t = inputBoxOnImage(target.det, target.placement);
+  let best = { index: 0, iou: 0, same: false };
+  ranked.forEach((d, index) => {
+    const iou = rectIou(t, inputBoxOnImage(d, placement));
+    const same = d.classIndex === target.det.classIndex;
+    if (iou <= 0) return;
+    if ((same && !best.same) || (same === best.same && iou > best.iou)) best = { index, iou, same };
+  });
+  return { index: best.index, iou: best.iou };
 }
