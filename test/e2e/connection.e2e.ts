@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { dragImage, launchChromium, ROOT, serve, type Served, shot, waitSaved } from './harness';
+import { dragImage, launchChromium, ROOT, serve, type Served, shot, waitCanvas, waitSaved } from './harness';
 import { check, currentImageId, tmpDir } from './util';
 
 // Page-side global used inside page.waitForFunction callbacks (this file is type-checked without the DOM lib).
@@ -45,7 +45,7 @@ async function setUp(): Promise<{ dir: string; port: number; s: Served; browser:
     await page.waitForSelector('header[data-connection="connected"]');
     await page.click('nav.tabs >> text=Annotate');
     await page.waitForSelector('[data-testid="image-row"].on');
-    await page.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+    await waitCanvas(page);
     await page.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });
     await page.keyboard.press('1');
     return { dir, port, s, browser, page };

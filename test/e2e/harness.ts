@@ -139,3 +139,14 @@ export async function dragImage(
   await page.mouse.move(b.x, b.y, { steps });
   await page.mouse.up();
 }
+
+/**
+ * Wait until the Annotate canvas has mounted (its test probe is on window). The first mount loads the renderer's
+ * annotate chunk and the image; on a 2-core machine shared with a training that took over 30 s (two CI failures),
+ * so this one wait allows 90 s: it checks that the canvas comes, not how fast.
+ */
+export async function waitCanvas(page: Page): Promise<void> {
+  await page.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas, undefined, {
+    timeout: 90_000,
+  });
+}

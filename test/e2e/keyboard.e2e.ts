@@ -1,11 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { dragImage, launchChromium, ROOT, serve, shot, waitSaved } from './harness';
+import { dragImage, launchChromium, ROOT, serve, shot, waitCanvas, waitSaved } from './harness';
 import { check, tmpDir } from './util';
-
-// Page-side global used inside page.evaluate callbacks (this file is type-checked without the DOM lib).
-declare const window: unknown;
 
 /** Label five images with the keyboard; the mouse only draws. */
 async function keyboardFlow(): Promise<void> {
@@ -25,7 +22,7 @@ async function keyboardFlow(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(s.url);
     await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
-    await page.waitForFunction(() => (window as unknown as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+    await waitCanvas(page);
     await page.waitForSelector('[data-testid="image-row"].on');
     const k = (key: string) => page.keyboard.press(key);
     // Image 1: two boxes, the second relabeled to class 3, mark reviewed.

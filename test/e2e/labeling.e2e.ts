@@ -1,6 +1,15 @@
 import Database from 'better-sqlite3';
 import path from 'node:path';
-import { dragImage, launchChromium, serve, shot, shownBoxes, toScreen, waitSaved } from './harness';
+import {
+  dragImage,
+  launchChromium,
+  serve,
+  shot,
+  shownBoxes,
+  toScreen,
+  waitCanvas,
+  waitSaved,
+} from './harness';
 import { check, currentImageId, norm, sampleImages, storedBoxes, tmpDir } from './util';
 
 // Page-side globals used inside page.evaluate callbacks (this file is type-checked without the DOM lib).
@@ -43,7 +52,7 @@ async function labelingFlow(): Promise<void> {
       await page.waitForSelector(`[data-testid="class-row"]:has-text("${name}")`);
     }
     await page.waitForSelector('[data-testid="image-row"].on');
-    await page.waitForFunction(() => (window as unknown as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+    await waitCanvas(page);
     const img1 = await currentImageId(page);
     await page.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });
 
@@ -152,7 +161,7 @@ async function failedSaveShown(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(s.url);
     await page.click('nav.tabs >> text=Annotate'); // the overview is the landing page
-    await page.waitForFunction(() => (window as unknown as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+    await waitCanvas(page);
     await page.waitForSelector('[data-testid="image-row"].on');
     const img = await currentImageId(page);
     const before = storedBoxes(projectDir, img).length;

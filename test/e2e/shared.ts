@@ -3,11 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, ROOT, serve, type Served } from './harness';
+import { launchChromium, ROOT, serve, type Served, waitCanvas } from './harness';
 import { tmpDir } from './util';
-
-// Page-side global used inside page.evaluate callbacks (this file is type-checked without the DOM lib).
-declare const window: unknown;
 
 /** One sample project, one `ridge serve` and one Chromium shared by the studio tests (each test opens a page). */
 export interface SharedStudio {
@@ -154,7 +151,7 @@ export async function openImage(page: Page, id: number): Promise<void> {
   await row.scrollIntoViewIfNeeded();
   await row.click();
   await page.waitForSelector(`[data-testid="image-row"].on[data-image-id="${id}"]`);
-  await page.waitForFunction(() => (window as unknown as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+  await waitCanvas(page);
 }
 
 /** Rows of the stored boxes of an image (all states), by position. */

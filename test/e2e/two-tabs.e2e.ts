@@ -2,11 +2,8 @@ import Database from 'better-sqlite3';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { dragImage, launchChromium, ROOT, serve, shot, waitSaved } from './harness';
+import { dragImage, launchChromium, ROOT, serve, shot, waitCanvas, waitSaved } from './harness';
 import { check, tmpDir } from './util';
-
-// Page-side global used inside page.waitForFunction callbacks (this file is type-checked without the DOM lib).
-declare const window: unknown;
 
 /** A project made with the CLI: `ridge init` (its name) then `ridge sample` (images with boxes). */
 function makeProject(dir: string, name: string, images: number): void {
@@ -75,7 +72,7 @@ async function twoTabsKeepTheirProjects(): Promise<void> {
     const before = { alpha: boxCount(alpha), beta: boxCount(beta) };
     await a.click('nav.tabs >> text=Annotate');
     await a.waitForSelector('[data-testid="image-row"].on');
-    await a.waitForFunction(() => (window as { __ridgeCanvas?: unknown }).__ridgeCanvas);
+    await waitCanvas(a);
     await a.click('[data-testid="canvas"]', { position: { x: 5, y: 5 } });
     await a.keyboard.press('1');
     await dragImage(a, [4, 4], [40, 30]);
