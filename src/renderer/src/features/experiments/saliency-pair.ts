@@ -2,7 +2,8 @@
 // how a failed map reads in plain words.
 import type { RunRowView } from '../../../../shared/api/runs-contract';
 import type { Placement } from '../../../../shared/domain/runs';
-import { type ImageRect, inputBoxOnImage } from './heatmap';
+import { iou } from '../../../../shared/geometry';
+import { inputBoxOnImage } from './heatmap';
 
 /**
  * The two runs to compare at first: the side-by-side pair when it names two runs; else the baseline arm's run
@@ -66,14 +67,6 @@ interface PlacedDetection {
   placement: Placement;
 }
 
-function rectIou(a: ImageRect, b: ImageRect): number {
-  const iw = Math.max(0, Math.min(a.x + a.w, b.x + b.w) - Math.max(a.x, b.x));
-  const ih = Math.max(0, Math.min(a.y + a.h, b.y + b.h) - Math.max(a.y, b.y));
-  const inter = iw * ih;
-  const union = a.w * a.h + b.w * b.h - inter;
-  return union > 0 ? inter / union : 0;
-}
-
 /**
  * Which of the other run's detections (its map's `ranked`, best first) is the object the first run's detection
  * is on, so the two maps explain the same object: the largest overlap on the source image among detections of the
@@ -88,10 +81,11 @@ export function matchingDetection(
   const t = inputBoxOnImage(target.det, target.placement);
   let best = { index: 0, iou: 0, same: false };
   ranked.forEach((d, index) => {
-    const iou = rectIou(t, inputBoxOnImage(d, placement));
+    const overlap = iou(t, inputBoxOnImage(d, placement));
     const same = d.classIndex === target.det.classIndex;
-    if (iou <= 0) return;
-    if ((same && !best.same) || (same === best.same && iou > best.iou)) best = { index, iou, same };
+    if (overlap <= 0) return;
+    if ((same && !best.same) || (same === best.same && overlap > best.iou))
+      best = { index, iou: overlap, same };
   });
   return { index: best.index, iou: best.iou };
 }

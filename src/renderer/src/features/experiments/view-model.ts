@@ -162,12 +162,3 @@ export function formatDuration(s: number | null): string {
   if (t >= 60) return `${Math.floor(t / 60)} min ${String(t % 60).padStart(2, '0')} s`;
   return `${t} s`;
 }
-
-/** Mean, sample sd and count of the finite values (sd 0 for one value; mean NaN for none). */
-export function meanSd(values: readonly (number | null)[]): { mean: number; sd: number; n: number } {
-  const vs = values.filter((v): v is number => v !== null && Number.isFinite(v));
-  const n = vs.length;
-  const mean = n ? vs.reduce((a, b) => a + b, 0) / n : NaN;
-  const sd = n > 1 ? Math.sqrt(vs.reduce((a, v) => a + (v - mean) ** 2, 0) / (n - 1)) : 0;
-  return { mean, sd, n };
-}
