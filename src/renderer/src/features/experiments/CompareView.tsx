@@ -7,24 +7,17 @@ import type { Connection } from '../../api/client';
 import { ArmCharts } from './ArmCharts';
 import { ARM_FIGURES, armsOf } from './arms';
 import { type ApartRun, armKey } from './comparable';
+import { figureParts } from './study-figures';
 import { alpha, AXES, PALETTE, PCT_AXIS, UPlotChart } from './UPlotChart';
 import { formatDuration, formatPct } from './view-model';
 
-/**
- * One figure over an arm's seeds, in the runs table's own format: "12.3 ± 1.0" and its 95% t-interval below, as
- * the study panel writes it (sd and interval left out for one run).
- */
+/** One figure over an arm's seeds in the runs table's own format, written as the study panel writes it. */
 function FigureCell({ f, fmt }: { f: Figure; fmt: (v: number) => string }) {
-  if (!(f.n > 0) || !Number.isFinite(f.mean)) return <>–</>;
-  if (f.n === 1) return <>{fmt(f.mean)}</>;
+  const t = figureParts(f, fmt);
   return (
     <>
-      <div>
-        {fmt(f.mean)} ± {fmt(f.sd)}
-      </div>
-      <div className="ci">
-        [{fmt(f.ci[0])}, {fmt(f.ci[1])}]
-      </div>
+      <div>{t.main}</div>
+      {t.ci && <div className="ci">{t.ci}</div>}
     </>
   );
 }

@@ -21,15 +21,25 @@ export const STUDY_COLUMNS = [
 /** One column of STUDY_COLUMNS. */
 export type StudyColumn = (typeof STUDY_COLUMNS)[number];
 
-/** "41.2 ± 1.3" and "[38.0, 44.4]" (empty when unknown: one seed has no sd or interval); "–" with no value. */
-export function figureText(
-  f: FigureView,
-  c: Pick<StudyColumn, 'scale' | 'digits'>,
+/**
+ * A figure over seeds as "41.2 ± 1.3" and "[38.0, 44.4]" in the caller's number format (empty when unknown: one
+ * seed has no sd or interval); "–" with no value. The study panel and the ad-hoc compare table both write it.
+ */
+export function figureParts(
+  f: Pick<FigureView, 'mean' | 'sd' | 'ci'>,
+  v: (x: number) => string,
 ): { main: string; ci: string } {
-  const v = (x: number) => (x * c.scale).toFixed(c.digits);
   if (!known(f.mean)) return { main: '–', ci: '' };
   return {
     main: known(f.sd) ? `${v(f.mean)} ± ${v(f.sd)}` : v(f.mean),
     ci: known(f.ci[0]) && known(f.ci[1]) ? `[${v(f.ci[0])}, ${v(f.ci[1])}]` : '',
   };
+}
+
+/** figureParts in a study column's scale and digits (mAP-like figures in percent). */
+export function figureText(
+  f: FigureView,
+  c: Pick<StudyColumn, 'scale' | 'digits'>,
+): { main: string; ci: string } {
+  return figureParts(f, (x) => (x * c.scale).toFixed(c.digits));
 }
