@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { RunRowView, RunTestEval, SaliencyMapView } from '../../../../shared/api/runs-contract';
 import type { Connection } from '../../api/client';
 import './analysis.css';
@@ -36,6 +36,10 @@ function useTestEval(
 
 type MapState = { map: SaliencyMapView } | { error: string };
 
+/** The cache keys of one run's maps of one image start with this; mapKey adds the detection (best first). */
+const imageKey = (runId: string, imageId: number) => `${runId}|${imageId}|`;
+const mapKey = (runId: string, imageId: number, detection: number) => imageKey(runId, imageId) + detection;
+
 /** Any computed map of an image by a run (each lists the image's detections and placement alike), or undefined. */
 function anyMapOf(
   cache: ReadonlyMap<string, MapState>,
@@ -43,7 +47,7 @@ function anyMapOf(
   imageId: number | null,
 ): SaliencyMapView | undefined {
   if (!runId || imageId === null) return undefined;
-  for (const [k, v] of cache) if (k.startsWith(`${runId}|${imageId}|`) && 'map' in v) return v.map;
+  for (const [k, v] of cache) if (k.startsWith(imageKey(runId, imageId)) && 'map' in v) return v.map;
   return undefined;
 }
 
@@ -60,34 +64,28 @@ function SaliencySide(p: {
   onDetection(d: number): void;
   opacity: number;
   cache: Map<string, MapState>;
-  /** A map arrived (the parent matches side 2's detection to side 1's once both are known). */
-  onMap(): void;
+  /** A map or its error is in the cache: the parent re-renders both sides and matches side 2 to side 1. */
+  onCached(): void;
   /** Side 2 only: the detection chosen to match side 1's object, and its overlap; null when not matched. */
   matched: { index: number; iou: number } | null;
 }) {
   const { row, imageId, detection } = p;
   const blocker = analysisBlocker(row, p.models, 'saliency maps need');
-  const key = row && imageId !== null ? `${row.id}|${imageId}|${detection}` : '';
-  const [, setTick] = useState(0);
+  const key = row && imageId !== null ? mapKey(row.id, imageId, detection) : '';
   const state = key ? p.cache.get(key) : undefined;
   useEffect(() => {
     if (blocker || !key || !row || imageId === null || p.cache.has(key)) return;
-    let live = true;
     void p.conn.api['runs.saliency']({ runId: row.id, imageId, detection }).then(
       (map) => {
         p.cache.set(key, { map });
-        if (live) setTick((t) => t + 1);
-        p.onMap();
+        p.onCached();
       },
       (e: Error) => {
         p.cache.set(key, { error: saliencyError(e.message) });
-        if (live) setTick((t) => t + 1);
+        p.onCached();
       },
     );
-    return () => {
-      live = false;
-    };
-  }, [p.conn, p.cache, key, blocker, row, imageId, detection]);
+  }, [p.conn, p.cache, p.onCached, key, blocker, row, imageId, detection]);
   // The detection list: this image's detections from any map of it computed so far (the list is the same).
   const ranked = (state && 'map' in state ? state.map : anyMapOf(p.cache, row?.id, imageId))?.ranked ?? [];
   const cls = (i: number) => p.classes[i] ?? `class ${i}`;
@@ -205,7 +203,9 @@ export function SaliencyCompare({
   const [detections, setDetections] = useState<[number, number]>([0, 0]);
   const [opacity, setOpacity] = useState(DEFAULT_HEATMAP_OPACITY);
   const cache = useRef(new Map<string, MapState>()).current;
-  const [, mapArrived] = useState(0);
+  const [, setCachedCount] = useState(0);
+  // Stable, so a side's request effect does not run again (and ask twice) whenever the parent renders.
+  const onCached = useCallback(() => setCachedCount((t) => t + 1), []);
   // Side 2 follows side 1's object until a person picks side 2's detection by hand.
   const [manual2, setManual2] = useState(false);
   const rowOf = (id: string) => rows.find((r) => r.id === id);
@@ -224,7 +224,7 @@ export function SaliencyCompare({
     setDetections([0, 0]);
     setManual2(false);
   };
-  const first = image ? cache.get(`${pair[0]}|${image.id}|${detections[0]}`) : undefined;
+  const first = image ? cache.get(mapKey(pair[0], image.id, detections[0])) : undefined;
   const other = anyMapOf(cache, pair[1], image?.id ?? null);
   const matched =
     !manual2 && first && 'map' in first && other
@@ -347,7 +347,7 @@ export function SaliencyCompare({
               }}
               opacity={opacity}
               cache={cache}
-              onMap={() => mapArrived((t) => t + 1)}
+              onCached={onCached}
               matched={k === 1 ? matched : null}
             />
           </div>
