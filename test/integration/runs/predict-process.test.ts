@@ -5,12 +5,11 @@ import {
   trainerProcessPredictor,
 } from '../../../src/main/services/runs/predict-host';
 import { forkTrainer, type TrainerChild } from '../../../src/main/services/runs/trainer-host';
-import { exportModel } from '../../../src/main/trainer/export';
-import { buildDetector } from '../../../src/main/trainer/model/detector';
 import type { Manifest } from '../../../src/main/trainer/protocol';
 import { REPO_ROOT } from '../../helpers/paths';
 import { makeTmpDir } from '../../helpers/tmp';
-import { sampleManifest, testConfig } from '../trainer/fixtures';
+import { sampleManifest } from '../trainer/fixtures';
+import { exportUntrainedModel } from '../trainer/untrained-model';
 
 // Predictions in a trainer process: the real engine through the built trainer entry (out/trainer/trainer.cjs,
 // built by the global setup) on an untrained exported model, and the host's handling of an answer, a failure,
@@ -93,22 +92,7 @@ describe('predict jobs through the real trainer entry', () => {
     tmp = makeTmpDir();
     manifest = await sampleManifest(path.join(tmp.dir, 'images'), 6, 3);
     modelDir = path.join(tmp.dir, 'model');
-    const cfg = {
-      numClasses: manifest.classes.length,
-      imgSize: 96,
-      widthMultiplier: 0.25,
-      dropoutRate: 0,
-      seed: 1,
-    };
-    const model = buildDetector(cfg);
-    await exportModel(model, cfg, modelDir, {
-      classes: manifest.classes,
-      imgSize: 96,
-      widthMultiplier: 0.25,
-      config: testConfig({ widthMultiplier: 0.25 }),
-      bestEpoch: 0,
-    });
-    model.dispose();
+    await exportUntrainedModel(modelDir, manifest.classes, 96);
   }, 120_000);
   afterAll(() => tmp.cleanup());
 

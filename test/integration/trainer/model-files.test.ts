@@ -4,10 +4,9 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../../src/main/trainer/backend';
-import { exportModel, loadExportedModel, WEIGHTS_FILE } from '../../../src/main/trainer/export';
-import { buildDetector } from '../../../src/main/trainer/model/detector';
+import { loadExportedModel, WEIGHTS_FILE } from '../../../src/main/trainer/export';
 import { makeTmpDir } from '../../helpers/tmp';
-import { testConfig } from './fixtures';
+import { exportUntrainedModel } from './untrained-model';
 
 let tmp: ReturnType<typeof makeTmpDir>;
 let good: string;
@@ -15,16 +14,7 @@ beforeAll(async () => {
   await loadBackend('tfjs-node');
   tmp = makeTmpDir();
   good = path.join(tmp.dir, 'good');
-  const cfg = { numClasses: 2, imgSize: 32, widthMultiplier: 0.25, dropoutRate: 0, seed: 1 };
-  const model = buildDetector(cfg);
-  await exportModel(model, cfg, good, {
-    classes: ['a', 'b'],
-    imgSize: 32,
-    widthMultiplier: 0.25,
-    config: testConfig({ widthMultiplier: 0.25 }),
-    bestEpoch: 0,
-  });
-  model.dispose();
+  await exportUntrainedModel(good, ['a', 'b'], 32);
 }, 60_000);
 afterAll(() => tmp.cleanup());
 
