@@ -1,8 +1,8 @@
 // The detection loss: quality focal loss on the class maps (GFL, Li et al. 2020: the target of a positive's
 // class is the IoU its predicted box has with its object, so a score ranks boxes by how well they fit) plus GIoU
 // loss on the boxes of positive locations, both normalised by the number of positives (as FCOS does), plus an
-// auxiliary softmax cross-entropy over the classes at positive locations. In training, every term of a positive location is
-// weighted by its class's weight (class-balance.ts) and the sum normalised by the weighted positives.
+// auxiliary softmax cross-entropy over the classes at positive locations. In training, every term of a positive
+// location is weighted by its class's weight (class-balance.ts) and the sum normalised by the weighted positives.
 import * as tf from '@tensorflow/tfjs';
 import type { Grid } from './targets';
 
