@@ -2,8 +2,10 @@
 // with their own VOC train/val/test lists) and on the generated sample (200 images), then per set, preset and
 // seed: test mAP50, mAP50-95, per-class AP50, wall time, epochs and training images per second.
 // Slow (10-15 minutes per training on 2 cores), so `npm run bench` runs it only when named:
-//   npm run bench -- quality [--sets bccd,sample] [--presets pretrained,scratch] [--seeds 0,1,2]
-// Defaults: --sets bccd,sample --presets pretrained --seeds 0. Run nothing else on the machine while it measures.
+//   npm run bench -- quality [--sets bccd,sample] [--presets pretrained,scratch] [--seeds 0,1,2] [--keep]
+// Defaults: --sets bccd,sample --presets pretrained --seeds 0. --keep leaves the trained projects in the
+// temporary folder it prints (to re-evaluate their models) instead of deleting them. Run nothing else on the
+// machine while it measures.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -96,7 +98,12 @@ async function testPerClass(dir: string, runId: string) {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: process.argv.slice(2),
-    options: { sets: { type: 'string' }, presets: { type: 'string' }, seeds: { type: 'string' } },
+    options: {
+      sets: { type: 'string' },
+      presets: { type: 'string' },
+      seeds: { type: 'string' },
+      keep: { type: 'boolean' },
+    },
   });
   const sets = listOption(values.sets, SETS, ['bccd', 'sample']);
   const presets = listOption(values.presets, PRESETS, ['pretrained']);
@@ -138,7 +145,8 @@ async function main(): Promise<void> {
     console.log('sample test mAP50 >= 0.90 in 10 min)');
     for (const r of rows) console.log(`  ${r}`);
   } finally {
-    tmp.cleanup();
+    if (values.keep) console.log(`projects kept in ${tmp.dir} (--keep)`);
+    else tmp.cleanup();
   }
 }
 

@@ -8,9 +8,9 @@ import { DEFAULT_RUN_CONFIG, type RegMode, type RunConfig } from './runs';
 /**
  * Version of the training recipe (model, loss, augmentation, evaluation). Bump it when a change makes new runs'
  * numbers incomparable with old ones: runs of different versions are never pooled. 2: the class loss became
- * quality focal loss (model/loss.ts).
+ * quality focal loss (model/loss.ts); 3: the box loss weighs 5 instead of 2 (model/loss.ts: BOX_LOSS_WEIGHT).
  */
-export const TRAINER_VERSION = '2';
+export const TRAINER_VERSION = '3';
 
 /** Settings that may differ inside a study: what an arm is (mode, strength, its label) and the seed. */
 export const ARM_FIELDS: readonly string[] = ['reg', 'lambda', 'seed', 'arm'];

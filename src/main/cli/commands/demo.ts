@@ -54,6 +54,7 @@ export const DEMO_SETTINGS = {
 //     much, so the gap is seed noise, and "no claim" is what the study says.
 //   - trainer version 2 (quality focal loss), the whole `npm run demo`: 4 min 15 s at load 1.1; test mAP50 none
 //     0.310 / 0.216, L2 1e-4 0.182 / 0.327, wd 1e-3 0.279 / 0.223, mean 25.6% (30.5% on version 1 the same day).
+//   - trainer version 3 (box loss weight 5): not measured.
 // The full demo (6 runs of 12 epochs at 160 px on 200 images, all 30 test images analysed) is not measured; from
 // the per-image costs above, about 4 minutes a run, 25 minutes in all.
 
