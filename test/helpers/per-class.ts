@@ -6,17 +6,19 @@ import type { Manifest } from '../../src/main/trainer/protocol';
 
 /**
  * COCO evaluation (per-class AP included) of a run's exported model on some of its manifest's images, decoded
- * as the trainer's own test evaluation decodes them (score floor 0.01), for tests and benchmarks.
+ * as the trainer's own test evaluation decodes them (score floor 0.01; `flipTta: false` as its per-epoch val
+ * figures do), for tests and benchmarks.
  */
 export async function evaluateRunModel(
   runDir: string,
   classes: Manifest['classes'],
   images: Manifest['images'],
+  opts: { flipTta?: boolean } = {},
 ): Promise<CocoEvalResult> {
   const preds = await predictImages(
     path.join(runDir, 'model'),
     images.map((i) => ({ id: i.id, file: i.file })),
-    { scoreThreshold: 0.01, backend: 'tfjs-node' },
+    { scoreThreshold: 0.01, backend: 'tfjs-node', ...opts },
   );
   return evaluateCoco(
     cocoGroundTruth(classes, images),

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { predictImages, runTraining } from '../../../src/main/trainer/engine';
 import type { EpochMetrics, RunConfig } from '../../../src/shared/domain/runs';
 import type { Manifest, TrainerEvent } from '../../../src/main/trainer/protocol';
+import { evaluateRunModel } from '../../helpers/per-class';
 import { sampleManifest, testConfig } from './fixtures';
 
 let root: string;
@@ -80,6 +81,20 @@ describe('runTraining', () => {
       expect(p.x + p.w).toBeLessThanOrEqual(128 + 1e-6);
       expect(p.score).toBeGreaterThanOrEqual(0.01);
     }
+  });
+
+  it('scores each epoch on val with one pass per image: the best checkpoint, decoded so, gives its figures', async () => {
+    const { events, epochs, outDir } = await train(
+      testConfig({ epochs: 6, learningRate: 5e-3, imgSize: 128 }),
+    );
+    const done = events.at(-1) as Extract<TrainerEvent, { type: 'done' }>;
+    const best = epochs[done.bestEpoch - 1]!;
+    const val = manifest.images.filter((i) => i.split === 'val');
+    const plain = (await evaluateRunModel(outDir, manifest.classes, val, { flipTta: false })).stats;
+    // (A run long enough to find some boxes, so the figures compared are not both zero.)
+    expect(plain.AP50).toBeGreaterThan(0);
+    expect(best.mAP50).toBeCloseTo(plain.AP50, 6);
+    expect(best.mAP50_95).toBeCloseTo(plain.AP, 6);
   });
 
   it('stops within one batch of a cancel and emits cancelled', async () => {
