@@ -57,7 +57,8 @@ export const MOSAIC_PROBABILITY = 0.5;
 
 /**
  * Epochs that use mosaic: all but the last 15% (at least one), which train on plain images as evaluation sees
- * them (YOLOv8's close_mosaic does the same for its last 10 epochs).
+ * them (YOLOv8's close_mosaic does the same for its last 10 epochs). The last 5 of 15 on BCCD (seed 2) gave
+ * test mAP50 / mAP50-95 0.866 / 0.558 against 0.867 / 0.557: no gain.
  */
 export function mosaicEpochs(epochs: number): number {
   return epochs <= 1 ? epochs : Math.min(epochs - 1, Math.round(epochs * 0.85));
