@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadBackend } from '../../../src/main/trainer/backend';
+import { backendCacheKey, loadBackend } from '../../../src/main/trainer/backend';
 import { cudaRequirementLine, findCudaLibraries } from '../../../src/main/trainer/backend/cuda-libs';
 import { makeTmpDir } from '../../helpers/tmp';
 
@@ -27,6 +27,17 @@ describe('tfjs-node-gpu requirements', () => {
       `looked in LD_LIBRARY_PATH (/nowhere:${dir}), /usr/local/cuda-11.2/lib64, /usr/local/cuda/lib64`,
     );
     expect(line).toMatch(/the ldconfig cache\)$/);
+  });
+
+  it('measures the backends again once CUDA is installed: the libraries found are part of the cache key', () => {
+    const dir = path.join(tmp.dir, 'cuda-key');
+    mkdirSync(dir, { recursive: true });
+    const env = { LD_LIBRARY_PATH: dir };
+    const before = backendCacheKey('m', env);
+    expect(backendCacheKey('m', env)).toBe(before);
+    writeFileSync(path.join(dir, 'libcudart.so.11.0'), '');
+    expect(backendCacheKey('m', env)).not.toBe(before);
+    expect(backendCacheKey('other-model', env)).not.toBe(backendCacheKey('m', env));
   });
 
   it('names the Windows DLLs and says there is no tfjs-node-gpu on macOS', () => {

@@ -1,9 +1,11 @@
 // The per-machine cache of what backend selection measured (the backend choice, the kernel choice): one JSON
 // file per kind under RIDGE_CACHE_DIR (default ~/.cache/ridge-studio), keyed by what the timing depends on.
 import { createHash } from 'node:crypto';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { findCudaLibraries } from './cuda-libs';
 import { KERNEL_CHOICE_NAMES } from './native-kernels';
 
 /** The CPU as people know it, e.g. "AMD EPYC 7B13 (2 cores)". */
@@ -12,12 +14,22 @@ export function cpuDevice(): string {
   return `${cpus[0]?.model.trim() ?? 'unknown CPU'} (${cpus.length} cores)`;
 }
 
-function packageVersion(pkg: string): string {
+/**
+ * A package as installed: version, folder, and for a native one whether its addon is built (a tfjs_binding.node
+ * under its lib folder). Another checkout, or an addon built since, is another install, measured again.
+ */
+function packageState(pkg: string): string {
   try {
+    const manifest = require.resolve(`${pkg}/package.json`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return (require(`${pkg}/package.json`) as { version: string }).version;
+    const { version } = require(manifest) as { version: string };
+    const lib = path.join(path.dirname(manifest), 'lib');
+    const addon = existsSync(lib)
+      ? readdirSync(lib).some((d) => existsSync(path.join(lib, d, 'tfjs_binding.node')))
+      : false;
+    return `${pkg}@${version} in ${path.dirname(manifest)}${addon ? ' (addon built)' : ''}`;
   } catch {
-    return 'absent';
+    return `${pkg}@absent`;
   }
 }
 
@@ -27,11 +39,12 @@ export function backendCacheDir(): string {
 }
 
 /**
- * Cache key: hostname, CPU, package versions, the native choices made (replaceable kernels, training batch
- * norm's path: a timing made with other candidates is not a timing of what runs now) and the model shape the
- * timing was made with.
+ * Cache key: hostname, CPU, the packages as installed (packageState), the CUDA libraries found (so installing
+ * CUDA, or pointing LD_LIBRARY_PATH at it, tries tfjs-node-gpu again), the Vulkan driver list Dawn is pointed
+ * at, the native choices made (replaceable kernels, training batch norm's path: a timing made with other
+ * candidates is not a timing of what runs now) and the model shape the timing was made with.
  */
-export function backendCacheKey(modelKey: string): string {
+export function backendCacheKey(modelKey: string, env: NodeJS.ProcessEnv = process.env): string {
   const parts = [
     os.hostname(),
     cpuDevice(),
@@ -42,7 +55,11 @@ export function backendCacheKey(modelKey: string): string {
       '@tensorflow/tfjs-node-gpu',
       '@tensorflow/tfjs-backend-webgpu',
       'webgpu',
-    ].map((p) => `${p}@${packageVersion(p)}`),
+    ].map(packageState),
+    `cuda:${findCudaLibraries(env)
+      .map((l) => l.found ?? '-')
+      .join(',')}`,
+    `vulkan:${env.VK_ICD_FILENAMES ?? ''}`,
     `replaced:${KERNEL_CHOICE_NAMES.join(',')}`,
     modelKey,
   ];
