@@ -52,7 +52,9 @@ export function serveSocket(
     const code = closeCodeOf(err);
     log(`ridge serve: closed a connection (${code}): ${err.message}`);
     if (ws.readyState === ws.OPEN) ws.close(code, 'bad frame');
-    else if (ws.readyState !== ws.CLOSED) ws.terminate();
+    // After a protocol error ws has sent the close frame and drains the peer (closing the socket after its close
+    // timeout): cutting it now would reset a peer still writing, which then loses the close code.
+    else if (code === 1011 && ws.readyState !== ws.CLOSED) ws.terminate();
   });
   ws.on('message', (raw, isBinary) => {
     const call = isBinary ? null : parseCall(raw.toString());
