@@ -99,8 +99,8 @@ export const DEFAULT_RUN_CONFIG: RunConfig = {
  * at 0. With quality focal loss (trainer version 2) seeds 0 and 2 reached 0.870 / 0.523 and 0.869 / 0.534, every
  * class at 0.80 or more (README); with the box loss at 5 (version 3) seeds 2 and 0 reached 0.867 / 0.557 and
  * 0.870 / 0.547; version 4 (val without flip TTA) seed 2 0.867 / 0.555. The issue's BCCD targets (0.90 /
- * 0.60 in 15 minutes) are not reached. On the 200-image sample, 320 px gave test mAP50 0.905/0.918/0.934 (seeds 0/1/2, mAP50-95 0.581/0.606/0.598) in
- * 8.3-9.0 min. The panel's Pretrained preset and the quality bench both read it, so the figure in the README is
+ * 0.60 in 15 minutes) are not reached. On the 200-image sample, 320 px gave test mAP50 0.905/0.918/0.934
+ * (seeds 0/1/2, mAP50-95 0.581/0.606/0.598) in 8.3-9.0 min. The panel's Pretrained preset and the quality bench both read it, so the figure in the README is
  * what a person gets.
  */
 export const PRETRAINED_RECIPE = {

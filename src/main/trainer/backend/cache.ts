@@ -23,11 +23,12 @@ function packageState(pkg: string): string {
     const manifest = require.resolve(`${pkg}/package.json`);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { version } = require(manifest) as { version: string };
-    const lib = path.join(path.dirname(manifest), 'lib');
+    const dir = path.dirname(manifest);
+    const lib = path.join(dir, 'lib');
     const addon = existsSync(lib)
       ? readdirSync(lib).some((d) => existsSync(path.join(lib, d, 'tfjs_binding.node')))
       : false;
-    return `${pkg}@${version} in ${path.dirname(manifest)}${addon ? ' (addon built)' : ''}`;
+    return `${pkg}@${version} in ${dir}${addon ? ' (addon built)' : ''}`;
   } catch {
     return `${pkg}@absent`;
   }
