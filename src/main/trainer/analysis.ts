@@ -1,6 +1,7 @@
 // Analyses of a finished run's exported model, run on demand in a trainer process: its robustness on the test
 // split of its frozen manifest, and the saliency map of one detection. The same functions the trainer runs after
 // training (robustness/), on the exported weights, which are the best checkpoint's.
+import * as tf from '@tensorflow/tfjs';
 import type { RunRobustness } from '../../shared/domain/runs';
 import { BatchSource } from './data/pipeline';
 import { openExportedModel } from './engine';
@@ -31,7 +32,7 @@ export async function robustnessOfModel(
   const test = manifest.images.filter((i) => i.split === 'test');
   if (test.length === 0) throw new Error('the run has no test images: its manifest has an empty test split');
   const { model, meta } = await openExportedModel(modelDir);
-  const grid = makeGrid(meta.imgSize);
+  const grid = makeGrid(meta.imgSize, meta.config.backbone);
   const g = gridTensors(grid);
   try {
     const source = new BatchSource(meta.classes.length, meta.imgSize, grid);
@@ -41,7 +42,7 @@ export async function robustnessOfModel(
     return (await evaluateRobustness(model, source, scored, g, o))!;
   } finally {
     model.dispose();
-    Object.values(g).forEach((t) => t.dispose());
+    tf.dispose([g.px, g.py, g.stride]);
   }
 }
 
@@ -53,7 +54,11 @@ export async function saliencyOfModel(
 ): Promise<SaliencyMap> {
   const { model, meta } = await openExportedModel(modelDir);
   try {
-    const source = new BatchSource(meta.classes.length, meta.imgSize, makeGrid(meta.imgSize));
+    const source = new BatchSource(
+      meta.classes.length,
+      meta.imgSize,
+      makeGrid(meta.imgSize, meta.config.backbone),
+    );
     return await detectionSaliency(model, source, image, index, decodeOf(meta.decode));
   } finally {
     model.dispose();

@@ -170,7 +170,8 @@ export async function runTraining(opts: RunTrainingOptions): Promise<void> {
     thread: defaultPipelineThread(),
     numClasses: C,
     imgSize: cfg.imgSize,
-    grid: makeGrid(cfg.imgSize),
+    grid: makeGrid(cfg.imgSize, cfg.backbone),
+    ...(cfg.backbone ? { backbone: cfg.backbone } : {}),
     classWeights: weights,
     train,
     evalImages: [...trainEval, ...val],
@@ -410,7 +411,7 @@ export async function predictImages(
   const { model, meta } = await openExportedModel(modelDir, opts.backend);
   const S = meta.imgSize;
   const C = meta.classes.length;
-  const grid = makeGrid(S);
+  const grid = makeGrid(S, meta.config.backbone);
   // A model exported before flip TTA existed was evaluated without it: it keeps predicting without it.
   const saved: Partial<DecodeSettings> = meta.decode;
   const decode = {

@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { RunConfig } from '../../shared/domain/runs';
-import { buildDetectorWithBackbone, STRIDES, type DetectorConfig } from './model/detector';
+import { buildDetectorWithBackbone, headLayout, type DetectorConfig } from './model/detector';
 import { DEFAULT_DECODE, type DecodeSettings } from './model/decode';
 
 /** File name of the weights shard. */
@@ -21,7 +21,10 @@ export interface RidgeModelMeta {
   widthMultiplier: number;
   /** Input: RGB in 0..1, letterboxed (longest side to imgSize, centred, padded with grey 114). */
   input: { channels: 'rgb'; range: [0, 1]; letterbox: true; padValue: number };
-  /** Outputs: one per stride, [B, S/stride, S/stride, classes+4]; class logits then l,t,r,b logits (exp(x)*stride). */
+  /**
+   * Outputs: one per stride, [B, S/stride, S/stride, classes+4]; class logits then l,t,r,b distances: logits
+   * decoded as exp(x)*stride, or with the nanodet backbone (config.backbone) strides decoded as x*stride.
+   */
   strides: number[];
   decode: DecodeSettings;
   config: RunConfig;
@@ -67,7 +70,7 @@ export async function exportModel(
     imgSize: meta.imgSize,
     widthMultiplier: meta.widthMultiplier,
     input: { channels: 'rgb', range: [0, 1], letterbox: true, padValue: 114 },
-    strides: [...STRIDES],
+    strides: [...headLayout(cfg.backbone).strides],
     decode: meta.decode ?? DEFAULT_DECODE,
     config: meta.config,
     bestEpoch: meta.bestEpoch,

@@ -5,6 +5,7 @@ import type { RegMode } from '../../shared/domain/runs';
 import { AdamW, type AdamOptions } from './optimizer';
 import { isKernelName, kernelVariables, regularizationTerm } from './regularizers';
 import { buildDetectorWithBackbone, TRUNK_PREFIX, type DetectorConfig } from './model/detector';
+import { NANODET_PREFIX } from './model/nanodet';
 import { detectionLoss, gridTensors, type BatchTargets, type GridTensors } from './model/loss';
 import { makeGrid, type Grid } from './model/targets';
 
@@ -13,6 +14,19 @@ import { makeGrid, type Grid } from './model/targets';
  * of the freshly initialised neck and heads would wash them out in the first epochs.
  */
 export const PRETRAINED_LR_SCALE = 0.25;
+/**
+ * Learning-rate multiplier of the layers taken from the COCO-pretrained NanoDet (backbone, neck, head convs and
+ * box bins): lower than the trunk's, as these convolutions carry their folded batch norms and no new ones, so
+ * nothing renormalises their outputs while Adam moves them.
+ */
+export const NANODET_LR_SCALE = 0.1;
+
+/** The learning-rate multiplier of a weight, by the layer it belongs to. */
+function lrScaleOf(name: string): number {
+  if (name.startsWith(TRUNK_PREFIX)) return PRETRAINED_LR_SCALE;
+  if (name.startsWith(NANODET_PREFIX)) return NANODET_LR_SCALE;
+  return 1;
+}
 
 /** A model with its optimizer, parameter groups and grid constants: what a step needs. */
 export interface TrainState {
@@ -40,11 +54,9 @@ export async function createTrainState(
   const model = await buildDetectorWithBackbone(cfg);
   const params = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const decay = model.trainableWeights.map((w) => isKernelName(w.originalName));
-  const lrScale = model.trainableWeights.map((w) =>
-    w.originalName.startsWith(TRUNK_PREFIX) ? PRETRAINED_LR_SCALE : 1,
-  );
+  const lrScale = model.trainableWeights.map((w) => lrScaleOf(w.originalName));
   const opt = new AdamW(params, decay, { weightDecay: reg === 'wd' ? lambda : 0, lrScale, ...optimizer });
-  const grid = makeGrid(cfg.imgSize);
+  const grid = makeGrid(cfg.imgSize, cfg.backbone);
   return {
     cfg,
     model,

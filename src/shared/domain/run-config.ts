@@ -63,13 +63,14 @@ function checkStrength(c: { reg: RegMode; lambda: number }, ctx: z.RefinementCtx
     });
 }
 
-/** The pretrained trunk's strides need an image size that is a multiple of 32. */
+/** The pretrained backbones' strides need an image size that is a multiple of 32. */
 function checkSize(c: { imgSize: number; backbone?: RunConfig['backbone'] }, ctx: z.RefinementCtx): void {
-  if ((c.backbone ?? 'scratch') === 'mobilenetv2' && c.imgSize % 32 !== 0)
+  const backbone = c.backbone ?? 'scratch';
+  if (backbone !== 'scratch' && c.imgSize % 32 !== 0)
     ctx.addIssue({
       code: 'custom',
       path: ['imgSize'],
-      message: 'must be a multiple of 32 with the mobilenetv2 backbone',
+      message: `must be a multiple of 32 with the ${backbone} backbone`,
     });
 }
 

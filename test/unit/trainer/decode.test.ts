@@ -103,4 +103,39 @@ describe('decoding and NMS on hand-made maps', () => {
       expect(Array.from(t.box.subarray(k * 4, k * 4 + 4))).toEqual([20, 20, 36, 36]);
     }
   });
+
+  it('decodes the nanodet head: three levels, distances in strides (linear, not exp)', () => {
+    const g = makeGrid(64, 'nanodet'); // 8x8 at 8, 4x4 at 16, 2x2 at 32
+    expect(g.levels.map((l) => [l.stride, l.side])).toEqual([
+      [8, 8],
+      [16, 4],
+      [32, 2],
+    ]);
+    expect(g.distance).toBe('linear');
+    const flat = new Float32Array(g.size * (C + 4)).fill(-10);
+    const k = 80 + 1; // stride 32, row 0, column 1: centre (48, 16)
+    flat[k * (C + 4) + 1] = logit(0.8);
+    [0.5, 0.25, 1, 0.125].forEach((v, n) => (flat[k * (C + 4) + C + n] = v));
+    const dets = decodeImage(flat, g, C);
+    expect(dets).toHaveLength(1);
+    expect([dets[0]!.x1, dets[0]!.y1, dets[0]!.x2, dets[0]!.y2]).toEqual([32, 8, 80, 20]);
+  });
+
+  it('assigns large objects to the stride-32 level when the head has one', () => {
+    const g = makeGrid(320, 'nanodet');
+    const t = assignTargets(g, [{ classIndex: 0, x: 40, y: 40, w: 240, h: 240 }], C, 320);
+    const strides = new Set(
+      Array.from(t.pos.keys())
+        .filter((k) => t.pos[k] === 1)
+        .map((k) => g.stride[k]),
+    );
+    expect([...strides]).toEqual([32]);
+    const mid = assignTargets(g, [{ classIndex: 0, x: 100, y: 100, w: 120, h: 120 }], C, 320);
+    const midStrides = new Set(
+      Array.from(mid.pos.keys())
+        .filter((k) => mid.pos[k] === 1)
+        .map((k) => g.stride[k]),
+    );
+    expect([...midStrides]).toEqual([16]);
+  });
 });

@@ -18,7 +18,7 @@ const init = workerData as BatchWorkerInit;
 const source = new BatchSource(
   init.numClasses,
   init.imgSize,
-  makeGrid(init.imgSize),
+  makeGrid(init.imgSize, init.backbone),
   init.cacheBytes,
   init.classWeights,
 );

@@ -2,6 +2,7 @@
 // augmentation and targets run beside TensorFlow's step, or, when no worker can start, in the trainer's own
 // thread as before, with the reason said. Either way the batches are the same bytes (augmentation is drawn from
 // (seed, epoch, image)), so the choice changes speed only. Evaluation batches stay in the trainer's thread.
+import type { BackboneName } from '../model/pretrained';
 import type { BackendName, BackendReason } from '../../../shared/domain/runs';
 import type { ManifestImage } from '../protocol';
 import type { Grid } from '../model/targets';
@@ -27,6 +28,8 @@ export interface TrainBatchesOptions {
   numClasses: number;
   imgSize: number;
   grid: Grid;
+  /** The detector's backbone: the worker rebuilds `grid` from it. */
+  backbone?: BackboneName;
   classWeights: readonly number[] | null;
   /** The run's train split: what the worker may be asked for (and the mosaic pool). */
   train: readonly ManifestImage[];
@@ -88,6 +91,7 @@ export async function openTrainBatches(o: TrainBatchesOptions): Promise<TrainBat
     worker = await BatchWorker.start({
       numClasses: o.numClasses,
       imgSize: o.imgSize,
+      ...(o.backbone ? { backbone: o.backbone } : {}),
       cacheBytes: budget.worker,
       classWeights: o.classWeights,
       images: o.train,

@@ -1,6 +1,7 @@
 // The messages between the trainer and its batch worker (batch-worker.ts, started by batch-worker-host.ts):
 // the images are sent once at start, so a request names its images by index; a prepared batch comes back with
 // its Float32Arrays' buffers transferred, never copied.
+import type { BackboneName } from '../model/pretrained';
 import type { ManifestImage } from '../protocol';
 import type { Batch } from './pipeline';
 
@@ -8,6 +9,8 @@ import type { Batch } from './pipeline';
 export interface BatchWorkerInit {
   numClasses: number;
   imgSize: number;
+  /** The detector's backbone, which decides its head's levels (detector.ts: headLayout). */
+  backbone?: BackboneName;
   /** The byte budget of the worker's decoded-image cache. */
   cacheBytes: number;
   classWeights: readonly number[] | null;

@@ -118,7 +118,10 @@ function detectionAt(
 ): Detection {
   const o = k * (numClasses + 4) + numClasses;
   const st = grid.stride[k]!;
-  const d = (i: number) => Math.exp(Math.min(8, Math.max(-8, flat[o + i]!))) * st;
+  const d =
+    grid.distance === 'linear'
+      ? (i: number) => Math.max(0, flat[o + i]!) * st
+      : (i: number) => Math.exp(Math.min(8, Math.max(-8, flat[o + i]!))) * st;
   const px = grid.px[k]!;
   const py = grid.py[k]!;
   return {

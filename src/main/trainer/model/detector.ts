@@ -11,10 +11,33 @@
 import * as tf from '@tensorflow/tfjs';
 import { SeededRng, hashIntsFnv } from '../data/prng';
 import { describeArchitecture } from './architecture';
+import { buildNanoDet, NANODET_STRIDES, readNanoDetWeights, type NanoDetWeights } from './nanodet';
+import { nanoDetModelDir, nanoDetUnavailableReason } from './nanodet-package';
 import { mobileNetV2Trunk, type BackboneName } from './pretrained';
 
 /** The strides of the two prediction levels (stride 8 for small objects, 16 for large ones). */
 export const STRIDES = [8, 16] as const;
+
+/** How a head's four distance channels become pixels: exp(x) * stride (ours), or x * stride (NanoDet's bins). */
+export type DistanceEncoding = 'exp' | 'linear';
+
+/** The prediction levels and distance encoding of a backbone's detector: what targets and decoding follow. */
+export interface HeadLayout {
+  strides: readonly number[];
+  distance: DistanceEncoding;
+}
+
+/** The head layout of the detector built for `backbone`. */
+export function headLayout(backbone?: BackboneName): HeadLayout {
+  if (backbone === 'nanodet') return { strides: NANODET_STRIDES, distance: 'linear' };
+  return { strides: STRIDES, distance: 'exp' };
+}
+
+/**
+ * NanoDet's graph convolutions frozen: the stem and the stride-4 and stride-8 stages (conv 0-10), for the same
+ * reason as the MobileNetV2 trunk's FROZEN_THROUGH (the high-resolution layers cost the most to backpropagate).
+ */
+export const NANODET_FROZEN_THROUGH = 10;
 
 /** What the network looks like: everything needed to rebuild it from a checkpoint. */
 export interface DetectorConfig {
@@ -26,7 +49,7 @@ export interface DetectorConfig {
   dropoutRate: number;
   /** Seed of the dropout masks (each call derives a fresh mask from it and a counter). */
   seed: number;
-  /** Own backbone trained from scratch (default), or the pretrained MobileNetV2 trunk (pretrained.ts). */
+  /** Own backbone from scratch (default), the MobileNetV2 trunk (pretrained.ts) or NanoDet (nanodet.ts). */
   backbone?: BackboneName;
 }
 
@@ -214,8 +237,32 @@ export function buildDetector(cfg: DetectorConfig, trunk?: tf.LayersModel): tf.L
 
 /** Builds the detector, first loading the pretrained trunk when the config asks for one. */
 export async function buildDetectorWithBackbone(cfg: DetectorConfig): Promise<tf.LayersModel> {
+  if (cfg.backbone === 'nanodet') {
+    const rate = cfg.dropoutRate;
+    return buildNanoDet(await nanoDetWeights(), {
+      numClasses: cfg.numClasses,
+      imgSize: cfg.imgSize,
+      frozenThrough: NANODET_FROZEN_THROUGH,
+      seed: cfg.seed,
+      ...(rate > 0
+        ? {
+            dropout: (x: tf.SymbolicTensor, level: number, name: string) =>
+              new SpatialDropout2D({ rate, seed: cfg.seed + level, name }).apply(x) as tf.SymbolicTensor,
+          }
+        : {}),
+    });
+  }
   const pretrained = (cfg.backbone ?? 'scratch') === 'mobilenetv2';
   return buildDetector(cfg, pretrained ? await mobileNetV2Trunk(cfg.imgSize, TRUNK_PREFIX) : undefined);
+}
+
+let nanoDetCache: Promise<NanoDetWeights> | null = null;
+/** The graph's weights, read once per process. */
+function nanoDetWeights(): Promise<NanoDetWeights> {
+  const missing = nanoDetUnavailableReason();
+  if (missing) return Promise.reject(new Error(missing));
+  nanoDetCache ??= readNanoDetWeights(nanoDetModelDir());
+  return nanoDetCache;
 }
 
 interface Taps {

@@ -45,17 +45,19 @@ export interface GridTensors {
   px: tf.Tensor;
   py: tf.Tensor;
   stride: tf.Tensor;
+  distance: Grid['distance'];
 }
 
 /** Makes the grid tensors (kept across steps; dispose them with the model). */
 export function gridTensors(grid: Grid): GridTensors {
   const t = (a: Float32Array) => tf.tensor3d(a, [1, grid.size, 1]);
-  return { px: t(grid.px), py: t(grid.py), stride: t(grid.stride) };
+  return { px: t(grid.px), py: t(grid.py), stride: t(grid.stride), distance: grid.distance };
 }
 
-/** Predicted boxes x1, y1, x2, y2 ([B, N, 1] each) from distance logits: distance = exp(x) * stride. */
+/** Predicted boxes x1, y1, x2, y2 ([B, N, 1] each) from the distance channels: exp(x) or x, times the stride. */
 export function decodeBoxes(reg: tf.Tensor, g: GridTensors): tf.Tensor[] {
-  const d = tf.mul(tf.exp(tf.clipByValue(reg, -8, 8)), g.stride);
+  const units = g.distance === 'linear' ? tf.relu(reg) : tf.exp(tf.clipByValue(reg, -8, 8));
+  const d = tf.mul(units, g.stride);
   const [l, t, r, b] = tf.split(d, 4, 2);
   return [tf.sub(g.px, l!), tf.sub(g.py, t!), tf.add(g.px, r!), tf.add(g.py, b!)];
 }
