@@ -54,7 +54,7 @@ export const FIELD_HELP: Record<keyof BaseSettings, { label: string; help: strin
   },
   backbone: {
     label: 'Backbone',
-    help: 'scratch: our small net from random weights; mobilenetv2: pretrained weights, slower per image.',
+    help: 'scratch: our small net from random weights; mobilenetv2: an ImageNet-pretrained trunk; nanodet: a whole detector pretrained on COCO (the Pretrained preset).',
   },
   seed: { label: 'Seed', help: 'Initialisation and shuffling; the same seed and data give the same run.' },
   reg: { label: 'Regularization', help: 'none, L2 penalty, decoupled weight decay (wd), L1, or dropout.' },
@@ -108,7 +108,7 @@ export const PRESETS: Record<PresetName, { title: string; blurb: string; base: P
   standard: { title: 'Standard', blurb: `1 run, ${epochsAt({})}: the default detector.`, base: {} },
   pretrained: {
     title: 'Pretrained',
-    blurb: `1 run, pretrained MobileNetV2, ${epochsAt(PRETRAINED_RECIPE)}: the most accurate on small projects.`,
+    blurb: `1 run, the COCO-pretrained NanoDet detector, ${epochsAt(PRETRAINED_RECIPE)}: the most accurate on small projects.`,
     base: PRETRAINED_RECIPE,
   },
   compare: {
