@@ -124,7 +124,7 @@ describe('training presets', () => {
     const [p] = configsOf(
       trainRequest('pretrained', { ...DEFAULT_SETTINGS, ...PRESETS.pretrained.base }, DEFAULT_COMPARE),
     );
-    expect(p).toMatchObject({ backbone: 'mobilenetv2', imgSize: 384, epochs: 15, reg: 'none' });
+    expect(p).toMatchObject({ backbone: 'nanodet', imgSize: 384, epochs: 15, reg: 'none' });
   });
 
   it('says what a setting is for the chosen mode: lambda is the dropout rate with dropout; wd steps with AdamW', () => {
