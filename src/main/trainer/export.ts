@@ -44,22 +44,7 @@ export async function exportModel(
   const inference = await buildDetectorWithBackbone({ ...cfg, dropoutRate: 0 });
   try {
     inference.setWeights(trained.getWeights());
-    await inference.save(
-      tf.io.withSaveHandler(async (art) => {
-        const data = art.weightData;
-        const bin = Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data!);
-        await writeFile(path.join(dir, WEIGHTS_FILE), bin);
-        const json = {
-          format: 'layers-model',
-          generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-          convertedBy: null,
-          modelTopology: art.modelTopology,
-          weightsManifest: [{ paths: [WEIGHTS_FILE], weights: art.weightSpecs }],
-        };
-        await writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
+    await saveLayersModel(inference, dir);
   } finally {
     inference.dispose();
   }
@@ -76,6 +61,26 @@ export async function exportModel(
     bestEpoch: meta.bestEpoch,
   };
   await writeFile(path.join(dir, 'ridge-model.json'), JSON.stringify(full, null, 2));
+}
+
+/** Writes `model` as a tfjs LayersModel into `dir`: model.json and one weights shard (WEIGHTS_FILE). */
+export async function saveLayersModel(model: tf.LayersModel, dir: string): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (art) => {
+      const data = art.weightData;
+      const bin = Array.isArray(data) ? Buffer.concat(data.map((d) => Buffer.from(d))) : Buffer.from(data!);
+      await writeFile(path.join(dir, WEIGHTS_FILE), bin);
+      const json = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
+        convertedBy: null,
+        modelTopology: art.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: art.weightSpecs }],
+      };
+      await writeFile(path.join(dir, 'model.json'), JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
 }
 
 /** A file of an exported model, parsed; a missing or damaged file is an error that names it and what is wrong. */

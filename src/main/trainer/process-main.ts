@@ -68,7 +68,11 @@ async function main(): Promise<void> {
       void runJob(io, async () => {
         const { predictImages } = await import('./engine');
         const { scoreThreshold, backend, flipTta } = cmd;
-        const predictions = await predictImages(cmd.modelDir, cmd.images, {
+        const modelDir =
+          cmd.builtin === 'coco-nanodet'
+            ? await (await import('./model/coco-model')).ensureCocoModel()
+            : cmd.modelDir;
+        const predictions = await predictImages(modelDir, cmd.images, {
           ...(scoreThreshold !== undefined ? { scoreThreshold } : {}),
           ...(backend !== undefined ? { backend } : {}),
           ...(flipTta !== undefined ? { flipTta } : {}),

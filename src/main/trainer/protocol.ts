@@ -47,8 +47,10 @@ export type TrainerCommand =
   | {
       /** Run an exported model on image files (pre-label, test evaluation) away from the caller's process. */
       type: 'predict';
-      /** The exported model's folder (a run's model/). */
+      /** The exported model's folder (a run's model/); ignored when `builtin` names a model. */
       modelDir: string;
+      /** A model the trainer builds itself: the COCO-pretrained detector (pre-labeling before any training). */
+      builtin?: 'coco-nanodet';
       images: { id: number; file: string }[];
       /** Keep boxes scoring at least this (the engine's default when absent). */
       scoreThreshold?: number;

@@ -181,6 +181,8 @@ export interface PrelabelReport {
   skippedImages: number;
   /** Classes of the run that the project no longer has (their predictions were dropped). */
   missingClasses: string[];
+  /** With the COCO model: which COCO class became which project class (the others were not stored). */
+  cocoMapping?: Record<string, string>;
 }
 
 /** A figure over an arm's seeds: mean, sd, 95% t-interval and how many seeds (NaN, as null in JSON: unknown). */

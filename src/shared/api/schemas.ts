@@ -201,11 +201,16 @@ export const argSchemas = {
     .strict(),
   'labeling.prelabel': z
     .object({
-      runId: runIdSchema,
+      runId: runIdSchema.optional(),
+      /** The COCO-pretrained detector instead of a run; map: COCO class to project class (by name when absent). */
+      coco: z.object({ map: z.record(z.string().min(1), z.string().min(1)).optional() }).strict().optional(),
       scoreThreshold: finite.min(0).max(1),
       limit: z.number().int().min(1).max(100_000).optional(),
     })
-    .strict(),
+    .strict()
+    .refine((a) => (a.runId === undefined) !== (a.coco === undefined), {
+      message: 'pre-label with either a run (runId) or the COCO model (coco), exactly one of them',
+    }),
   // The studio's overview, sorted list, split and removal (issue 16).
   ...studioArgSchemas({ idSchema, imageFilterSchema, splitSchema }),
 } as const;

@@ -7,6 +7,7 @@ import { evalCommand } from './eval';
 import { EXPORT_USAGE, exportCommand, IMPORT_USAGE, importCommand } from './import-export';
 import { initCommand } from './init';
 import { PREDICT_USAGE, predictCommand } from './predict';
+import { PRELABEL_USAGE, prelabelCommand } from './prelabel';
 import { ROBUSTNESS_USAGE, robustnessCommand } from './robustness';
 import { runsCommand } from './runs';
 import { SAMPLE_USAGE, sampleCommand } from './sample';
@@ -36,6 +37,7 @@ export const COMMANDS: Record<string, { run: Command; usage: string }> = {
   study: { run: studyCommand, usage: STUDY_USAGE },
   runs: { run: runsCommand, usage: 'ridge runs <dir> [--json]' },
   predict: { run: predictCommand, usage: PREDICT_USAGE },
+  prelabel: { run: prelabelCommand, usage: PRELABEL_USAGE },
   robustness: { run: robustnessCommand, usage: ROBUSTNESS_USAGE },
   demo: { run: demoCommand, usage: 'ridge demo [--out <dir>] [--quick]' },
   doctor: { run: doctorCommand, usage: 'ridge doctor <dir> [--repair] [--json]' },

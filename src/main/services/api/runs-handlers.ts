@@ -1,7 +1,7 @@
 import os from 'node:os';
 import type { ResultMap } from '../../../shared/api/contract';
 import type { RunRowView, RunsTable } from '../../../shared/api/runs-contract';
-import { prelabel } from '../labeling/prelabel';
+import { prelabel, prelabelWithCoco } from '../labeling/prelabel';
 import type { Project } from '../project/project';
 import { detectionSaliencyMap, measureRobustness } from '../runs/analysis';
 import { compareRuns } from '../runs/compare';
@@ -206,11 +206,13 @@ export function createRunsHandlers(
     'runs.testEval': (a) => runTestEval(p(), a.runId, services.predictor),
     'runs.robustness': (a) => measureRobustness(p(), a.runId, services.analyzer),
     'runs.saliency': (a) => detectionSaliencyMap(p(), a.runId, a.imageId, a.detection, services.analyzer),
-    'labeling.prelabel': (a) =>
-      prelabel(p(), a.runId, {
+    'labeling.prelabel': (a) => {
+      const opts = {
         predict: services.predictor,
         scoreThreshold: a.scoreThreshold,
         ...(a.limit !== undefined ? { limit: a.limit } : {}),
-      }),
+      };
+      return a.coco ? prelabelWithCoco(p(), a.coco.map, opts) : prelabel(p(), a.runId!, opts);
+    },
   };
 }

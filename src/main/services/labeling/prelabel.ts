@@ -2,12 +2,19 @@ import type { PrelabelReport } from '../../../shared/api/runs-contract';
 import { clipBoxToImage } from '../../../shared/geometry';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import {
+  COCO_CLASSES,
+  cocoMappingProblem,
+  suggestCocoMapping,
+  type CocoMapping,
+} from '../../../shared/domain/coco-classes';
 import type { Manifest } from '../../trainer/protocol';
+import { nanoDetUnavailableReason } from '../../trainer/model/nanodet-package';
 import { UserError } from '../../../shared/errors';
 import type { Project } from '../project/project';
 import { hasModel, modelDirOf } from '../runs/run-files';
 import { runDir } from '../runs/runs';
-import type { Predictor } from '../runs/predict-host';
+import type { PredictOptions, Predictor } from '../runs/predict-host';
 
 /** Options of a pre-label pass. */
 export interface PrelabelOptions {
@@ -33,15 +40,54 @@ export async function prelabel(p: Project, runId: string, opts: PrelabelOptions)
   const m = JSON.parse(readFileSync(path.join(runDir(p, runId), 'manifest.json'), 'utf8')) as Manifest;
   const classIds = m.classes.map((name) => p.classes.byName(name)?.id);
   const missingClasses = m.classes.filter((_n, i) => classIds[i] === undefined);
+  const report = await predictPending(p, modelDirOf(p, runId), {}, classIds, opts);
+  return { ...report, missingClasses };
+}
+
+/**
+ * "Pre-label with the COCO detector", before any training: the COCO-pretrained NanoDet predicts on unlabeled
+ * images and its classes become the project's through `map` (COCO name to project class; when absent, the
+ * names that match by suggestCocoMapping). Stored as pending boxes exactly as `prelabel` stores a run's; COCO
+ * classes left out of the mapping are not stored.
+ */
+export async function prelabelWithCoco(
+  p: Project,
+  map: CocoMapping | undefined,
+  opts: PrelabelOptions,
+): Promise<PrelabelReport> {
+  const names = p.classes.list().map((c) => c.name);
+  const mapping = map ?? suggestCocoMapping(names);
+  const problem = cocoMappingProblem(mapping, names) ?? nanoDetUnavailableReason();
+  if (problem) throw new UserError(`cannot pre-label with the COCO model: ${problem}`);
+  const classIds = COCO_CLASSES.map((c) => {
+    const own = mapping[c];
+    return own === undefined ? undefined : p.classes.byName(own)?.id;
+  });
+  const report = await predictPending(p, '', { builtin: 'coco-nanodet' }, classIds, opts);
+  return { ...report, missingClasses: [], cocoMapping: mapping };
+}
+
+/**
+ * Predicts on the unlabeled images that carry no pending box yet (the oldest `limit` of them) and stores each
+ * box whose model class has a project class (`classIds`, by the model's class index) as a pending prediction,
+ * in one transaction.
+ */
+async function predictPending(
+  p: Project,
+  modelDir: string,
+  predictOpts: Pick<PredictOptions, 'builtin'>,
+  classIds: (number | undefined)[],
+  opts: PrelabelOptions,
+): Promise<Omit<PrelabelReport, 'missingClasses'>> {
   const candidates = p.images.all().filter((i) => i.status === 'unlabeled');
   const fresh = candidates.filter((i) => !p.annotations.forImage(i.id).some((a) => a.state === 'pending'));
   const chosen = fresh.slice(0, opts.limit ?? fresh.length);
   const byId = new Map(chosen.map((i) => [i.id, i]));
   const preds = chosen.length
     ? await opts.predict(
-        modelDirOf(p, runId),
+        modelDir,
         chosen.map((i) => ({ id: i.id, file: p.imagePath(i) })),
-        { scoreThreshold: opts.scoreThreshold },
+        { ...predictOpts, scoreThreshold: opts.scoreThreshold },
       )
     : [];
   let boxes = 0;
@@ -67,11 +113,5 @@ export async function prelabel(p: Project, runId: string, opts: PrelabelOptions)
       touched.add(img.id);
     }
   });
-  return {
-    images: touched.size,
-    boxes,
-    imageIds: [...touched],
-    skippedImages: candidates.length - fresh.length,
-    missingClasses,
-  };
+  return { images: touched.size, boxes, imageIds: [...touched], skippedImages: candidates.length - fresh.length };
 }

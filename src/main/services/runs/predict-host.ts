@@ -5,11 +5,15 @@ import type { RunRobustness } from '../../../shared/domain/runs';
 import type { PredictedBox, TrainerCommand, TrainerMessage } from '../../trainer/protocol';
 import { forkTrainer, type TrainerChild, trainerEntry, type TrainerSpawner } from './trainer-host';
 
-/** How a prediction pass decodes: the score cut, the backend, flip test-time augmentation (on unless false). */
+/**
+ * How a prediction pass decodes: the score cut, the backend, flip test-time augmentation (on unless false), and
+ * a model the trainer builds itself instead of the folder's (the COCO detector).
+ */
 export interface PredictOptions {
   scoreThreshold?: number;
   backend?: BackendRequest;
   flipTta?: boolean;
+  builtin?: 'coco-nanodet';
 }
 
 /**
@@ -115,6 +119,7 @@ export function trainerProcessPredictor(
     if (o.scoreThreshold !== undefined) job.scoreThreshold = o.scoreThreshold;
     if (o.backend !== undefined) job.backend = o.backend;
     if (o.flipTta !== undefined) job.flipTta = o.flipTta;
+    if (o.builtin !== undefined) job.builtin = o.builtin;
     return predictInTrainerProcess(job, { ...opts, timeoutMs: predictTimeoutMs(images.length) });
   };
 }

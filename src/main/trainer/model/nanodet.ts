@@ -14,6 +14,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { SeededRng, hashIntsFnv } from '../data/prng';
+import { COCO_CLASSES } from '../../../shared/domain/coco-classes';
+
+export { COCO_CLASSES };
 
 /** NanoDet's regression bins per side (reg_max 10: distances 0..10 strides). */
 export const NANODET_BINS = 11;
@@ -26,89 +29,6 @@ const BGR_MEAN = [103.53, 116.28, 123.675];
 const BGR_STD = [57.375, 57.12, 58.395];
 /** Logit of the class prior (0.01), as for our own detector's class biases. */
 const PRIOR_BIAS = -Math.log((1 - 0.01) / 0.01);
-/** The COCO classes of the graph's 80 class outputs, in order. */
-export const COCO_CLASSES = [
-  'person',
-  'bicycle',
-  'car',
-  'motorcycle',
-  'airplane',
-  'bus',
-  'train',
-  'truck',
-  'boat',
-  'traffic light',
-  'fire hydrant',
-  'stop sign',
-  'parking meter',
-  'bench',
-  'bird',
-  'cat',
-  'dog',
-  'horse',
-  'sheep',
-  'cow',
-  'elephant',
-  'bear',
-  'zebra',
-  'giraffe',
-  'backpack',
-  'umbrella',
-  'handbag',
-  'tie',
-  'suitcase',
-  'frisbee',
-  'skis',
-  'snowboard',
-  'sports ball',
-  'kite',
-  'baseball bat',
-  'baseball glove',
-  'skateboard',
-  'surfboard',
-  'tennis racket',
-  'bottle',
-  'wine glass',
-  'cup',
-  'fork',
-  'knife',
-  'spoon',
-  'bowl',
-  'banana',
-  'apple',
-  'sandwich',
-  'orange',
-  'broccoli',
-  'carrot',
-  'hot dog',
-  'pizza',
-  'donut',
-  'cake',
-  'chair',
-  'couch',
-  'potted plant',
-  'bed',
-  'dining table',
-  'toilet',
-  'tv',
-  'laptop',
-  'mouse',
-  'remote',
-  'keyboard',
-  'cell phone',
-  'microwave',
-  'oven',
-  'toaster',
-  'sink',
-  'refrigerator',
-  'book',
-  'clock',
-  'vase',
-  'scissors',
-  'teddy bear',
-  'hair drier',
-  'toothbrush',
-] as const;
 
 /** One convolution of the graph: HWIO kernel and bias. */
 export interface GraphConv {
