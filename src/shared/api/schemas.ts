@@ -203,7 +203,10 @@ export const argSchemas = {
     .object({
       runId: runIdSchema.optional(),
       /** The COCO-pretrained detector instead of a run; map: COCO class to project class (by name when absent). */
-      coco: z.object({ map: z.record(z.string().min(1), z.string().min(1)).optional() }).strict().optional(),
+      coco: z
+        .object({ map: z.record(z.string().min(1), z.string().min(1)).optional() })
+        .strict()
+        .optional(),
       scoreThreshold: finite.min(0).max(1),
       limit: z.number().int().min(1).max(100_000).optional(),
     })

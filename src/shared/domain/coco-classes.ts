@@ -87,6 +87,14 @@ export const COCO_CLASSES = [
   'toothbrush',
 ] as const;
 
+/**
+ * The score a pre-label pass keeps boxes from unless told otherwise (the CLI's --score, the card's field): 0.3 for
+ * a run's model; 0.4 for the COCO model, whose precision on real photos jumps there (voc-subset100, flip TTA,
+ * `npm run bench -- prelabel`, 7 December 2026: precision 0.527 / recall 0.722 at 0.3, 0.730 / 0.623 at 0.4,
+ * 0.844 / 0.495 at 0.5).
+ */
+export const DEFAULT_PRELABEL_SCORE = { run: 0.3, coco: 0.4 } as const;
+
 /** A COCO class name. */
 export type CocoClass = (typeof COCO_CLASSES)[number];
 
@@ -189,7 +197,9 @@ export function parseCocoMapping(text: string): CocoMapping {
     const coco = eq < 0 ? '' : entry.slice(0, eq).trim();
     const project = eq < 0 ? '' : entry.slice(eq + 1).trim();
     if (!coco || !project)
-      throw new UserError(`--map entry "${entry}" is not coco=project (e.g. --map "car=Vehicle,person=Worker")`);
+      throw new UserError(
+        `--map entry "${entry}" is not coco=project (e.g. --map "car=Vehicle,person=Worker")`,
+      );
     map[coco.toLowerCase()] = project;
   }
   return map;

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { parseCocoMapping } from '../../../shared/domain/coco-classes';
+import { DEFAULT_PRELABEL_SCORE, parseCocoMapping } from '../../../shared/domain/coco-classes';
 import { UserError } from '../../../shared/errors';
 import { intOption, parseCommandArgs, requirePositional } from '../args';
 import { withProject } from '../door';
@@ -8,7 +8,8 @@ import { createProgress } from '../progress';
 
 /** `ridge prelabel`'s line of `ridge help`. */
 export const PRELABEL_USAGE =
-  'ridge prelabel <dir> (--run <id> | --coco [--map "coco=Class,..."]) [--score S (default 0.3)] [--limit N] [--json]';
+  'ridge prelabel <dir> (--run <id> | --coco [--map "coco=Class,..."]) ' +
+  `[--score S (default ${DEFAULT_PRELABEL_SCORE.run} with --run, ${DEFAULT_PRELABEL_SCORE.coco} with --coco)] [--limit N] [--json]`;
 
 /**
  * `ridge prelabel`: labeling.prelabel from the command line. A done run's model, or the COCO-pretrained detector
@@ -26,7 +27,8 @@ export async function prelabelCommand(argv: string[], io: CliIo): Promise<number
   const dir = path.resolve(io.cwd, requirePositional('prelabel', positionals, 0, 'dir'));
   if (typeof values.map === 'string' && !values.coco)
     throw new UserError('ridge prelabel: --map maps COCO classes, so it needs --coco');
-  const score = values.score === undefined ? 0.3 : Number(values.score);
+  const byDefault = values.coco ? DEFAULT_PRELABEL_SCORE.coco : DEFAULT_PRELABEL_SCORE.run;
+  const score = values.score === undefined ? byDefault : Number(values.score);
   const limit = intOption('prelabel', 'limit', values.limit, 0, 1, 100_000) || undefined;
   const args = {
     ...(typeof values.run === 'string' ? { runId: values.run } : {}),

@@ -113,5 +113,10 @@ async function predictPending(
       touched.add(img.id);
     }
   });
-  return { images: touched.size, boxes, imageIds: [...touched], skippedImages: candidates.length - fresh.length };
+  return {
+    images: touched.size,
+    boxes,
+    imageIds: [...touched],
+    skippedImages: candidates.length - fresh.length,
+  };
 }
