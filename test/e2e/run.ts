@@ -10,6 +10,7 @@ import { TESTS as KEYS } from './keyboard.e2e';
 import { TESTS as EXPERIMENTS } from './experiments.e2e';
 import { closeExperimentsFixture, TESTS as EXPERIMENTS_VIEW } from './experiments-view.e2e';
 import { TESTS as GESTURES } from './gestures.e2e';
+import { TESTS as PRELABEL_COCO } from './prelabel-coco.e2e';
 import { TESTS as REVIEW } from './review.e2e';
 import { closeSaliencyFixture, TESTS as SALIENCY_VIEW } from './saliency-view.e2e';
 import { closeSharedStudio } from './shared';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     ...REVIEW,
     ...STUDIO,
     ...EXPERIMENTS,
+    ...PRELABEL_COCO,
     ...EXPERIMENTS_VIEW,
     ...SALIENCY_VIEW,
     ...STUDY_VIEW,

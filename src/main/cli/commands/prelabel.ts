@@ -59,7 +59,7 @@ export async function prelabelCommand(argv: string[], io: CliIo): Promise<number
       () =>
         `added ${r.boxes} pending boxes on ${r.images} unlabeled images` +
         (r.skippedImages ? ` (${r.skippedImages} skipped: they already had pending boxes)` : '') +
-        '; review them in the studio (Annotate, filter "pending"): they are not ground truth until accepted',
+        '; review them in the studio (Annotate, filter "Predictions"): they are not ground truth until accepted',
     );
     return 0;
   });

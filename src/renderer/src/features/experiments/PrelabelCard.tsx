@@ -78,7 +78,7 @@ export function PrelabelCard({
           (r.missingClasses.length
             ? `; dropped classes no longer in the project: ${r.missingClasses.join(', ')}`
             : '') +
-          '. Review them in Annotate (filter “pending”): Enter accepts, X rejects. Pending boxes are not ground truth.',
+          '. Review them in Annotate (filter “Predictions”): Enter accepts, X rejects. Pending boxes are not ground truth.',
       );
       onDone(r.imageIds);
     } catch (e) {
