@@ -73,6 +73,8 @@ async function experimentsFlow(): Promise<void> {
     await page.setInputFiles('[aria-label="import files"]', extra);
     await page.click('[data-testid="import"] >> button:has-text("Import")');
     await page.waitForSelector('[data-testid="import-report"]', { timeout: 30_000 });
+    // Images imported with no boxes: the report points at pre-labeling.
+    await page.waitForSelector('[data-testid="import-prelabel-hint"]');
     await page.click('nav.tabs >> text=Experiments');
     await page.fill('[aria-label="pre-label score"]', '0');
     await page.click('[data-testid="prelabel-go"]');
