@@ -9,9 +9,10 @@ import { DEFAULT_RUN_CONFIG, type RegMode, type RunConfig } from './runs';
  * Version of the training recipe (model, loss, augmentation, evaluation). Bump it when a change makes new runs'
  * numbers incomparable with old ones: runs of different versions are never pooled. 2: the class loss became
  * quality focal loss (model/loss.ts); 3: the box loss weighs 5 instead of 2 (model/loss.ts: BOX_LOSS_WEIGHT);
- * 4: the per-epoch val figures (and so the best checkpoint) are without flip TTA (engine.ts: epochValDecodeOf).
+ * 4: the per-epoch val figures (and so the best checkpoint) are without flip TTA (engine.ts: epochValDecodeOf);
+ * 5: the NanoDet detector's pretrained layers learn at 0.3 of the rate instead of 0.1 (step.ts: NANODET_LR_SCALE).
  */
-export const TRAINER_VERSION = '4';
+export const TRAINER_VERSION = '5';
 
 /** Settings that may differ inside a study: what an arm is (mode, strength, its label) and the seed. */
 export const ARM_FIELDS: readonly string[] = ['reg', 'lambda', 'seed', 'arm'];
