@@ -10,7 +10,8 @@ import { DEFAULT_RUN_CONFIG, type RegMode, type RunConfig } from './runs';
  * numbers incomparable with old ones: runs of different versions are never pooled. 2: the class loss became
  * quality focal loss (model/loss.ts); 3: the box loss weighs 5 instead of 2 (model/loss.ts: BOX_LOSS_WEIGHT);
  * 4: the per-epoch val figures (and so the best checkpoint) are without flip TTA (engine.ts: epochValDecodeOf);
- * 5: the NanoDet detector's pretrained layers learn at 0.3 of the rate instead of 0.1 (step.ts: NANODET_LR_SCALE).
+ * 5: the NanoDet detector's pretrained layers learn at 0.3 of the rate instead of 0.1 (step.ts: NANODET_LR_SCALE)
+ * and its stride-8 stage trains (model/detector.ts: NANODET_FROZEN_THROUGH).
  */
 export const TRAINER_VERSION = '5';
 

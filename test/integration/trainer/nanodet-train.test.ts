@@ -39,7 +39,7 @@ describe('the nanodet backbone', () => {
     expect(nanoDetUnavailableReason()).toBeNull();
   });
 
-  it('starts from the graph weights, frozen through the stride-8 stage, with a new class prediction', async () => {
+  it('starts from the graph weights, frozen through the stride-4 stage, with a new class prediction', async () => {
     const graph = await readNanoDetWeights(nanoDetModelDir());
     const model = await buildDetectorWithBackbone(cfg);
     const same = (layer: string, i: number) =>
@@ -49,8 +49,8 @@ describe('the nanodet backbone', () => {
     same('nd_conv0', 0);
     same('nd_conv24', 24);
     same('nd_conv28', 28);
-    expect(model.getLayer('nd_conv10').trainable).toBe(false);
-    expect(model.getLayer('nd_conv11').trainable).toBe(true);
+    expect(model.getLayer('nd_conv4').trainable).toBe(false);
+    expect(model.getLayer('nd_conv5').trainable).toBe(true);
     expect(model.getLayer('l8_cls_pred').getWeights()[0]!.shape).toEqual([1, 1, 128, 3]);
     expect(model.getLayer('nd_l8_reg_pred').getWeights()[0]!.shape).toEqual([1, 1, 128, 4 * NANODET_BINS]);
     expect(model.outputs.map((o) => o.shape.slice(1))).toEqual([

@@ -34,10 +34,12 @@ export function headLayout(backbone?: BackboneName): HeadLayout {
 }
 
 /**
- * NanoDet's graph convolutions frozen: the stem and the stride-4 and stride-8 stages (conv 0-10), for the same
- * reason as the MobileNetV2 trunk's FROZEN_THROUGH (the high-resolution layers cost the most to backpropagate).
+ * NanoDet's graph convolutions frozen: the stem and the stride-4 stage (conv 0-4). Until trainer version 5 the
+ * stride-8 stage (conv 5-10) was frozen too, as the MobileNetV2 trunk's FROZEN_THROUGH is, to save its backward
+ * pass; on BCCD (seed 2, 384 px, rate 0.3, 7 December 2026) training it lifted test mAP50 / mAP50-95 from 0.904 /
+ * 0.599 to 0.909 / 0.611 (best val mAP50-95 0.587 to 0.609) at the same speed (6.1 against 6.2 min).
  */
-export const NANODET_FROZEN_THROUGH = 10;
+export const NANODET_FROZEN_THROUGH = 4;
 
 /** What the network looks like: everything needed to rebuild it from a checkpoint. */
 export interface DetectorConfig {
