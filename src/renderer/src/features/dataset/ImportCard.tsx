@@ -234,8 +234,8 @@ function ImportOutcome({ outcome }: { outcome: Outcome }) {
       </p>
       {!outcome.failed && r && r.images > 0 && r.annotations === 0 && (
         <p className="hint" data-testid="import-prelabel-hint">
-          Nothing on them is labeled yet: Experiments → Model-assisted labeling can pre-label them, with the COCO
-          detector before any training or with a finished run; you accept or reject each box in Annotate.
+          Nothing on them is labeled yet: Experiments → Model-assisted labeling can pre-label them, with the
+          COCO detector before any training or with a finished run; you accept or reject each box in Annotate.
         </p>
       )}
       {outcome.problems.length > 0 && (
