@@ -31,3 +31,30 @@ export function iou(a: Box, b: Box): number {
   const union = a.w * a.h + b.w * b.h - inter;
   return union > 0 ? inter / union : 0;
 }
+
+/**
+ * How many boxes of `found` (taken in the order given: best score first) match a box of `truth` at IoU >= 0.5,
+ * greedily: each to the not yet matched box of its class (`sameClass`) that it overlaps most. One rule for the
+ * side-by-side disagreement and the pre-label figures.
+ */
+export function greedyMatchCount<A extends Box, B extends Box>(
+  found: readonly A[],
+  truth: readonly B[],
+  sameClass: (a: A, b: B) => boolean,
+): number {
+  const used = new Set<number>();
+  for (const x of found) {
+    let best = -1;
+    let bestIou = 0.5;
+    truth.forEach((y, j) => {
+      if (used.has(j) || !sameClass(x, y)) return;
+      const v = iou(x, y);
+      if (v >= bestIou) {
+        bestIou = v;
+        best = j;
+      }
+    });
+    if (best >= 0) used.add(best);
+  }
+  return used.size;
+}

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { COCO_CLASSES, suggestCocoMapping } from '../../src/shared/domain/coco-classes';
-import { iou } from '../../src/shared/geometry';
+import { greedyMatchCount } from '../../src/shared/geometry';
 import { predictImages } from '../../src/main/trainer/engine';
 import { evaluateCoco, type CocoDetection, type CocoGroundTruth } from '../../src/main/trainer/metrics';
 import { ensureCocoModel } from '../../src/main/trainer/model/coco-model';
@@ -74,31 +74,22 @@ async function main(): Promise<void> {
   }
 }
 
-/** Greedy matching by score at IoU 0.5 within a class: the share of kept boxes that are right, and of truths found. */
+/** Matched greedily by score at IoU 0.5 within a class: the share of kept boxes that are right, and of truths found. */
 function precisionRecall(
   gt: CocoGroundTruth,
   boxes: (PredictedBox & { category: number })[],
 ): { precision: number; recall: number } {
-  let tp = 0;
-  const used = new Set<number>();
+  const truth = gt.annotations.map((a) => ({
+    image: a.image_id,
+    category: a.category_id,
+    x: a.bbox[0]!,
+    y: a.bbox[1]!,
+    w: a.bbox[2]!,
+    h: a.bbox[3]!,
+  }));
   const sorted = [...boxes].sort((a, b) => b.score - a.score);
-  for (const b of sorted) {
-    let best = -1;
-    let bestIou = 0.5;
-    gt.annotations.forEach((a, k) => {
-      if (used.has(k) || a.image_id !== b.imageId || a.category_id !== b.category) return;
-      const v = iou({ x: a.bbox[0]!, y: a.bbox[1]!, w: a.bbox[2]!, h: a.bbox[3]! }, b);
-      if (v >= bestIou) {
-        bestIou = v;
-        best = k;
-      }
-    });
-    if (best >= 0) {
-      used.add(best);
-      tp++;
-    }
-  }
-  return { precision: boxes.length ? tp / boxes.length : 0, recall: tp / gt.annotations.length };
+  const tp = greedyMatchCount(sorted, truth, (b, t) => t.image === b.imageId && t.category === b.category);
+  return { precision: boxes.length ? tp / boxes.length : 0, recall: tp / truth.length };
 }
 
 void main();

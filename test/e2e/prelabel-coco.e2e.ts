@@ -3,14 +3,9 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Project } from '../../src/main/services/project/project';
+import { VOC100 } from '../helpers/paths';
 import { launchChromium, ROOT, serve, shot } from './harness';
 import { check, tmpDir } from './util';
-
-const VOC100 = path.join(
-  process.env.RIDGE_SHARED ?? path.resolve(ROOT, '..', 'shared'),
-  'fixtures',
-  'voc-subset100',
-);
 
 /** Six VOC photos with people in them, copied to a temp folder to upload as a user would. */
 function photosWithPeople(): string {

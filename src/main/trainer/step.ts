@@ -20,8 +20,9 @@ export const PRETRAINED_LR_SCALE = 0.25;
  * renormalises their outputs while Adam moves them. Measured on BCCD (Pretrained preset, seed 2, 7 December
  * 2026, `npm run bench -- quality --sets bccd --seeds 2`): 0.1 gave test mAP50 0.901 / mAP50-95 0.581 (best
  * epoch 15 of 15, 3 December), 0.3 gave 0.904 / 0.599 (best val mAP50-95 0.587, epoch 12), 0.5 gave 0.907 /
- * 0.598 (best val 0.582, epoch 9, then falling): 0.3, the best on val (all with the stride-8 stage frozen). Over seeds 0, 1, 2 at 0.3: 0.893 / 0.592,
- * 0.905 / 0.607, 0.904 / 0.599 (mean 0.901 / 0.599), against 0.896 / 0.586, 0.896 / 0.587, 0.901 / 0.581 at 0.1.
+ * 0.598 (best val 0.582, epoch 9, then falling): 0.3, the best on val (all with the stride-8 stage frozen).
+ * Over seeds 0, 1, 2 at 0.3: 0.893 / 0.592, 0.905 / 0.607, 0.904 / 0.599 (mean 0.901 / 0.599), against
+ * 0.896 / 0.586, 0.896 / 0.587, 0.901 / 0.581 at 0.1.
  */
 export const NANODET_LR_SCALE = 0.3;
 

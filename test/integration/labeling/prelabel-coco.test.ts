@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Project } from '../../../src/main/services/project/project';
-import { iou } from '../../../src/shared/geometry';
+import { greedyMatchCount } from '../../../src/shared/geometry';
 import { ridge } from '../../helpers/cli';
 import { requireFixture, VOC100 } from '../../helpers/paths';
 import { makeTmpDir } from '../../helpers/tmp';
@@ -131,16 +131,8 @@ describe('ridge prelabel --coco', () => {
         expect(boxes.every((b) => b.state === 'pending' && b.source === 'predicted')).toBe(true);
         truths += truth.length;
         preds += boxes.length;
-        const used = new Set<number>();
-        for (const b of [...boxes].sort((a, c) => (c.score ?? 0) - (a.score ?? 0))) {
-          const k = truth.findIndex(
-            (t, i) => !used.has(i) && t.cls === toVoc(classOf.get(b.classId)!) && iou(t, b) >= 0.5,
-          );
-          if (k >= 0) {
-            used.add(k);
-            tp++;
-          }
-        }
+        const byScore = [...boxes].sort((a, c) => (c.score ?? 0) - (a.score ?? 0));
+        tp += greedyMatchCount(byScore, truth, (b, t) => t.cls === toVoc(classOf.get(b.classId)!));
         // Pending boxes are not ground truth: the image stays unlabeled.
         expect(p.images.byId(img.id)!.status).toBe('unlabeled');
       }

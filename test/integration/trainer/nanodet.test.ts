@@ -9,11 +9,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadBackend } from '../../../src/main/trainer/backend';
 import {
   buildNanoDet,
-  COCO_CLASSES,
   NANODET_BINS,
   readNanoDetWeights,
   type NanoDetOps,
 } from '../../../src/main/trainer/model/nanodet';
+import { COCO_CLASSES } from '../../../src/shared/domain/coco-classes';
 import { nanoDetModelDir } from '../../../src/main/trainer/model/nanodet-package';
 
 const FIXTURES = path.resolve(__dirname, '../../../../shared/fixtures/voc-subset100/images');

@@ -29,7 +29,8 @@ export async function prelabelCommand(argv: string[], io: CliIo): Promise<number
     throw new UserError('ridge prelabel: --map maps COCO classes, so it needs --coco');
   const byDefault = values.coco ? DEFAULT_PRELABEL_SCORE.coco : DEFAULT_PRELABEL_SCORE.run;
   const score = values.score === undefined ? byDefault : Number(values.score);
-  const limit = intOption('prelabel', 'limit', values.limit, 0, 1, 100_000) || undefined;
+  const limit =
+    values.limit === undefined ? undefined : intOption('prelabel', 'limit', values.limit, 1, 1, 100_000);
   const args = {
     ...(typeof values.run === 'string' ? { runId: values.run } : {}),
     ...(values.coco

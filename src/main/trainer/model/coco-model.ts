@@ -10,7 +10,8 @@ import { DEFAULT_RUN_CONFIG, PRETRAINED_RECIPE } from '../../../shared/domain/ru
 import { backendCacheDir } from '../backend/cache';
 import { saveLayersModel, type RidgeModelMeta } from '../export';
 import { DEFAULT_DECODE } from './decode';
-import { buildNanoDet, COCO_CLASSES, NANODET_STRIDES, readNanoDetWeights } from './nanodet';
+import { COCO_CLASSES } from '../../../shared/domain/coco-classes';
+import { buildNanoDet, NANODET_STRIDES, readNanoDetWeights } from './nanodet';
 import { nanoDetModelDir, nanoDetUnavailableReason } from './nanodet-package';
 
 /** NanoDet-g's own input side, the one its COCO weights were trained at. */

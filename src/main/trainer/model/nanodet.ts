@@ -16,8 +16,6 @@ import * as tf from '@tensorflow/tfjs';
 import { SeededRng, hashIntsFnv } from '../data/prng';
 import { COCO_CLASSES } from '../../../shared/domain/coco-classes';
 
-export { COCO_CLASSES };
-
 /** NanoDet's regression bins per side (reg_max 10: distances 0..10 strides). */
 export const NANODET_BINS = 11;
 /** The strides of NanoDet's three prediction levels. */

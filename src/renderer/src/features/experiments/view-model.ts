@@ -2,7 +2,7 @@
 // "settings that differ" filter, table sorting, and which test images two runs disagree on most.
 import type { EvalBox, RunRowView } from '../../../../shared/api/runs-contract';
 import type { EpochMetrics } from '../../../../shared/domain/runs';
-import { iou } from '../../../../shared/geometry';
+import { greedyMatchCount } from '../../../../shared/geometry';
 
 /** Exponential moving average like TensorBoard's smoothing slider: 0 = raw, 0.99 = very smooth; nulls pass. */
 export function smooth(values: readonly (number | null)[], weight: number): (number | null)[] {
@@ -112,24 +112,7 @@ export function disagreement(a: readonly EvalBox[], b: readonly EvalBox[], thres
     xs.filter((x) => (x.score ?? 1) >= threshold).sort((p, q) => (q.score ?? 0) - (p.score ?? 0));
   const A = keep(a);
   const B = keep(b);
-  const used = new Set<number>();
-  let matched = 0;
-  for (const x of A) {
-    let best = -1;
-    let bestIou = 0.5;
-    B.forEach((y, j) => {
-      if (used.has(j) || y.classIndex !== x.classIndex) return;
-      const v = iou(x, y);
-      if (v >= bestIou) {
-        bestIou = v;
-        best = j;
-      }
-    });
-    if (best >= 0) {
-      used.add(best);
-      matched++;
-    }
-  }
+  const matched = greedyMatchCount(A, B, (x, y) => x.classIndex === y.classIndex);
   return A.length - matched + (B.length - matched);
 }
 
