@@ -2,8 +2,9 @@
 // with their own VOC train/val/test lists) and on the generated sample (200 images), then per set, preset and
 // seed: test mAP50, mAP50-95, per-class AP50, wall time, epochs and training images per second.
 // Slow (10-15 minutes per training on 2 cores), so `npm run bench` runs it only when named:
-//   npm run bench -- quality [--sets bccd,sample] [--presets pretrained,scratch] [--seeds 0,1,2] [--keep]
-// Defaults: --sets bccd,sample --presets pretrained --seeds 0. --keep leaves the trained projects in the
+//   npm run bench -- quality [--sets bccd,sample] [--presets pretrained,scratch] [--seeds 0,1,2] [--epochs N] [--keep]
+// Defaults: --sets bccd,sample --presets pretrained --seeds 0. --epochs trains for N epochs instead of the
+// preset's (to measure a schedule's length before it becomes the preset's). --keep leaves the trained projects in the
 // temporary folder it prints (to re-evaluate their models) instead of deleting them. Run nothing else on the
 // machine while it measures.
 import { spawnSync } from 'node:child_process';
@@ -44,6 +45,16 @@ const PRESETS: Record<string, string[]> = {
   ],
   scratch: [],
 };
+
+/** A preset's `ridge train` options, with its epoch count replaced by `epochs` when given. */
+function trainArgs(preset: string, epochs: string | undefined): string[] {
+  const args = [...PRESETS[preset]!];
+  if (epochs === undefined) return args;
+  const i = args.indexOf('--epochs');
+  if (i >= 0) args[i + 1] = epochs;
+  else args.push('--epochs', epochs);
+  return args;
+}
 
 /** Minutes of training each set's target allows (the issue: 15 on BCCD, 10 on the sample). */
 const BUDGET_MIN: Record<string, number> = { bccd: 15, sample: 10 };
@@ -102,6 +113,7 @@ async function main(): Promise<void> {
       sets: { type: 'string' },
       presets: { type: 'string' },
       seeds: { type: 'string' },
+      epochs: { type: 'string' },
       keep: { type: 'boolean' },
     },
   });
@@ -110,6 +122,8 @@ async function main(): Promise<void> {
   const seeds = (values.seeds ?? '0').split(',').map(Number);
   if (seeds.some((s) => !Number.isInteger(s) || s < 0))
     throw new Error(`--seeds: whole numbers, got ${values.seeds}`);
+  if (values.epochs !== undefined && !(Number(values.epochs) >= 1 && Number.isInteger(Number(values.epochs))))
+    throw new Error(`--epochs: a whole number of at least 1, got ${values.epochs}`);
   const tmp = makeTmpDir('ridge-bench-quality-');
   const rows: string[] = [];
   try {
@@ -119,7 +133,15 @@ async function main(): Promise<void> {
       for (const preset of presets)
         for (const seed of seeds) {
           const t0 = performance.now();
-          ridge(['train', base, '--backend', 'tfjs-node', '--seed', String(seed), ...PRESETS[preset]!]);
+          ridge([
+            'train',
+            base,
+            '--backend',
+            'tfjs-node',
+            '--seed',
+            String(seed),
+            ...trainArgs(preset, values.epochs),
+          ]);
           const minutes = (performance.now() - t0) / 60_000;
           const runs = JSON.parse(ridge(['runs', base, '--json'])) as {
             id: string;
