@@ -120,11 +120,11 @@ describe('training presets', () => {
     expect(PRESETS.standard.blurb).toContain(`${epochs} epochs at ${imgSize} px`);
     expect(PRESETS.quick.blurb).toContain('10 epochs at 160 px');
     expect(PRESETS.compare.blurb).toContain('20 epochs at 224 px');
-    expect(PRESETS.pretrained.blurb).toContain('15 epochs at 384 px');
+    expect(PRESETS.pretrained.blurb).toContain('20 epochs at 384 px');
     const [p] = configsOf(
       trainRequest('pretrained', { ...DEFAULT_SETTINGS, ...PRESETS.pretrained.base }, DEFAULT_COMPARE),
     );
-    expect(p).toMatchObject({ backbone: 'nanodet', imgSize: 384, epochs: 15, reg: 'none' });
+    expect(p).toMatchObject({ backbone: 'nanodet', imgSize: 384, epochs: 20, reg: 'none' });
   });
 
   it('says what a setting is for the chosen mode: lambda is the dropout rate with dropout; wd steps with AdamW', () => {
