@@ -95,10 +95,10 @@ export function CompareView({
           </ul>
         )}
         <p className="hint">
-          Judged like a study (the same rule and words as `ridge study show`): each arm against the baseline
-          by the seed-paired difference, its 95% interval from the seeds and a bootstrap over the test images,
-          Holm's correction across arms. Runs that cannot be paired by seed get no verdict. Differences are in
-          points of mAP (%).
+          Judged like a study (the same rule and words as <code>ridge study show</code>): each arm against the
+          baseline by the seed-paired difference, its 95% interval from the seeds and a bootstrap over the
+          test images, Holm's correction across arms. Runs that cannot be paired by seed get no verdict.
+          Differences are in points of mAP (%).
         </p>
         <table className="mini arms" data-testid="arms-table">
           <thead>

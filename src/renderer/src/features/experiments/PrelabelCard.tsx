@@ -7,6 +7,7 @@ import {
   type CocoMapping,
 } from '../../../../shared/domain/coco-classes';
 import type { Connection } from '../../api/client';
+import { prelabelFailureMessage } from './prelabel-failure';
 
 /** The select's value for the COCO-pretrained detector (run ids never take this form). */
 const COCO = 'coco';
@@ -82,7 +83,7 @@ export function PrelabelCard({
       );
       onDone(r.imageIds);
     } catch (e) {
-      setMsg((e as Error).message);
+      setMsg(prelabelFailureMessage(e));
     } finally {
       setBusy(false);
     }

@@ -21,7 +21,8 @@ export function StudyList({
   if (studies.length === 0)
     return (
       <p className="hint" data-testid="no-studies">
-        No studies yet. Start one in Train with the “Compare regularization” preset (or `ridge compare`).
+        No studies yet. Start one in Train with the “Compare regularization” preset (or{' '}
+        <code>ridge compare</code>).
       </p>
     );
   return (

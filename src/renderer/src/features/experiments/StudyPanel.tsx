@@ -163,7 +163,7 @@ export function StudyPanel({
           <p className="hint">
             Each arm against the baseline by the seed-paired difference; the 95% interval combines the seeds
             with a bootstrap over the test images; Holm's correction across arms, one family per metric (the
-            same rule and words as `ridge study show`).
+            same rule and words as <code>ridge study show</code>).
           </p>
           <div className="table-scroll">
             <table className="mini arms study-arms" data-testid="study-table">
